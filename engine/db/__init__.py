@@ -1,0 +1,1 @@
+"""Persistence: tables, connections, the unit of work and migrations."""

@@ -1,0 +1,31 @@
+"""The unit of work: one transaction per use case.
+
+`with uow:` commits when the block ends cleanly and rolls back when it raises, so a
+use case either changes everything it meant to or nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class UnitOfWork:
+    def __init__(self, factory: sessionmaker, read_only: bool = False):
+        self._factory = factory
+        self._read_only = read_only
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._factory()
+        if self._read_only:   # readers must not queue behind SQLite's single writer
+            self.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None and not self._read_only:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None

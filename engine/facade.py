@@ -1,0 +1,236 @@
+"""The engine's public face: the web UI, the CLI and the tests use only this.
+
+Each method opens one unit of work and calls one use case. Two cross-cutting rules live
+here and nowhere else: an instance that moved on under us (e.g. a timer fired) is
+reloaded and the operation retried; a process error is recorded as an incident in a
+transaction of its own, after the failed one rolled back.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import catalog
+from .db.connect import make_engine, upgrade_schema
+from .db.schema import Incident, Instance, Task
+from .assignment import may_act
+from .directory import Directory
+from .errors import Conflict, NotAllowed, NotFound, ProcessError
+from .status import Status, transition
+from .usecases import instances, queries, tasks, timers, users
+from .usecases.context import Context, _utcnow
+from .usecases.projection import audit
+from .views import InstanceView, TaskView, UserView
+
+DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
+_RETRIES = 5
+
+
+class Engine:
+    def __init__(self, url: str, forms_dir: str | Path | None = None,
+                 clock: Callable[[], datetime] | None = None):
+        self.url = url
+        self.db = make_engine(url)
+        upgrade_schema(self.db)
+        self.forms_dir = Path(forms_dir) if forms_dir else DEFAULT_FORMS
+        self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # -- plumbing ---------------------------------------------------------------------
+    def _write(self, use_case, *args, on_error: dict | None = None):
+        """Run a writing use case; retry when the instance moved on; record process errors.
+
+        `on_error` says where a process error belongs: `instance` (a callable giving the
+        instance id), and optionally `task_id`, `actor` and `submitted` for a later retry.
+        """
+        for _ in range(_RETRIES):
+            try:
+                with self.ctx.uow() as uow:
+                    return use_case(uow, *args)
+            except StaleDataError:
+                continue
+            except ProcessError as exc:
+                iid = on_error["instance"]() if on_error else None
+                if iid:
+                    exc.incident_id = self._record_incident(iid, exc, on_error)
+                raise
+        raise Conflict("Someone else keeps changing this project; please try again")
+
+    def _read(self, use_case, *args):
+        with self.ctx.uow(read_only=True) as uow:
+            return use_case(uow, *args)
+
+    def _record_incident(self, instance_id: str, exc: ProcessError, where: dict) -> int:
+        with self.ctx.uow() as uow:
+            inst = uow.session.get(Instance, instance_id)
+            now = self.ctx.clock()
+            if inst.status != Status.ERROR.value:
+                inst.status = transition(inst.status, Status.ERROR).value
+            incident = Incident(instance_id=instance_id, task_id=where.get("task_id"), element=exc.element,
+                                line=str(exc.line or ""), message=str(exc), actor=where.get("actor"),
+                                submitted=where.get("submitted") or {}, created_at=now)
+            uow.session.add(incident)
+            audit(uow.session, instance_id, "error", where.get("actor"), now,
+                  data={"element": exc.element, "message": str(exc)})
+            uow.session.flush()
+            return incident.id
+
+    def _instance_of_task(self, task_id: str) -> Callable[[], str | None]:
+        def find():
+            with self.ctx.uow(read_only=True) as uow:
+                row = uow.session.get(Task, task_id)
+                return row.instance_id if row else None
+        return find
+
+    # -- definitions --------------------------------------------------------------------
+    def deploy(self, folder: str | Path, user: str | None = None) -> list[dict]:
+        """Deploy every BPMN/DMN (and the forms they name) under `folder`; idempotent."""
+        files = catalog.read_folder(Path(folder))
+        lookup = catalog.form_finder({}, Path(folder), self.forms_dir)
+        return self._write(lambda uow: catalog.deploy_bundle(uow.session, files, lookup, user))
+
+    def deploy_files(self, files: dict[str, str], user: str | None = None) -> list[dict]:
+        """Deploy uploaded files: BPMN/DMN plus forms by file name (then `forms_dir`)."""
+        models = {n: t for n, t in files.items() if n.endswith(catalog.MODEL_FILES)}
+        extra = {Path(n).name: t for n, t in files.items() if not n.endswith(catalog.MODEL_FILES)}
+        lookup = catalog.form_finder(extra, None, self.forms_dir)
+        return self._write(lambda uow: catalog.deploy_bundle(uow.session, models, lookup, user))
+
+    # -- users --------------------------------------------------------------------------
+    def add_user(self, username: str, roles=None, department=None, reports_to=None, email=None,
+                 password=None, **more) -> UserView:
+        return self._write(lambda uow: users.add_user(uow, username, roles, department, reports_to,
+                                                      email, password, **more))
+
+    def user(self, username: str) -> UserView:
+        return self._read(users.get_user, username)
+
+    def users(self) -> list[UserView]:
+        return self._read(users.list_users)
+
+    def authenticate(self, username: str, password: str) -> UserView | None:
+        return self._read(users.authenticate, username, password)
+
+    # -- instances and tasks ------------------------------------------------------------
+    def start(self, process_id: str, user: str, data: dict | None = None) -> str:
+        return self._write(lambda uow: instances.start(self.ctx, uow, process_id, user, data))
+
+    def tasks(self, user: str) -> list[TaskView]:
+        def use_case(uow):
+            person = Directory(uow.session).find(user)
+            return [] if person is None or not person.active else queries.inbox(self.ctx, uow, person)
+        return self._read(use_case)
+
+    def task(self, task_id: str, user: str) -> TaskView:
+        """One task with its form and prefilled values, if `user` may see it."""
+        def use_case(uow):
+            row = uow.session.get(Task, task_id) if task_id else None
+            if row is None:
+                raise NotFound(f"No task {task_id!r}")
+            inst = uow.session.get(Instance, row.instance_id)
+            person = Directory(uow.session).find(user)
+            if person is None or not (may_act(person, row.assignee, row.candidate_group, row.excluded_user)
+                                      or (row.state != "open" and person.username == inst.owner)):
+                raise NotAllowed(f"{user} may not open this task")
+            return queries.task_view(self.ctx, uow.session, row, inst, person)
+        return self._read(use_case)
+
+    def claim(self, task_id: str, user: str) -> None:
+        self._write(lambda uow: tasks.claim(self.ctx, uow, task_id, user))
+
+    def unclaim(self, task_id: str, user: str) -> None:
+        self._write(lambda uow: tasks.unclaim(self.ctx, uow, task_id, user))
+
+    def complete(self, task_id: str, user: str, data: dict | None = None) -> list[TaskView]:
+        """Complete a task; returns the user's next open tasks in the same instance."""
+        def use_case(uow, task_id, user, data):
+            rows = tasks.complete_task(self.ctx, uow, task_id, user, data)
+            person = Directory(uow.session).find(user)
+            inst = uow.session.get(Instance, rows[0].instance_id) if rows else None
+            return [queries.task_view(self.ctx, uow.session, r, inst, person, with_form=False) for r in rows]
+        data = dict(data or {})
+        return self._write(use_case, task_id, user, data,
+                           on_error={"instance": self._instance_of_task(task_id), "task_id": task_id,
+                                     "actor": user, "submitted": data})
+
+    def withdraw(self, instance_id: str, user: str, reason: str = "") -> None:
+        self._write(lambda uow: instances.withdraw(self.ctx, uow, instance_id, user, reason))
+
+    def fire_timers(self, now: datetime | None = None) -> int:
+        """Fire every timer due at `now` (aware; default: the clock); returns how many fired."""
+        now = now or self.ctx.clock()
+        if now.tzinfo is None:
+            raise ValueError("fire_timers needs a timezone-aware datetime")
+        fired = 0
+        for iid in timers.due_instances(self.ctx, now):
+            try:
+                fired += self._write(lambda uow, iid=iid: timers.fire_instance(self.ctx, uow, iid, now),
+                                     on_error={"instance": lambda iid=iid: iid})
+            except (ProcessError, Conflict):
+                continue    # recorded as an incident (or taken by another worker); go on with the rest
+        return fired
+
+    def instance(self, instance_id: str) -> InstanceView:
+        return self._read(lambda uow: queries.instance_view(self.ctx, uow, instance_id))
+
+    def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
+                  limit: int = 200) -> list[dict]:
+        def use_case(uow):
+            q = select(Instance).order_by(Instance.updated_at.desc()).limit(limit)
+            if status:
+                q = q.where(Instance.status == status)
+            if owner:
+                q = q.where(Instance.owner == owner)
+            if search:
+                like = f"%{search}%"
+                q = q.where(Instance.project_name.ilike(like) | Instance.account_name.ilike(like))
+            return [{"id": i.id, "process_id": i.process_id, "status": i.status, "outcome": i.outcome,
+                     "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
+                     "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]
+        return self._read(use_case)
+
+    # -- admin --------------------------------------------------------------------------
+    def suspend(self, instance_id: str, user: str, reason: str = "") -> None:
+        self._write(lambda uow: instances.set_status(self.ctx, uow, instance_id, user, Status.SUSPENDED, reason))
+
+    def resume(self, instance_id: str, user: str, reason: str = "") -> None:
+        self._write(lambda uow: instances.set_status(self.ctx, uow, instance_id, user, Status.RUNNING, reason))
+
+    def terminate(self, instance_id: str, user: str, reason: str = "") -> None:
+        self._write(lambda uow: instances.set_status(self.ctx, uow, instance_id, user, Status.TERMINATED, reason))
+
+    def retry(self, incident_id: int, user: str, data: dict | None = None) -> None:
+        """Admin: run the failed step again, with corrected form data if given."""
+        def use_case(uow):
+            inc = uow.session.get(Incident, incident_id)
+            if inc is None or inc.resolved_at is not None:
+                raise NotFound(f"No open incident {incident_id}")
+            admin = Directory(uow.session).find(user)
+            if admin is None or not admin.is_admin:
+                raise NotAllowed("Only an admin may retry a failed step")
+            inst = uow.session.get(Instance, inc.instance_id)
+            now = self.ctx.clock()
+            if inc.task_id:
+                inst.status = transition(inst.status, Status.RUNNING).value
+                tasks.complete_task(self.ctx, uow, inc.task_id, user, {**inc.submitted, **(data or {})})
+            else:
+                instances.resume_after_error(self.ctx, uow, inst)
+                timers.fire_instance(self.ctx, uow, inst.id, now)
+            inc.resolved_at, inc.resolved_by = now, user
+            audit(uow.session, inst.id, "retried", user, now, data={"incident": incident_id})
+        try:
+            with self.ctx.uow() as uow:
+                use_case(uow)
+        except ProcessError as exc:
+            with self.ctx.uow() as uow:
+                inc = uow.session.get(Incident, incident_id)
+                inc.message, inc.element, inc.line = str(exc), exc.element, str(exc.line or "")
+            exc.incident_id = incident_id
+            raise

@@ -1,0 +1,174 @@
+"""Parse a bundle of BPMN/DMN/form files into process models the runtime can execute.
+
+A bundle is a mapping of file name -> text, exactly what a deployment stores in the
+database, so any process can rebuild the same models from the database alone.
+"""
+from __future__ import annotations
+
+import ast
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.defaults import UserTask
+
+from ..errors import DeployError
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {"bpmn": BPMN_NS}
+FORM_KEYS = ("formJsonSchemaFilename", "formUiSchemaFilename")
+
+
+@dataclass
+class ProcessModel:
+    """One executable process: its parsed spec plus what the engine needs around it."""
+
+    process_id: str
+    name: str
+    main_file: str
+    spec: object
+    subprocess_specs: dict
+    lane_of: dict[str, str]           # flow-node id -> lane id (subprocess children inherit)
+    lane_names: dict[str, str]        # lane id -> displayed label
+    files: dict[str, str]             # every file this process needs, forms included
+    forms: dict[str, dict] = field(default_factory=dict)   # form file name -> parsed JSON
+
+    def form(self, filename: str | None) -> dict | None:
+        return self.forms.get(filename) if filename else None
+
+
+def _parse_xml(name: str, text: str):
+    try:
+        return etree.fromstring(text.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise DeployError(f"not well-formed XML: {exc.msg}", file=name, line=exc.lineno) from exc
+
+
+def _line_of(root, element_id: str) -> int | str:
+    if not element_id:
+        return ""
+    found = root.xpath(".//*[@id=$i]", i=element_id)
+    return found[0].sourceline if found else ""
+
+
+def _lanes(process) -> tuple[dict[str, str], dict[str, str]]:
+    lane_of, names = {}, {}
+    for lane in process.iterfind(".//bpmn:lane", NS):   # document order: inner lanes win
+        names[lane.get("id")] = lane.get("name") or lane.get("id")
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lane_of[(ref.text or "").strip()] = lane.get("id")
+    for sub in process.iterfind(".//bpmn:subProcess", NS):
+        lane = lane_of.get(sub.get("id"))
+        if lane:
+            for child in sub.iter():
+                if child.get("id") and child.get("id") not in lane_of:
+                    lane_of[child.get("id")] = lane
+    return lane_of, names
+
+
+def _check_code(spec, file: str, root) -> None:
+    """Compile every script and condition at deploy time, so syntax errors never reach a user."""
+    for ts in spec.task_specs.values():
+        snippets = []
+        if isinstance(ts, ScriptTask):
+            snippets.append(("script", ts.script or ""))
+        for condition, _target in getattr(ts, "cond_task_specs", None) or []:
+            args = getattr(condition, "args", None)   # a gateway condition wraps its expression
+            if args and isinstance(args[0], str):
+                snippets.append(("condition", args[0]))
+        for kind, code in snippets:
+            try:
+                ast.parse(code, mode="exec" if kind == "script" else "eval")
+            except SyntaxError as exc:
+                bpmn_id = getattr(ts, "bpmn_id", ts.name)
+                raise DeployError(f"{kind} has a syntax error on its line {exc.lineno}: {exc.msg}",
+                                  file=file, line=_line_of(root, bpmn_id), element=bpmn_id) from exc
+
+
+def _user_task_forms(specs) -> list[tuple[object, str]]:
+    found = []
+    for spec in specs:
+        for ts in spec.task_specs.values():
+            if isinstance(ts, UserTask):
+                props = (ts.extensions or {}).get("properties", {})
+                found.extend((ts, props[k]) for k in FORM_KEYS if props.get(k))
+    return found
+
+
+def _load_form(name: str, text: str) -> dict:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DeployError(f"form is not valid JSON: {exc.msg}", file=name, line=exc.lineno) from exc
+
+
+def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessModel]:
+    """Parse every BPMN/DMN in `files`; return each executable process by id.
+
+    `form_lookup(bpmn_file, form_name) -> (stored_name, text) | None` finds form files that
+    are not in `files` yet (at deploy time); at load time the bundle already holds them.
+    """
+    parser = SpiffBpmnParser()
+    roots = {}
+    for name in sorted(files):
+        if name.endswith(".dmn"):
+            roots[name] = _parse_xml(name, files[name])
+            with _deploy_errors(name, roots[name]):
+                parser.add_dmn_xml(roots[name], filename=name)
+    for name in sorted(files):
+        if name.endswith(".bpmn"):
+            roots[name] = _parse_xml(name, files[name])
+            with _deploy_errors(name, roots[name]):
+                parser.add_bpmn_xml(roots[name], filename=name)
+    models = {}
+    for pid in parser.get_process_ids():
+        pp = parser.get_process_parser(pid)
+        main = pp.filename
+        root = roots[main]
+        with _deploy_errors(main, root):
+            spec = parser.get_spec(pid)
+            subs = parser.get_subprocess_specs(pid)
+        _check_code(spec, main, root)
+        for sub in subs.values():
+            _check_code(sub, main, root)
+        process_el = root.xpath(".//bpmn:process[@id=$i]", namespaces=NS, i=pid)[0]
+        lane_of, lane_names = _lanes(process_el)
+        needed = {n: t for n, t in files.items() if n.endswith(".dmn") or n == main}
+        for sub_id in subs:
+            sub_parser = parser.get_process_parser(sub_id)
+            if sub_parser is not None and sub_parser.filename:
+                needed[sub_parser.filename] = files[sub_parser.filename]
+        forms = {}
+        for ts, form_name in _user_task_forms([spec, *subs.values()]):
+            text = files.get(form_name)
+            if text is None and form_lookup is not None:
+                text = form_lookup(main, form_name)
+            if text is None:
+                raise DeployError(f"form file {form_name!r} not found", file=main,
+                                  line=_line_of(root, ts.bpmn_id), element=ts.bpmn_id)
+            needed[form_name] = text
+            forms[form_name] = _load_form(form_name, text)
+        models[pid] = ProcessModel(pid, process_el.get("name") or pid, main, spec, subs,
+                                   lane_of, lane_names, needed, forms)
+    if not models:
+        raise DeployError("no executable process found", file=", ".join(sorted(files)))
+    return models
+
+
+@contextmanager
+def _deploy_errors(file: str, root):
+    """Turn SpiffWorkflow's parse errors into a DeployError naming file, line and element."""
+    try:
+        yield
+    except ValidationException as exc:
+        element = getattr(exc, "id", "") or ""
+        line = getattr(exc, "line_number", "") or _line_of(root, element)
+        raise DeployError(str(exc).split("\n")[0], file=exc.file_name or file, line=line,
+                          element=element) from exc
+    except SpiffWorkflowException as exc:
+        raise DeployError(str(exc).split("\n")[0], file=file) from exc

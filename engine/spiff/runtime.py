@@ -1,0 +1,259 @@
+"""One running workflow: what the engine asks of SpiffWorkflow, in the engine's own terms.
+
+A `Runtime` is loaded from stored state, changed by exactly one operation (complete a
+task, fire due timers, cancel) and dumped again. Any SpiffWorkflow failure becomes a
+`ProcessError`; the caller then discards this object, so the stored state never changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from ..errors import ProcessError
+from .definitions import ProcessModel
+from .scripts import make_script_engine
+from .state import dump_state, load_state
+
+_LIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
+_LONG_AGO = "1970-01-01T00:00:00+00:00"
+
+
+@dataclass(frozen=True)
+class HumanTask:
+    """An activation of a user task that a person can complete now."""
+
+    spiff_id: str
+    bpmn_id: str
+    name: str
+    lane: str | None
+    form_file: str | None
+    ui_file: str | None
+    instructions: str | None
+    assignee: str | None          # from the task's `assignee` property, e.g. a committee member
+    due_at: datetime | None
+    data: dict = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    bpmn_id: str
+    name: str
+    properties: dict
+    attached_to: str | None       # the BPMN id of the activity the timer sits on
+
+
+def _props(spec) -> dict:
+    return dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
+
+
+def _is_timer(task) -> bool:
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
+def _due(task) -> datetime | None:
+    """The UTC time a waiting timer fires, computing and storing it on first use."""
+    value = task._get_internal_data("event_value")
+    if value is None:
+        task.task_spec.event_definition.has_fired(task)
+        value = task._get_internal_data("event_value")
+    if isinstance(value, dict):                      # cycle timers keep {'next': iso, ...}
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    due = datetime.fromisoformat(value)
+    return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+
+
+def _host_split(task):
+    """The boundary-event split above an activity (or above its multi-instance wrapper)."""
+    node = task
+    if node.parent is not None and isinstance(node.parent.task_spec, MultiInstanceTask):
+        node = node.parent
+    parent = node.parent
+    return parent if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit) else None
+
+
+class Runtime:
+    """A loaded workflow plus its process model."""
+
+    def __init__(self, model: ProcessModel, workflow: BpmnWorkflow):
+        self.model = model
+        self.workflow = workflow
+
+    # -- loading and saving ---------------------------------------------------------
+    @classmethod
+    def start(cls, model: ProcessModel, data: dict, functions: dict) -> "Runtime":
+        wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=make_script_engine(functions))
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        rt = cls(model, wf)
+        rt._run(lambda: None)
+        return rt
+
+    @classmethod
+    def load(cls, model: ProcessModel, state: str, functions: dict) -> "Runtime":
+        wf = load_state(state, model.spec, model.subprocess_specs)
+        wf.script_engine = make_script_engine(functions)
+        return cls(model, wf)
+
+    def dump(self) -> str:
+        return dump_state(self.workflow)
+
+    # -- reading ----------------------------------------------------------------------
+    @property
+    def completed(self) -> bool:
+        return self.workflow.is_completed()
+
+    def human_tasks(self) -> list[HumanTask]:
+        found = []
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            props = _props(spec)
+            assignee_var = props.get("assignee")
+            found.append(HumanTask(
+                spiff_id=str(task.id), bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                lane=self.model.lane_of.get(spec.bpmn_id),
+                form_file=props.get("formJsonSchemaFilename"), ui_file=props.get("formUiSchemaFilename"),
+                instructions=(spec.extensions or {}).get("instructionsForEndUser"),
+                assignee=task.data.get(assignee_var) if assignee_var else None,
+                due_at=self._task_due(task), data=task.data,
+            ))
+        return found
+
+    def _task_due(self, task) -> datetime | None:
+        split = _host_split(task)
+        if split is None:
+            return None
+        dues = [_due(t) for t in split.children if t.state == TaskState.WAITING and _is_timer(t)]
+        dues = [d for d in dues if d is not None]
+        return min(dues) if dues else None
+
+    def next_timer_at(self) -> datetime | None:
+        dues = [_due(t) for t in self.workflow.event_manager.tasks.values() if _is_timer(t)]
+        dues = [d for d in dues if d is not None]
+        return min(dues) if dues else None
+
+    @property
+    def data(self) -> dict:
+        """The freshest task data: an open user task's, else the last completed task's."""
+        ready = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        if ready:
+            return ready[0].data
+        last = self.workflow.last_task
+        return last.data if last is not None else dict(self.workflow.data)
+
+    def outcome(self) -> str | None:
+        """The `outcome` property of the end event the process finished at, if any."""
+        for task in self.workflow.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True):
+            if isinstance(task.task_spec, EndEvent) and _props(task.task_spec).get("outcome"):
+                return _props(task.task_spec)["outcome"]
+        return None
+
+    # -- changing ---------------------------------------------------------------------
+    def complete(self, spiff_id: str, data: dict) -> bool:
+        """Complete a READY user task; False if it is not (any longer) READY."""
+        try:
+            task = self.workflow.get_task_from_id(UUID(spiff_id))
+        except (SpiffWorkflowException, ValueError):
+            return False
+        if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
+            return False
+
+        def run():
+            task.data.update(data)
+            task.run()
+        self._run(run)
+        return True
+
+    def fire_due_timers(self, now: datetime) -> list[FiredTimer]:
+        fired = []
+        for task in list(self.workflow.event_manager.tasks.values()):
+            due = _due(task) if _is_timer(task) else None
+            if due is None or due > now or task.state != TaskState.WAITING:
+                continue
+            split = task.parent if isinstance(task.parent.task_spec, BoundaryEventSplit) else None
+            host = next((c.task_spec.bpmn_id for c in split.children
+                         if c is not task and not _is_timer(c)), None) if split else None
+            fired.append(FiredTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or "",
+                                    _props(task.task_spec), host))
+            task._set_internal_data(event_value=_LONG_AGO)   # due by our clock: let Spiff see it so
+        if fired:
+            self._run(self.workflow.refresh_timers)
+        return fired
+
+    def cancel(self) -> None:
+        self.workflow.cancel()
+
+    def _run(self, step) -> None:
+        try:
+            step()
+            self.workflow.do_engine_steps()
+            while self._rewind_repeated_activity():
+                self.workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            spec = getattr(getattr(exc, "task", None), "task_spec", None)
+            element = getattr(spec, "bpmn_id", "") or getattr(spec, "name", "") or ""
+            message = str(exc).split("\n")[0]
+            raise ProcessError(message, element=element, line=getattr(exc, "line_number", "") or "") from exc
+
+    # -- keeping the tree bounded -----------------------------------------------------------
+    def _rewind_repeated_activity(self) -> bool:
+        """When a loop re-enters an activity, rewind to its first run instead of growing.
+
+        A return sends the process back to an earlier activity, and SpiffWorkflow appends a
+        fresh copy of everything after it each round. Rewinding to the activity's first
+        completed occurrence (carrying the current data) keeps the tree at one copy; the
+        audit log, not the tree, is the history. Skipped when other live work would be lost.
+        """
+        wf = self.workflow
+        top = wf.get_tasks(skip_subprocesses=True)
+        for task in top:
+            if not task.has_state(TaskState.READY | TaskState.STARTED):
+                continue
+            if not isinstance(task.task_spec, (UserTask, SubWorkflowTask)):
+                continue
+            first = next((t for t in top if t.task_spec is task.task_spec
+                          and t.state == TaskState.COMPLETED and _is_ancestor(t, task)), None)
+            if first is None or self._other_live_work(first, task):
+                continue
+            removed = wf.reset_from_task_id(first.id, data=dict(task.data))
+            for gone in removed:
+                wf.event_manager.remove_task(gone)
+            self._prune_event_manager()
+            return True
+        return False
+
+    @staticmethod
+    def _other_live_work(first, task) -> bool:
+        keep = {id(t) for t in task}   # the task itself and its own descendants
+        return any(t.has_state(_LIVE) and id(t) not in keep for t in first if t is not first)
+
+    def _prune_event_manager(self) -> None:
+        em = self.workflow.event_manager
+        for tid in list(em.tasks):
+            try:
+                alive = self.workflow.get_task_from_id(tid)
+            except SpiffWorkflowException:
+                alive = None
+            if alive is None or alive is not em.tasks[tid]:
+                em.tasks.pop(tid, None)
+
+
+def _is_ancestor(candidate, task) -> bool:
+    node = task.parent
+    while node is not None:
+        if node is candidate:
+            return True
+        node = node.parent
+    return False

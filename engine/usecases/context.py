@@ -1,0 +1,25 @@
+"""What every use case needs besides its arguments: sessions, parsed models, a clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy.orm import sessionmaker
+
+from ..catalog import ModelCache
+from ..db.uow import UnitOfWork
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Context:
+    sessions: sessionmaker
+    models: ModelCache = field(default_factory=ModelCache)
+    clock: Callable[[], datetime] = _utcnow
+
+    def uow(self, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.sessions, read_only=read_only)

@@ -1,0 +1,94 @@
+"""Starting instances and changing their status: withdraw, suspend, resume, terminate."""
+from __future__ import annotations
+
+import uuid
+
+from ..catalog import latest_definition
+from ..db.schema import Definition, Instance
+from ..directory import Directory
+from ..errors import FieldError, NotAllowed, NotFound, ValidationFailed
+from ..spiff import Runtime
+from ..status import Outcome, Status, transition
+from .context import Context
+from .projection import apply_runtime, audit, open_tasks
+
+
+def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) -> str:
+    """Start the latest version of `process_id` for `username`, who becomes its owner."""
+    s = uow.session
+    directory = Directory(s)
+    user = directory.find(username)
+    if user is None or not user.active:
+        raise NotAllowed(f"{username} may not start projects")
+    data = dict(data or {})
+    name = data.get("project_name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 300:
+        raise ValidationFailed([FieldError("$.project_name", "is required (1 to 300 characters)")])
+    definition = latest_definition(s, process_id)
+    model = ctx.models.get(definition)
+    now = ctx.clock()
+    data.update(project_name=name.strip(), owner=username)
+    rt = Runtime.start(model, data, directory.script_functions())
+    inst = Instance(id=str(uuid.uuid4()), definition_id=definition.id, process_id=process_id,
+                    status=Status.RUNNING.value, owner=username, project_name=name.strip(),
+                    workflow="", serializer_version="", created_at=now, updated_at=now)
+    s.add(inst)
+    audit(s, inst.id, "started", username, now, data={"project_name": inst.project_name,
+                                                      "version": definition.version})
+    apply_runtime(s, directory, inst, rt, now)
+    return inst.id
+
+
+def get_instance(session, instance_id: str) -> Instance:
+    inst = session.get(Instance, instance_id) if instance_id else None
+    if inst is None:
+        raise NotFound(f"No instance {instance_id!r}")
+    return inst
+
+
+def _close_open_tasks(session, inst: Instance, now) -> None:
+    for row in open_tasks(session, inst.id):
+        row.state, row.closed_at = "cancelled", now
+
+
+def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "") -> None:
+    """The owner (or an admin) ends the project at any open step."""
+    s = uow.session
+    inst = get_instance(s, instance_id)
+    user = Directory(s).find(username)
+    if user is None or (user.username != inst.owner and not user.is_admin):
+        raise NotAllowed(f"{username} may not withdraw this project")
+    inst.status = transition(inst.status, Status.COMPLETED).value
+    model = ctx.models.get(s.get(Definition, inst.definition_id))
+    rt = Runtime.load(model, inst.workflow, {})
+    rt.cancel()
+    now = ctx.clock()
+    inst.workflow, inst.outcome, inst.ended_at, inst.next_timer_at = rt.dump(), Outcome.WITHDRAWN.value, now, None
+    inst.stage, inst.updated_at = "", now
+    _close_open_tasks(s, inst, now)
+    audit(s, inst.id, "withdrawn", username, now, data={"reason": reason} if reason else {})
+
+
+def set_status(ctx: Context, uow, instance_id: str, username: str, target: Status, reason: str = "") -> None:
+    """Admin: suspend, resume or terminate an instance."""
+    s = uow.session
+    inst = get_instance(s, instance_id)
+    user = Directory(s).find(username)
+    if user is None or not user.is_admin:
+        raise NotAllowed("Only an admin may change an instance's status")
+    inst.status = transition(inst.status, target).value
+    now = ctx.clock()
+    inst.updated_at = now
+    if target == Status.TERMINATED:
+        inst.ended_at, inst.next_timer_at = now, None
+        _close_open_tasks(s, inst, now)
+    audit(s, inst.id, target.value, username, now, data={"reason": reason} if reason else {})
+
+
+def resume_after_error(ctx: Context, uow, inst: Instance) -> None:
+    """Used by retry: an instance in error runs again."""
+    inst.status = transition(inst.status, Status.RUNNING).value
+    directory = Directory(uow.session)
+    model = ctx.models.get(uow.session.get(Definition, inst.definition_id))
+    rt = Runtime.load(model, inst.workflow, directory.script_functions())
+    apply_runtime(uow.session, directory, inst, rt, ctx.clock())

@@ -1,0 +1,88 @@
+"""Write a changed workflow back: instance columns, the task projection, notifications.
+
+Every use case that runs the workflow (start, complete, fire timers, withdraw) ends here,
+so the inbox, the instance row and the stored state always agree.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..assignment import offer_for
+from ..db.schema import AuditEvent, Instance, Notification, Task
+from ..directory import Directory
+from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
+from ..status import Status
+
+
+def open_tasks(session: Session, instance_id: str) -> list[Task]:
+    return list(session.scalars(select(Task).where(Task.instance_id == instance_id, Task.state == "open")
+                                .order_by(Task.created_at, Task.id)))
+
+
+def audit(session: Session, instance_id: str, kind: str, actor: str | None, now: datetime,
+          task: Task | None = None, data: dict | None = None, **extra) -> None:
+    session.add(AuditEvent(instance_id=instance_id, at=now, actor=actor, kind=kind,
+                           task_id=task.id if task else extra.get("task_id"),
+                           bpmn_id=task.bpmn_id if task else extra.get("bpmn_id"),
+                           task_name=task.name if task else extra.get("task_name"),
+                           data=data or {}))
+
+
+def notify(session: Session, directory: Directory, usernames: list[str], kind: str, subject: str,
+           now: datetime, instance_id: str, task_id: str | None = None) -> None:
+    for name in dict.fromkeys(usernames):
+        person = directory.find(name)
+        if person is not None and person.active:
+            session.add(Notification(username=name, kind=kind, subject=subject, created_at=now,
+                                     instance_id=instance_id, task_id=task_id))
+
+
+def _new_task_row(session: Session, directory: Directory, inst: Instance, human: HumanTask,
+                  now: datetime) -> Task:
+    owner = directory.get(inst.owner)
+    offer = offer_for(human.lane, owner, inst.owner, human.assignee, directory.managers_of(owner.department))
+    row = Task(id=str(uuid.uuid4()), instance_id=inst.id, spiff_task_id=human.spiff_id,
+               bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, form_file=human.form_file,
+               ui_file=human.ui_file, assignee=offer.assignee, candidate_group=offer.group,
+               excluded_user=offer.excluded, state="open", due_at=human.due_at, created_at=now)
+    session.add(row)
+    receivers = [offer.assignee] if offer.assignee else directory.members_of(offer.group or "")
+    receivers = [u for u in receivers if u and u != offer.excluded]
+    notify(session, directory, receivers, "task_assigned",
+           f"{human.name} — {inst.project_name}", now, inst.id, row.id)
+    return row
+
+
+def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
+                  now: datetime) -> list[Task]:
+    """Save `rt` into `inst` and bring the task projection in line; returns new task rows."""
+    humans = rt.human_tasks()
+    live = {h.spiff_id: h for h in humans}
+    kept = set()
+    for row in open_tasks(session, inst.id):
+        if row.spiff_task_id in live:
+            row.due_at = live[row.spiff_task_id].due_at
+            kept.add(row.spiff_task_id)
+        else:
+            row.state, row.closed_at = "cancelled", now
+    new_rows = [_new_task_row(session, directory, inst, h, now) for h in humans if h.spiff_id not in kept]
+    inst.workflow = rt.dump()
+    inst.serializer_version = SERIALIZER_VERSION
+    inst.next_timer_at = rt.next_timer_at()
+    inst.stage = ", ".join(dict.fromkeys(h.name for h in humans))[:300]
+    inst.updated_at = now
+    if rt.completed and inst.status == Status.RUNNING.value:
+        inst.status = Status.COMPLETED.value
+        inst.outcome = inst.outcome or rt.outcome()
+        inst.ended_at = now
+        inst.next_timer_at = None
+        audit(session, inst.id, "ended", None, now, data={"outcome": inst.outcome})
+    customer = rt.data.get("customer")
+    if isinstance(customer, dict) and customer.get("name"):
+        inst.account_name = str(customer["name"])[:300]
+    session.flush()
+    return new_rows

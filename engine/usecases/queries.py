@@ -1,0 +1,68 @@
+"""Read-only views: a user's inbox and one instance with its tasks and history."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
+from ..directory import Directory, Person
+from .. import forms
+from ..spiff import Runtime
+from ..views import HistoryEvent, InstanceView, TaskView
+from .context import Context
+from .instances import get_instance
+
+
+def task_view(ctx: Context, session, row: Task, inst: Instance, viewer: Person | None = None,
+              with_form: bool = True) -> TaskView:
+    form = ui = None
+    values: dict = {}
+    instructions = None
+    if with_form:
+        model = ctx.models.get(session.get(Definition, inst.definition_id))
+        form, ui = model.form(row.form_file), model.form(row.ui_file)
+        if row.state == "open":
+            rt = Runtime.load(model, inst.workflow, {})
+            human = next((h for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
+            if human is not None:
+                instructions = human.instructions
+                who = viewer or Directory(session).find(row.assignee)
+                head = forms.header(inst.project_name, who.display_name if who else "",
+                                    who.time_zone if who else "Asia/Taipei", ctx.clock())
+                values = forms.prefill(form, human.data, head)
+    return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
+                    form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
+                    state=row.state, created=row.created_at, project_name=inst.project_name, owner=inst.owner,
+                    instructions=instructions, values=values)
+
+
+def inbox(ctx: Context, uow, user: Person) -> list[TaskView]:
+    """The user's own open tasks plus their groups' unclaimed ones, soonest due first."""
+    s = uow.session
+    mine = Task.assignee == user.username
+    offered = (Task.assignee.is_(None)) & (Task.candidate_group.in_(sorted(user.groups) or [""]))
+    rows = s.execute(select(Task, Instance).join(Instance, Instance.id == Task.instance_id)
+                     .where(Task.state == "open", or_(mine, offered), Instance.status == "running")
+                     .where(or_(Task.excluded_user.is_(None), Task.excluded_user != user.username))
+                     .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)).all()
+    return [task_view(ctx, s, t, i, user, with_form=False) for t, i in rows]
+
+
+def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
+    s = uow.session
+    inst = get_instance(s, instance_id)
+    definition = s.get(Definition, inst.definition_id)
+    model = ctx.models.get(definition)
+    data = dict(Runtime.load(model, inst.workflow, {}).data)
+    tasks = [task_view(ctx, s, t, inst, with_form=False)
+             for t in s.scalars(select(Task).where(Task.instance_id == inst.id, Task.state == "open"))]
+    history = [HistoryEvent(e.id, e.at, e.actor, e.kind, e.task_id, e.bpmn_id, e.task_name, dict(e.data or {}))
+               for e in s.scalars(select(AuditEvent).where(AuditEvent.instance_id == inst.id)
+                                  .order_by(AuditEvent.id))]
+    incidents = [{"id": i.id, "element": i.element, "line": i.line, "message": i.message,
+                  "task_id": i.task_id, "created_at": i.created_at}
+                 for i in s.scalars(select(Incident).where(Incident.instance_id == inst.id,
+                                                           Incident.resolved_at.is_(None)))]
+    return InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version, status=inst.status,
+                        outcome=inst.outcome, owner=inst.owner, project_name=inst.project_name, stage=inst.stage,
+                        data=data, tasks=tasks, history=history, created_at=inst.created_at,
+                        updated_at=inst.updated_at, next_timer_at=inst.next_timer_at, incidents=incidents)

@@ -1,0 +1,83 @@
+"""Completing, claiming and unclaiming tasks."""
+from __future__ import annotations
+
+from ..assignment import may_act
+from ..db.schema import Definition, Instance, Task
+from ..directory import Directory, Person
+from ..errors import Conflict, NotAllowed, NotFound
+from .. import forms
+from ..spiff import Runtime
+from ..status import Status
+from .context import Context
+from .projection import apply_runtime, audit, open_tasks
+
+
+def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
+    row = uow.session.get(Task, task_id) if task_id else None
+    if row is None:
+        raise NotFound(f"No task {task_id!r}")
+    if row.state != "open":
+        who = f" by {row.closed_by}" if row.closed_by else ""
+        raise Conflict(f"This task was already {row.state}{who}")
+    inst = uow.session.get(Instance, row.instance_id)
+    if inst.status != Status.RUNNING.value:
+        raise Conflict(f"The project is {inst.status}; its tasks cannot be worked on now")
+    return row, inst
+
+
+def _actor(directory: Directory, username: str, row: Task) -> Person:
+    user = directory.find(username)
+    if user is None or not may_act(user, row.assignee, row.candidate_group, row.excluded_user):
+        raise NotAllowed(f"{username} may not work on this task")
+    return user
+
+
+def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) -> list[Task]:
+    """Validate the form, run the workflow on, and return the user's next tasks here."""
+    s = uow.session
+    row, inst = _open_task(uow, task_id)
+    directory = Directory(s)
+    user = _actor(directory, username, row)
+    model = ctx.models.get(s.get(Definition, inst.definition_id))
+    schema = model.form(row.form_file)
+    values = forms.user_part(schema, data)
+    forms.validate(schema, values)
+    now = ctx.clock()
+    rt = Runtime.load(model, inst.workflow, directory.script_functions())
+    task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
+    if task_data is None:
+        raise Conflict("This task is no longer open")
+    head = forms.header(inst.project_name, user.display_name, user.time_zone, now)
+    filled = dict(task_data.get("forms_filled") or {})
+    filled[row.bpmn_id] = {k: head[k] for k in ("filled_by", "date_filled")}
+    if not rt.complete(row.spiff_task_id, {**values, "forms_filled": filled}):
+        raise Conflict("This task is no longer open")
+    row.state, row.closed_at, row.closed_by = "completed", now, username
+    row.assignee = row.assignee or username
+    audit(s, inst.id, "completed", username, now, row, data=values)
+    apply_runtime(s, directory, inst, rt, now)
+    return [t for t in open_tasks(s, inst.id)
+            if may_act(user, t.assignee, t.candidate_group, t.excluded_user)]
+
+
+def claim(ctx: Context, uow, task_id: str, username: str) -> Task:
+    row, inst = _open_task(uow, task_id)
+    _actor(Directory(uow.session), username, row)
+    if row.candidate_group is None:
+        raise Conflict("This task is assigned, not offered to a group")
+    if row.assignee and row.assignee != username:
+        raise Conflict(f"{row.assignee} has already claimed this task")
+    row.assignee = username
+    audit(uow.session, inst.id, "claimed", username, ctx.clock(), row)
+    return row
+
+
+def unclaim(ctx: Context, uow, task_id: str, username: str) -> Task:
+    row, inst = _open_task(uow, task_id)
+    user = Directory(uow.session).find(username)
+    if user is None or row.candidate_group is None or (row.assignee != username and not user.is_admin):
+        raise NotAllowed(f"{username} cannot hand this task back")
+    row.assignee = None
+    audit(uow.session, inst.id, "unclaimed", username, ctx.clock(), row)
+    return row
+

@@ -1,0 +1,66 @@
+"""Firing due timers: reminders and escalations on reviews, or any timer a process has.
+
+Many workers may run this at once. Each instance is fired in its own transaction; the
+row version guards against double firing, and on PostgreSQL `FOR UPDATE SKIP LOCKED`
+lets a worker pass over rows another worker is already firing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..db.schema import Definition, Instance
+from ..directory import Directory
+from ..spiff import FiredTimer, Runtime
+from ..status import Status
+from .context import Context
+from .projection import apply_runtime, audit, notify, open_tasks
+
+
+def due_instances(ctx: Context, now: datetime, limit: int = 100) -> list[str]:
+    with ctx.uow(read_only=True) as uow:
+        return list(uow.session.scalars(
+            select(Instance.id).where(Instance.status == Status.RUNNING.value, Instance.next_timer_at <= now)
+            .order_by(Instance.next_timer_at).limit(limit)))
+
+
+def _receivers(directory: Directory, timer: FiredTimer, waiting: list) -> list[str]:
+    assignees = [u for t in waiting for u in ([t.assignee] if t.assignee
+                                              else directory.members_of(t.candidate_group or ""))
+                 if u and u != t.excluded_user]
+    target = timer.properties.get("escalate_to", "")
+    if timer.properties.get("notify") != "escalation" or not target:
+        return assignees
+    if target == "reports_to":
+        bosses = [getattr(directory.find(u), "reports_to", None) for u in assignees]
+        return [b for b in bosses if b]
+    if target.startswith("role:"):
+        return directory.with_role(target[5:])
+    return [target]
+
+
+def fire_instance(ctx: Context, uow, instance_id: str, now: datetime) -> int:
+    """Fire the due timers of one instance; 0 if another worker got there first."""
+    s = uow.session
+    inst = s.scalar(select(Instance).where(
+        Instance.id == instance_id, Instance.status == Status.RUNNING.value, Instance.next_timer_at <= now)
+        .with_for_update(skip_locked=True))
+    if inst is None:
+        return 0
+    directory = Directory(s)
+    model = ctx.models.get(s.get(Definition, inst.definition_id))
+    rt = Runtime.load(model, inst.workflow, directory.script_functions())
+    before = open_tasks(s, inst.id)
+    fired = rt.fire_due_timers(now)
+    for timer in fired:
+        waiting = [t for t in before if t.bpmn_id == timer.attached_to]
+        kind = timer.properties.get("notify", "timer")
+        receivers = _receivers(directory, timer, waiting)
+        audit(s, inst.id, kind, None, now, bpmn_id=timer.bpmn_id, task_name=timer.name,
+              data={"attached_to": timer.attached_to, "notified": sorted(set(receivers))})
+        if kind in ("reminder", "escalation"):
+            subject = f"{kind.capitalize()}: {waiting[0].name if waiting else timer.name} — {inst.project_name}"
+            notify(s, directory, receivers, kind, subject, now, inst.id, waiting[0].id if waiting else None)
+    apply_runtime(s, directory, inst, rt, ctx.clock())
+    return len(fired)

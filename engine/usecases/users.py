@@ -1,0 +1,71 @@
+"""Creating and updating users (again = update), and checking passwords."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import delete, select
+
+from ..db.schema import User, UserRole
+from ..directory import ROLES, Directory, Person
+from ..errors import FieldError, NotFound, ValidationFailed
+from ..passwords import check_password, hash_password
+from ..views import UserView
+
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+_UNSET = object()
+
+
+def view(person: Person) -> UserView:
+    return UserView(person.username, person.display_name, sorted(person.roles), person.department,
+                    person.reports_to, person.email, person.active, person.time_zone, person.locale)
+
+
+def add_user(uow, username: str, roles=None, department=None, reports_to=None, email=None,
+             password=None, display_name=None, active=True, time_zone=None, locale=None) -> UserView:
+    errors = []
+    if not isinstance(username, str) or not _USERNAME.match(username):
+        errors.append(FieldError("$.username", "use 2 to 64 letters, digits or . _ @ -"))
+    roles = list(roles or [])
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        errors.append(FieldError("$.roles", f"unknown role(s): {', '.join(unknown)}; known: {', '.join(ROLES)}"))
+    if password is not None and len(password) < 8:
+        errors.append(FieldError("$.password", "must be at least 8 characters"))
+    if errors:
+        raise ValidationFailed(errors)
+    s = uow.session
+    user = s.get(User, username)
+    if user is None:
+        user = User(username=username)
+        s.add(user)
+    user.display_name = display_name or user.display_name or username
+    user.department, user.reports_to, user.email, user.active = department, reports_to, email, active
+    user.time_zone = time_zone or user.time_zone or "Asia/Taipei"
+    user.locale = locale or user.locale or "zh_Hant"
+    if password is not None:
+        user.password_hash = hash_password(password)
+    s.flush()
+    s.execute(delete(UserRole).where(UserRole.username == username))
+    s.add_all(UserRole(username=username, role=r) for r in dict.fromkeys(roles))
+    s.flush()
+    return view(Directory(s).get(username))
+
+
+def authenticate(uow, username: str, password: str) -> UserView | None:
+    """The user if the password matches and the account is active, else None."""
+    user = uow.session.get(User, username) if username else None
+    if user is None or not user.active or not check_password(user.password_hash, password):
+        return None
+    return view(Directory(uow.session).get(username))
+
+
+def list_users(uow) -> list[UserView]:
+    directory = Directory(uow.session)
+    return [view(directory.get(u)) for u in uow.session.scalars(select(User.username).order_by(User.username))]
+
+
+def get_user(uow, username: str) -> UserView:
+    person = Directory(uow.session).find(username)
+    if person is None:
+        raise NotFound(f"No user {username!r}")
+    return view(person)

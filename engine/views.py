@@ -1,0 +1,69 @@
+"""What the facade returns: plain dataclasses, never ORM rows or SpiffWorkflow objects."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: str
+    instance_id: str
+    bpmn_id: str
+    name: str
+    lane: str | None
+    form: dict | None
+    ui_schema: dict | None
+    due: datetime | None
+    assignee: str | None
+    group: str | None = None
+    state: str = "open"
+    created: datetime | None = None
+    project_name: str = ""
+    owner: str = ""
+    instructions: str | None = None
+    values: dict = field(default_factory=dict)     # what the form opens with
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    id: int
+    at: datetime
+    actor: str | None
+    kind: str
+    task_id: str | None
+    bpmn_id: str | None
+    task_name: str | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    id: str
+    process_id: str
+    version: int
+    status: str
+    outcome: str | None
+    owner: str
+    project_name: str
+    stage: str
+    data: dict
+    tasks: list[TaskView]
+    history: list[HistoryEvent]
+    created_at: datetime
+    updated_at: datetime
+    next_timer_at: datetime | None
+    incidents: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    display_name: str
+    roles: list[str]
+    department: str | None
+    reports_to: str | None
+    email: str | None
+    active: bool
+    time_zone: str
+    locale: str

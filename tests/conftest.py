@@ -1,0 +1,43 @@
+"""Shared fixtures: every integration test runs on real SQLite and real PostgreSQL.
+
+PostgreSQL comes from KAMFLOW_TEST_POSTGRESQL_URL (set by .ci/run). Each test gets its
+own schema there, so tests stay independent without re-creating the database. Under
+CI=true a missing PostgreSQL fails the run instead of skipping it.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+PG_URL = os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL", "")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_sessionstart(session):
+    if IN_CI and not PG_URL:
+        pytest.exit("CI=true but KAMFLOW_TEST_POSTGRESQL_URL is not set: PostgreSQL tests must run", 3)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kamflow.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("KAMFLOW_TEST_POSTGRESQL_URL not set (CI sets it; CI never skips)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
