@@ -1,0 +1,71 @@
+"""Many people and workers at once: exactly one completion wins, each timer fires once."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+from engine import Conflict, Engine
+
+from ..conftest import ROOT
+
+
+def run_together(*calls):
+    """Start every call at the same instant; return what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def runner(i, call):
+        barrier.wait()
+        try:
+            results[i] = call()
+        except Exception as exc:   # noqa: BLE001 - the test inspects what was raised
+            results[i] = exc
+    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_two_concurrent_completions_of_one_task_exactly_one_wins(loop_eng, db_url):
+    other = Engine(db_url, forms_dir=ROOT / "forms")     # a second app process, own connections
+    try:
+        for round_no in range(5):
+            iid = loop_eng.start("review_loop", "amy", {"project_name": f"Race {round_no}"})
+            draft = next(t for t in loop_eng.tasks("amy") if t.instance_id == iid)
+            loop_eng.complete(draft.id, "amy", {"draft": {"text": "x"}})
+            review = next(t for t in loop_eng.tasks("bob") if t.instance_id == iid)
+            results = run_together(
+                lambda: loop_eng.complete(review.id, "bob", {"review": {"decision": "approve"}}),
+                lambda: other.complete(review.id, "zed", {"review": {"decision": "return"}}),
+            )
+            conflicts = [r for r in results if isinstance(r, Conflict)]
+            assert len(conflicts) == 1 and sum(isinstance(r, list) for r in results) == 1, results
+            completions = [e for e in loop_eng.instance(iid).history if e.kind == "completed" and e.bpmn_id == "review"]
+            assert len(completions) == 1
+    finally:
+        other.close()
+
+
+def test_concurrent_timer_workers_fire_each_timer_once(loop_eng, db_url):
+    for n in range(6):
+        loop_eng.start("review_loop", "amy", {"project_name": f"Timer {n}"})
+    for task in loop_eng.tasks("amy"):
+        loop_eng.complete(task.id, "amy", {"draft": {"text": "x"}})
+    later = datetime.now(timezone.utc) + timedelta(days=4)
+    workers = [Engine(db_url, forms_dir=ROOT / "forms") for _ in range(3)]
+    try:
+        results = run_together(*[lambda w=w: w.fire_timers(later) for w in workers])
+    finally:
+        for w in workers:
+            w.close()
+    assert sum(results) == 6, results
+    assert loop_eng.fire_timers(later) == 0
+
+
+def test_engines_starting_at_once_on_an_empty_database_all_come_up(db_url):
+    results = run_together(*[lambda: Engine(db_url) for _ in range(4)])
+    assert all(isinstance(r, Engine) for r in results), results
+    for r in results:
+        r.close()
