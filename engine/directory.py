@@ -82,6 +82,16 @@ class Directory:
             .order_by(User.username))
         return list(rows)
 
+    def stand_in(self, username: str | None, now) -> str | None:
+        """Who receives `username`'s new tasks now: their delegate while out of office."""
+        user = self.session.get(User, username) if username else None
+        if user is None or not user.delegate:
+            return username
+        if (user.delegate_from and now < user.delegate_from) or (user.delegate_until and now >= user.delegate_until):
+            return username
+        delegate = self.find(user.delegate)
+        return delegate.username if delegate is not None and delegate.active else username
+
     def members_of(self, group: str) -> list[str]:
         kind, _, name = group.partition(":")
         return self.with_role(name) if kind == "role" else self.managers_of(name)

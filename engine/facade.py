@@ -22,7 +22,11 @@ from .assignment import may_act
 from .directory import Directory
 from .errors import Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status, transition
-from .usecases import instances, queries, tasks, timers, users
+from .usecases import access, admin, changes, instances, queries, tasks, timers, users
+from .usecases.attachments import Attachments
+from .usecases.drafts import Drafts
+from .usecases.notifications import Notifications
+from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .usecases.projection import audit
 from .views import InstanceView, TaskView, UserView
@@ -39,6 +43,11 @@ class Engine:
         upgrade_schema(self.db)
         self.forms_dir = Path(forms_dir) if forms_dir else DEFAULT_FORMS
         self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow)
+        self.sessions = Sessions(self)
+        self.drafts = Drafts(self)
+        self.attachments = Attachments(self)
+        self.notifications = Notifications(self)
+        self.admin = admin.Admin(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -118,6 +127,15 @@ class Engine:
     def authenticate(self, username: str, password: str) -> UserView | None:
         return self._read(users.authenticate, username, password)
 
+    def set_preferences(self, username: str, **prefs) -> UserView:
+        """A user's own settings: `notify` (bool), `locale`, `time_zone`."""
+        return self._write(lambda uow: users.set_preferences(uow, username, **prefs))
+
+    def set_delegate(self, username: str, actor: str, delegate: str | None,
+                     start: datetime | None = None, end: datetime | None = None) -> None:
+        """Out of office: new tasks for `username` go to `delegate` between start and end."""
+        self._write(lambda uow: admin.set_delegate(self.ctx, uow, username, actor, delegate, start, end))
+
     # -- instances and tasks ------------------------------------------------------------
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         return self._write(lambda uow: instances.start(self.ctx, uow, process_id, user, data))
@@ -195,6 +213,24 @@ class Engine:
                      "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
                      "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]
         return self._read(use_case)
+
+    def may_view(self, instance_id: str, user: str) -> bool:
+        """May `user` see this project (its data, history, files)?"""
+        return self._read(lambda uow: access.may_view(uow, instance_id, user))
+
+    def diagram(self, instance_id: str) -> dict:
+        """The deployed BPMN of an instance with the elements that ran and the open steps."""
+        return self._read(lambda uow: queries.diagram(self.ctx, uow, instance_id))
+
+    def changes(self, task_id: str) -> list[dict]:
+        """For a review task: each field the rep changed since this review last returned it."""
+        def use_case(uow):
+            row = uow.session.get(Task, task_id)
+            if row is None:
+                raise NotFound(f"No task {task_id!r}")
+            return row.instance_id, row.bpmn_id
+        instance_id, bpmn_id = self._read(use_case)
+        return changes.changes_since_return(self.instance(instance_id).history, bpmn_id)
 
     # -- admin --------------------------------------------------------------------------
     def suspend(self, instance_id: str, user: str, reason: str = "") -> None:

@@ -195,6 +195,27 @@ class Runtime:
     def cancel(self) -> None:
         self.workflow.cancel()
 
+    def completed_ids(self) -> set[str]:
+        """BPMN ids of every element that has run in the current tree (for the diagram)."""
+        return {t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                if getattr(t.task_spec, "bpmn_id", None)}
+
+    def rewind_to(self, bpmn_id: str) -> bool:
+        """Make the latest completed run of user task `bpmn_id` ready again (admin rewind)."""
+        done = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                if isinstance(t.task_spec, UserTask) and t.task_spec.bpmn_id == bpmn_id]
+        if not done:
+            return False
+        target = done[-1]
+
+        def reset():
+            removed = self.workflow.reset_from_task_id(target.id, data=dict(target.data))
+            for gone in removed:
+                self.workflow.event_manager.remove_task(gone)
+            self._prune_event_manager()
+        self._run(reset)
+        return True
+
     def _run(self, step) -> None:
         try:
             step()

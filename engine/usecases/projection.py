@@ -6,6 +6,7 @@ so the inbox, the instance row and the stored state always agree.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -45,6 +46,9 @@ def _new_task_row(session: Session, directory: Directory, inst: Instance, human:
                   now: datetime) -> Task:
     owner = directory.get(inst.owner)
     offer = offer_for(human.lane, owner, inst.owner, human.assignee, directory.managers_of(owner.department))
+    stand_in = directory.stand_in(offer.assignee, now)
+    if stand_in != offer.assignee and stand_in != offer.excluded:
+        offer = replace(offer, assignee=stand_in)
     row = Task(id=str(uuid.uuid4()), instance_id=inst.id, spiff_task_id=human.spiff_id,
                bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, form_file=human.form_file,
                ui_file=human.ui_file, assignee=offer.assignee, candidate_group=offer.group,

@@ -66,3 +66,17 @@ def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
                         outcome=inst.outcome, owner=inst.owner, project_name=inst.project_name, stage=inst.stage,
                         data=data, tasks=tasks, history=history, created_at=inst.created_at,
                         updated_at=inst.updated_at, next_timer_at=inst.next_timer_at, incidents=incidents)
+
+
+def diagram(ctx: Context, uow, instance_id: str) -> dict:
+    s = uow.session
+    inst = get_instance(s, instance_id)
+    definition = s.get(Definition, inst.definition_id)
+    model = ctx.models.get(definition)
+    rt = Runtime.load(model, inst.workflow, {})
+    done = rt.completed_ids() | {e.bpmn_id for e in s.scalars(
+        select(AuditEvent).where(AuditEvent.instance_id == inst.id, AuditEvent.kind == "completed")) if e.bpmn_id}
+    current = sorted({t.bpmn_id for t in s.scalars(select(Task).where(Task.instance_id == inst.id,
+                                                                      Task.state == "open"))})
+    return {"bpmn": definition.files[definition.main_file], "process_id": inst.process_id,
+            "completed": sorted(done - set(current)), "current": current}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select
 
@@ -69,3 +70,23 @@ def get_user(uow, username: str) -> UserView:
     if person is None:
         raise NotFound(f"No user {username!r}")
     return view(person)
+
+
+def set_preferences(uow, username: str, notify=_UNSET, locale=_UNSET, time_zone=_UNSET) -> UserView:
+    user = uow.session.get(User, username)
+    if user is None:
+        raise NotFound(f"No user {username!r}")
+    if locale is not _UNSET:
+        if locale not in ("zh_Hant", "en"):
+            raise ValidationFailed([FieldError("$.locale", "use zh_Hant or en")])
+        user.locale = locale
+    if time_zone is not _UNSET:
+        try:
+            ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise ValidationFailed([FieldError("$.time_zone", f"unknown time zone {time_zone!r}")]) from None
+        user.time_zone = time_zone
+    if notify is not _UNSET:
+        user.notify = bool(notify)
+    uow.session.flush()
+    return view(Directory(uow.session).get(username))

@@ -1,0 +1,65 @@
+"""Server-side login sessions: the browser keeps a random token, the database the rest.
+
+Logging out, deactivating a user or expiry ends a session everywhere at once, in every
+app process, because nothing but the token lives in the browser.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from ..db.schema import AuthSession, User
+
+DEFAULT_TTL = timedelta(hours=12)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Sessions:
+    def __init__(self, eng):
+        self._eng = eng
+
+    def open(self, username: str, ttl: timedelta = DEFAULT_TTL, data: dict | None = None) -> str:
+        """Start a session for an (already authenticated) user; returns the token."""
+        token = secrets.token_urlsafe(32)
+
+        def use_case(uow):
+            now = self._eng.ctx.clock()
+            uow.session.add(AuthSession(token_hash=_hash(token), username=username, data=data or {},
+                                        created_at=now, expires_at=now + ttl))
+        self._eng._write(use_case)
+        return token
+
+    def get(self, token: str | None) -> tuple[str, dict] | None:
+        """(username, data) of a live session whose user is still active, else None."""
+        if not token:
+            return None
+
+        def use_case(uow):
+            row = uow.session.get(AuthSession, _hash(token))
+            if row is None or row.expires_at <= self._eng.ctx.clock():
+                return None
+            user = uow.session.get(User, row.username)
+            return (row.username, dict(row.data or {})) if user is not None and user.active else None
+        return self._eng._read(use_case)
+
+    def update(self, token: str, data: dict) -> None:
+        def use_case(uow):
+            row = uow.session.get(AuthSession, _hash(token))
+            if row is not None:
+                row.data = {**(row.data or {}), **data}
+        self._eng._write(use_case)
+
+    def close(self, token: str | None) -> None:
+        if token:
+            self._eng._write(lambda uow: uow.session.execute(
+                delete(AuthSession).where(AuthSession.token_hash == _hash(token))))
+
+    def close_all(self, username: str) -> None:
+        self._eng._write(lambda uow: uow.session.execute(
+            delete(AuthSession).where(AuthSession.username == username)))

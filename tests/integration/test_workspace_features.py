@@ -1,0 +1,146 @@
+"""Sessions, drafts, attachments, delegation, admin tools and visibility."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from engine import Conflict, NotAllowed, ValidationFailed
+from engine.demo import answer, complete_open, to_committee, to_manager_review
+
+P = "key_account_development"
+
+
+def test_a_session_lives_on_the_server_and_ends_on_logout_or_deactivation(kam_eng):
+    token = kam_eng.sessions.open("amy", data={"lang": "en"})
+    assert kam_eng.sessions.get(token) == ("amy", {"lang": "en"})
+    kam_eng.sessions.update(token, {"lang": "zh_Hant"})
+    assert kam_eng.sessions.get(token)[1] == {"lang": "zh_Hant"}
+    kam_eng.sessions.close(token)
+    assert kam_eng.sessions.get(token) is None and kam_eng.sessions.get("forged") is None
+    second = kam_eng.sessions.open("amy")
+    kam_eng.admin.set_active("amy", False, "zed")
+    assert kam_eng.sessions.get(second) is None
+    assert kam_eng.authenticate("amy", "whatever") is None
+
+
+def test_passwords_are_checked_against_a_slow_hash(kam_eng):
+    kam_eng.add_user("pat", roles=["rep"], password="correct horse")
+    assert kam_eng.authenticate("pat", "correct horse").username == "pat"
+    assert kam_eng.authenticate("pat", "wrong") is None
+    with pytest.raises(ValidationFailed):
+        kam_eng.add_user("pat", roles=["rep"], password="short")
+    with pytest.raises(ValidationFailed) as caught:
+        kam_eng.add_user("bad name!", roles=["wizard"])
+    assert {e.path for e in caught.value.errors} == {"$.username", "$.roles"}
+
+
+def test_a_draft_is_kept_per_user_until_the_task_is_done(kam_eng):
+    iid = kam_eng.start(P, "amy", {"project_name": "Draft"})
+    task = next(t for t in kam_eng.tasks("amy") if t.bpmn_id == "proposal" or t.bpmn_id == "customer_info")
+    kam_eng.drafts.save(task.id, "amy", {"customer": {"name": "half done"}})
+    assert kam_eng.drafts.get(task.id, "amy") == {"customer": {"name": "half done"}}
+    with pytest.raises(NotAllowed):
+        kam_eng.drafts.save(task.id, "ann", {"x": 1})
+    kam_eng.complete(task.id, "amy", answer(task.bpmn_id))
+    with pytest.raises(Conflict):
+        kam_eng.drafts.save(task.id, "amy", {"late": True})
+    assert iid
+
+
+def test_attachments_are_type_checked_and_visible_only_to_the_team(kam_eng):
+    iid = kam_eng.start(P, "amy", {"project_name": "Files"})
+    pdf = b"%PDF-1.4 proposal"
+    view = kam_eng.attachments.add(iid, "amy", "proposal.pdf", pdf)
+    assert (view.filename, view.size, view.content_type) == ("proposal.pdf", len(pdf), "application/pdf")
+    assert kam_eng.attachments.open(view.id, "bob")[1] == pdf          # the owner's manager
+    with pytest.raises(NotAllowed):
+        kam_eng.attachments.open(view.id, "ann")                     # another rep
+    for name, content in (("evil.exe", b"MZ"), ("fake.pdf", b"<html>"), ("empty.txt", b"")):
+        with pytest.raises(ValidationFailed) as caught:
+            kam_eng.attachments.add(iid, "amy", name, content)
+        assert caught.value.errors[0].path == "$.file"
+    assert [a.filename for a in kam_eng.attachments.list(iid, "amy")] == ["proposal.pdf"]
+
+
+def test_projects_are_visible_to_the_team_and_their_managers_only(kam_eng):
+    iid = to_committee(kam_eng, "amy", "Visible")
+    assert all(kam_eng.may_view(iid, u) for u in ("amy", "bob", "dan", "cat", "cid", "col", "zed"))
+    assert not kam_eng.may_view(iid, "ann")
+    other = kam_eng.start(P, "ann", {"project_name": "Ann's"})
+    assert not kam_eng.may_view(other, "cat") and kam_eng.may_view(other, "bob")
+
+
+def test_an_out_of_office_delegate_receives_new_tasks(kam_eng):
+    now = datetime.now(timezone.utc)
+    kam_eng.set_delegate("bob", "bob", "dan", now - timedelta(hours=1), now + timedelta(days=5))
+    iid = to_manager_review(kam_eng, "amy", "Holiday")
+    assert kam_eng.instance(iid).tasks[0].assignee == "dan"
+    with pytest.raises(NotAllowed):
+        kam_eng.set_delegate("bob", "amy", "ann")
+    with pytest.raises(ValidationFailed):
+        kam_eng.set_delegate("bob", "bob", "bob")
+
+
+def test_an_admin_hands_a_leavers_open_tasks_to_someone_else(kam_eng):
+    first = to_manager_review(kam_eng, "amy", "One")
+    second = to_manager_review(kam_eng, "ann", "Two")
+    with pytest.raises(NotAllowed):
+        kam_eng.admin.handover("bob", "dan", "amy")
+    assert kam_eng.admin.handover("bob", "dan", "zed") == 2
+    assert {t.instance_id for t in kam_eng.tasks("dan")} == {first, second}
+    assert kam_eng.tasks("bob") == []
+
+
+def test_an_admin_rewinds_a_project_to_an_earlier_step(kam_eng):
+    iid = to_committee(kam_eng, "amy", "Rewind")
+    kam_eng.admin.rewind(iid, "zed", "proposal")
+    assert [t.bpmn_id for t in kam_eng.instance(iid).tasks] == ["proposal"]
+    assert kam_eng.tasks("cat") == []
+    complete_open(kam_eng, iid, "proposal")
+    assert [t.bpmn_id for t in kam_eng.instance(iid).tasks] == ["manager_review"]
+    with pytest.raises(ValidationFailed):
+        kam_eng.admin.rewind(iid, "zed", "authorisation")
+
+
+def test_the_reviewer_sees_what_changed_since_the_return(kam_eng):
+    iid = to_manager_review(kam_eng, "amy", "Diff")
+    complete_open(kam_eng, iid, "manager_review", "return")
+    proposal = answer("proposal")
+    proposal["proposal"]["summary"] = "Now with a budget plan"
+    kam_eng.complete(kam_eng.tasks("amy")[0].id, "amy", proposal)
+    review = kam_eng.tasks("bob")[0]
+    assert kam_eng.changes(review.id) == [{"form": "proposal", "task_name": "Project proposal",
+                                           "field": "proposal.summary",
+                                           "before": answer("proposal")["proposal"]["summary"],
+                                           "after": "Now with a budget plan"}]
+
+
+def test_notifications_wait_in_the_outbox_unless_the_user_opted_out(kam_eng):
+    kam_eng.set_preferences("bob", notify=False, locale="en", time_zone="Europe/London")
+    to_manager_review(kam_eng, "amy", "Mail")
+    outbox = kam_eng.notifications.outbox()
+    assert {n.username for n, _ in outbox} == {"amy"}
+    kam_eng.notifications.mark_sent([n.id for n, _ in outbox])
+    assert kam_eng.notifications.outbox() == []
+    assert [n.kind for n in kam_eng.notifications.for_user("bob")] == ["task_assigned"]
+    assert kam_eng.user("bob").time_zone == "Europe/London"
+    with pytest.raises(ValidationFailed):
+        kam_eng.set_preferences("bob", time_zone="Mars/Olympus")
+
+
+def test_the_diagram_marks_completed_and_current_steps(kam_eng):
+    iid = to_manager_review(kam_eng, "amy", "Diagram")
+    diagram = kam_eng.diagram(iid)
+    assert diagram["current"] == ["manager_review"]
+    assert {"proposal", "customer_info", "start"} <= set(diagram["completed"])
+    assert "<bpmn:process" in diagram["bpmn"] or "process" in diagram["bpmn"]
+
+
+def test_an_admin_reassigns_a_task_but_never_to_the_owner(kam_eng):
+    iid = to_manager_review(kam_eng, "amy", "Reassign")
+    task = kam_eng.instance(iid).tasks[0]
+    with pytest.raises(NotAllowed):
+        kam_eng.admin.reassign(task.id, "zed", "amy")
+    kam_eng.admin.reassign(task.id, "zed", "dan")
+    assert kam_eng.tasks("dan")[0].id == task.id
