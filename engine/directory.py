@@ -51,15 +51,17 @@ class Directory:
 
     def __init__(self, session: Session):
         self.session = session
+        self._people: dict[str, Person | None] = {}   # one unit of work sees one directory
 
     def find(self, username: str | None) -> Person | None:
         if not username:
             return None
-        user = self.session.get(User, username)
-        if user is None:
-            return None
-        roles = set(self.session.scalars(select(UserRole.role).where(UserRole.username == username)))
-        return _person(user, roles)
+        if username not in self._people:
+            user = self.session.get(User, username)
+            roles = set(self.session.scalars(select(UserRole.role).where(UserRole.username == username))) \
+                if user is not None else set()
+            self._people[username] = _person(user, roles) if user is not None else None
+        return self._people[username]
 
     def get(self, username: str) -> Person:
         person = self.find(username)

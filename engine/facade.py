@@ -170,7 +170,7 @@ class Engine:
         """Complete a task; returns the user's next open tasks in the same instance."""
         def use_case(uow, task_id, user, data):
             rows = tasks.complete_task(self.ctx, uow, task_id, user, data)
-            person = Directory(uow.session).find(user)
+            person = uow.directory.find(user)
             inst = uow.session.get(Instance, rows[0].instance_id) if rows else None
             return [queries.task_view(self.ctx, uow.session, r, inst, person, with_form=False) for r in rows]
         data = dict(data or {})

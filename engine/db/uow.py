@@ -13,6 +13,15 @@ class UnitOfWork:
         self._factory = factory
         self._read_only = read_only
         self.session: Session | None = None
+        self._directory = None
+
+    @property
+    def directory(self):
+        """The people as this transaction sees them, looked up once each."""
+        if self._directory is None:
+            from ..directory import Directory
+            self._directory = Directory(self.session)
+        return self._directory
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._factory()
@@ -29,3 +38,4 @@ class UnitOfWork:
         finally:
             self.session.close()
             self.session = None
+            self._directory = None

@@ -90,6 +90,7 @@ class Runtime:
     def __init__(self, model: ProcessModel, workflow: BpmnWorkflow):
         self.model = model
         self.workflow = workflow
+        self._human: list[HumanTask] | None = None     # valid until the workflow runs again
 
     # -- loading and saving ---------------------------------------------------------
     @classmethod
@@ -116,6 +117,11 @@ class Runtime:
         return self.workflow.is_completed()
 
     def human_tasks(self) -> list[HumanTask]:
+        if self._human is None:
+            self._human = self._find_human_tasks()
+        return list(self._human)
+
+    def _find_human_tasks(self) -> list[HumanTask]:
         found = []
         for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
             spec = task.task_spec
@@ -147,7 +153,7 @@ class Runtime:
     @property
     def data(self) -> dict:
         """The freshest task data: an open user task's, else the last completed task's."""
-        ready = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        ready = self.human_tasks()
         if ready:
             return ready[0].data
         last = self.workflow.last_task
@@ -193,6 +199,7 @@ class Runtime:
         return fired
 
     def cancel(self) -> None:
+        self._human = None
         self.workflow.cancel()
 
     def completed_ids(self) -> set[str]:
@@ -217,6 +224,7 @@ class Runtime:
         return True
 
     def _run(self, step) -> None:
+        self._human = None
         try:
             step()
             self.workflow.do_engine_steps()

@@ -24,7 +24,7 @@ def _manager_chain(directory: Directory, username: str) -> set[str]:
 def may_view(uow, instance_id: str, username: str) -> bool:
     s = uow.session
     inst = s.get(Instance, instance_id) if instance_id else None
-    directory = Directory(s)
+    directory = uow.directory
     user = directory.find(username)
     if inst is None or user is None or not user.active:
         return False

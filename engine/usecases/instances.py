@@ -5,7 +5,6 @@ import uuid
 
 from ..catalog import latest_definition
 from ..db.schema import Definition, Instance
-from ..directory import Directory
 from ..errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ..spiff import Runtime
 from ..status import Outcome, Status, transition
@@ -16,7 +15,7 @@ from .projection import apply_runtime, audit, open_tasks
 def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) -> str:
     """Start the latest version of `process_id` for `username`, who becomes its owner."""
     s = uow.session
-    directory = Directory(s)
+    directory = uow.directory
     user = directory.find(username)
     if user is None or not user.active:
         raise NotAllowed(f"{username} may not start projects")
@@ -55,7 +54,7 @@ def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "
     """The owner (or an admin) ends the project at any open step."""
     s = uow.session
     inst = get_instance(s, instance_id)
-    user = Directory(s).find(username)
+    user = uow.directory.find(username)
     if user is None or (user.username != inst.owner and not user.is_admin):
         raise NotAllowed(f"{username} may not withdraw this project")
     inst.status = transition(inst.status, Status.COMPLETED).value
@@ -73,7 +72,7 @@ def set_status(ctx: Context, uow, instance_id: str, username: str, target: Statu
     """Admin: suspend, resume or terminate an instance."""
     s = uow.session
     inst = get_instance(s, instance_id)
-    user = Directory(s).find(username)
+    user = uow.directory.find(username)
     if user is None or not user.is_admin:
         raise NotAllowed("Only an admin may change an instance's status")
     inst.status = transition(inst.status, target).value
@@ -88,7 +87,7 @@ def set_status(ctx: Context, uow, instance_id: str, username: str, target: Statu
 def resume_after_error(ctx: Context, uow, inst: Instance) -> None:
     """Used by retry: an instance in error runs again."""
     inst.status = transition(inst.status, Status.RUNNING).value
-    directory = Directory(uow.session)
+    directory = uow.directory
     model = ctx.models.get(uow.session.get(Definition, inst.definition_id))
     rt = Runtime.load(model, inst.workflow, directory.script_functions())
     apply_runtime(uow.session, directory, inst, rt, ctx.clock())

@@ -36,7 +36,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     """Validate the form, run the workflow on, and return the user's next tasks here."""
     s = uow.session
     row, inst = _open_task(uow, task_id)
-    directory = Directory(s)
+    directory = uow.directory
     user = _actor(directory, username, row)
     model = ctx.models.get(s.get(Definition, inst.definition_id))
     schema = model.form(row.form_file)
@@ -62,7 +62,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
 
 def claim(ctx: Context, uow, task_id: str, username: str) -> Task:
     row, inst = _open_task(uow, task_id)
-    _actor(Directory(uow.session), username, row)
+    _actor(uow.directory, username, row)
     if row.candidate_group is None:
         raise Conflict("This task is assigned, not offered to a group")
     if row.assignee and row.assignee != username:
@@ -74,7 +74,7 @@ def claim(ctx: Context, uow, task_id: str, username: str) -> Task:
 
 def unclaim(ctx: Context, uow, task_id: str, username: str) -> Task:
     row, inst = _open_task(uow, task_id)
-    user = Directory(uow.session).find(username)
+    user = uow.directory.find(username)
     if user is None or row.candidate_group is None or (row.assignee != username and not user.is_admin):
         raise NotAllowed(f"{username} cannot hand this task back")
     row.assignee = None

@@ -48,7 +48,7 @@ def fire_instance(ctx: Context, uow, instance_id: str, now: datetime) -> int:
         .with_for_update(skip_locked=True))
     if inst is None:
         return 0
-    directory = Directory(s)
+    directory = uow.directory
     model = ctx.models.get(s.get(Definition, inst.definition_id))
     rt = Runtime.load(model, inst.workflow, directory.script_functions())
     before = open_tasks(s, inst.id)
