@@ -98,7 +98,22 @@ class ModelCache:
     def __init__(self, size: int = 32):
         self._size = size
         self._models: OrderedDict[str, ProcessModel] = OrderedDict()
+        self._ids: dict[int, str] = {}
         self._lock = threading.Lock()
+
+    def by_id(self, session: Session, definition_id: int) -> ProcessModel:
+        """The model of a stored definition; rows are immutable, so the id is a safe key and
+        the (large) file contents are read from the database only on a cache miss."""
+        with self._lock:
+            key = self._ids.get(definition_id)
+            if key in self._models:
+                self._models.move_to_end(key)
+                return self._models[key]
+        definition = session.get(Definition, definition_id)
+        model = self.get(definition)
+        with self._lock:
+            self._ids[definition_id] = definition.content_hash
+        return model
 
     def get(self, definition: Definition) -> ProcessModel:
         key = definition.content_hash

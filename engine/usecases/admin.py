@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..db.schema import Definition, Incident, Instance, Task, User
+from ..db.schema import Incident, Instance, Task, User
 from ..directory import Directory
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from ..spiff import Runtime
@@ -93,7 +93,7 @@ def rewind(ctx: Context, uow, instance_id: str, admin: str, bpmn_id: str) -> Non
     if inst.status != "running":
         raise Conflict(f"Only a running instance can be rewound; this one is {inst.status}")
     directory = Directory(s)
-    model = ctx.models.get(s.get(Definition, inst.definition_id))
+    model = ctx.models.by_id(s, inst.definition_id)
     rt = Runtime.load(model, inst.workflow, directory.script_functions())
     if not rt.rewind_to(bpmn_id):
         raise ValidationFailed([FieldError("$.bpmn_id", f"{bpmn_id!r} is not a completed step of this instance")])

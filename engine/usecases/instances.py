@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from ..catalog import latest_definition
-from ..db.schema import Definition, Instance
+from ..db.schema import Instance
 from ..errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ..spiff import Runtime
 from ..status import Outcome, Status, transition
@@ -58,7 +58,7 @@ def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "
     if user is None or (user.username != inst.owner and not user.is_admin):
         raise NotAllowed(f"{username} may not withdraw this project")
     inst.status = transition(inst.status, Status.COMPLETED).value
-    model = ctx.models.get(s.get(Definition, inst.definition_id))
+    model = ctx.models.by_id(s, inst.definition_id)
     rt = Runtime.load(model, inst.workflow, {})
     rt.cancel()
     now = ctx.clock()
@@ -88,6 +88,6 @@ def resume_after_error(ctx: Context, uow, inst: Instance) -> None:
     """Used by retry: an instance in error runs again."""
     inst.status = transition(inst.status, Status.RUNNING).value
     directory = uow.directory
-    model = ctx.models.get(uow.session.get(Definition, inst.definition_id))
+    model = ctx.models.by_id(uow.session, inst.definition_id)
     rt = Runtime.load(model, inst.workflow, directory.script_functions())
     apply_runtime(uow.session, directory, inst, rt, ctx.clock())

@@ -18,7 +18,7 @@ def task_view(ctx: Context, session, row: Task, inst: Instance, viewer: Person |
     values: dict = {}
     instructions = None
     if with_form:
-        model = ctx.models.get(session.get(Definition, inst.definition_id))
+        model = ctx.models.by_id(session, inst.definition_id)
         form, ui = model.form(row.form_file), model.form(row.ui_file)
         if row.state == "open":
             rt = Runtime.load(model, inst.workflow, {})
@@ -50,8 +50,8 @@ def inbox(ctx: Context, uow, user: Person) -> list[TaskView]:
 def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
     s = uow.session
     inst = get_instance(s, instance_id)
-    definition = s.get(Definition, inst.definition_id)
-    model = ctx.models.get(definition)
+    version = s.scalar(select(Definition.version).where(Definition.id == inst.definition_id))
+    model = ctx.models.by_id(s, inst.definition_id)
     data = dict(Runtime.load(model, inst.workflow, {}).data)
     tasks = [task_view(ctx, s, t, inst, with_form=False)
              for t in s.scalars(select(Task).where(Task.instance_id == inst.id, Task.state == "open"))]
@@ -62,7 +62,7 @@ def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
                   "task_id": i.task_id, "created_at": i.created_at}
                  for i in s.scalars(select(Incident).where(Incident.instance_id == inst.id,
                                                            Incident.resolved_at.is_(None)))]
-    return InstanceView(id=inst.id, process_id=inst.process_id, version=definition.version, status=inst.status,
+    return InstanceView(id=inst.id, process_id=inst.process_id, version=version, status=inst.status,
                         outcome=inst.outcome, owner=inst.owner, project_name=inst.project_name, stage=inst.stage,
                         data=data, tasks=tasks, history=history, created_at=inst.created_at,
                         updated_at=inst.updated_at, next_timer_at=inst.next_timer_at, incidents=incidents)

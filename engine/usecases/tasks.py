@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..assignment import may_act
-from ..db.schema import Definition, Instance, Task
+from ..db.schema import Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, NotAllowed, NotFound
 from .. import forms
@@ -38,7 +38,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     row, inst = _open_task(uow, task_id)
     directory = uow.directory
     user = _actor(directory, username, row)
-    model = ctx.models.get(s.get(Definition, inst.definition_id))
+    model = ctx.models.by_id(s, inst.definition_id)
     schema = model.form(row.form_file)
     values = forms.user_part(schema, data)
     forms.validate(schema, values)

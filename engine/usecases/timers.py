@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..db.schema import Definition, Instance
+from ..db.schema import Instance
 from ..directory import Directory
 from ..spiff import FiredTimer, Runtime
 from ..status import Status
@@ -49,7 +49,7 @@ def fire_instance(ctx: Context, uow, instance_id: str, now: datetime) -> int:
     if inst is None:
         return 0
     directory = uow.directory
-    model = ctx.models.get(s.get(Definition, inst.definition_id))
+    model = ctx.models.by_id(s, inst.definition_id)
     rt = Runtime.load(model, inst.workflow, directory.script_functions())
     before = open_tasks(s, inst.id)
     fired = rt.fire_due_timers(now)
