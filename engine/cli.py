@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import demo
+from .mailer import SmtpSettings, deliver
 from .errors import EngineError
 from .facade import Engine
 
@@ -58,12 +59,13 @@ def cmd_user_add(args) -> int:
 
 
 def run_worker(eng: Engine, interval: float, once: bool = False, stop=None) -> None:
-    """Fire due timers every `interval` seconds; any number of workers may run."""
+    """Fire due timers and deliver the outbox every `interval` seconds; any number may run."""
     while True:
         try:
             fired = eng.fire_timers(datetime.now(timezone.utc))
             if fired:
                 log.info("fired %d timer(s)", fired)
+            deliver(eng, SmtpSettings.from_env(), os.environ.get("KAMFLOW_BASE_URL", "http://127.0.0.1:5000"))
         except Exception:   # noqa: BLE001 - a worker logs and keeps going
             log.exception("timer round failed")
         if once or (stop is not None and stop.wait(interval)):
@@ -74,6 +76,7 @@ def run_worker(eng: Engine, interval: float, once: bool = False, stop=None) -> N
 
 def cmd_worker(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     eng = Engine(database_url(args.db))
     try:
         run_worker(eng, args.interval, once=args.once)

@@ -41,6 +41,24 @@ class Notifications:
             .where(Notification.sent_at.is_(None), User.notify.is_(True), User.active.is_(True))
             .order_by(Notification.id).limit(limit))])
 
+    def deliver_pending(self, send, limit: int = 100) -> int:
+        """Hand pending notifications to `send(batch) -> delivered ids`, once each, even with
+        many workers: the rows stay locked (SKIP LOCKED on PostgreSQL) until they are marked."""
+        def use_case(uow):
+            rows = uow.session.execute(
+                select(Notification, User.email).join(User, User.username == Notification.username)
+                .where(Notification.sent_at.is_(None), User.notify.is_(True), User.active.is_(True))
+                .order_by(Notification.id).limit(limit).with_for_update(of=Notification, skip_locked=True)).all()
+            if not rows:
+                return 0
+            delivered = set(send([(_view(n), email) for n, email in rows]))
+            now = self._eng.ctx.clock()
+            for n, _email in rows:
+                if n.id in delivered:
+                    n.sent_at = now
+            return len(delivered)
+        return self._eng._write(use_case)
+
     def mark_sent(self, ids: list[int]) -> None:
         if ids:
             now = self._eng.ctx.clock()
