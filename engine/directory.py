@@ -57,10 +57,10 @@ class Directory:
         if not username:
             return None
         if username not in self._people:
-            user = self.session.get(User, username)
-            roles = set(self.session.scalars(select(UserRole.role).where(UserRole.username == username))) \
-                if user is not None else set()
-            self._people[username] = _person(user, roles) if user is not None else None
+            rows = self.session.execute(select(User, UserRole.role).outerjoin(
+                UserRole, UserRole.username == User.username).where(User.username == username)).all()
+            roles = {role for _user, role in rows if role}
+            self._people[username] = _person(rows[0][0], roles) if rows else None
         return self._people[username]
 
     def get(self, username: str) -> Person:
