@@ -1,0 +1,60 @@
+"""An app on a fresh SQLite file with the demo organisation and the stage-1 process deployed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from engine import Engine, demo
+from webui import create_app
+
+from ..conftest import ROOT
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def engine(tmp_path):
+    eng = Engine(f"sqlite:///{tmp_path / 'kamflow.db'}", forms_dir=ROOT / "forms")
+    eng.deploy(ROOT / "workflows")
+    demo.create_users(eng)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def app(engine, tmp_path):
+    return create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
+                       "INSTANCE_PATH": tmp_path / "instance", "WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client, username: str, password: str = demo.PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+def start_project(client, name: str = "台北捷運票務 Taipei Metro ticketing") -> str:
+    response = client.post("/projects/new", data={"project_name": name})
+    assert response.status_code == 302, response.data
+    return response.location.rsplit("/", 1)[-1]
+
+
+def open_task(engine, iid: str, bpmn_id: str):
+    return next(t for t in engine.instance(iid).tasks if t.bpmn_id == bpmn_id)
+
+
+def page_of(response):
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def text_of(response) -> str:
+    """The page's visible text without the diagram, whitespace collapsed, for readable assertions."""
+    page = page_of(response)
+    for svg in page.xpath("//svg | //*[local-name()='svg']"):
+        svg.drop_tree()
+    return " ".join(page.text_content().split())

@@ -1,0 +1,133 @@
+"""Signing in and out, the login guard, server-side sessions, CSRF and security headers."""
+from __future__ import annotations
+
+import pytest
+from flask.sessions import SecureCookieSessionInterface
+
+from webui import create_app
+
+from .conftest import login, start_project
+
+PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/some-id",
+             "/projects/some-id/withdraw", "/projects/some-id/authorisation", "/admin/", "/admin/incidents",
+             "/no-such-page"]
+
+
+@pytest.mark.parametrize("url", PROTECTED)
+def test_every_page_sends_a_signed_out_visitor_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.location.startswith("/login")
+
+
+POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/projects/x/withdraw",
+         "/admin/instances/x/suspend", "/admin/incidents/1/retry", "/logout"]
+
+
+def test_the_lists_above_cover_every_route_of_the_app(app):
+    urls = app.url_map.bind("localhost")
+    covered = {urls.match(u, "GET")[0] for u in PROTECTED[:-1]} | {urls.match(u, "POST")[0] for u in POSTS}
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert routes - covered == {"auth.login", "i18n.language", "static"}
+
+
+@pytest.mark.parametrize("url", POSTS)
+def test_every_form_post_sends_a_signed_out_visitor_to_the_login_page(client, url):
+    response = client.post(url, data={})
+    assert response.status_code == 302 and response.location.startswith("/login")
+
+
+def test_the_login_page_and_static_files_need_no_login(client):
+    assert client.get("/login").status_code == 200
+    with client.get("/static/app.css") as response:
+        assert response.status_code == 200
+
+
+def test_a_wrong_password_is_refused_and_the_user_stays_signed_out(client):
+    response = login(client, "amy", "not-her-password")
+    assert response.status_code == 401
+    assert "wrong username or password" in response.get_data(as_text=True).lower() or \
+        "帳號或密碼錯誤" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_an_unknown_user_is_refused_like_a_wrong_password(client):
+    assert login(client, "nobody").status_code == 401
+
+
+def test_signing_in_goes_to_the_page_asked_for_but_never_off_site(client):
+    response = client.post("/login", data={"username": "amy", "password": "kamflow-demo", "next": "/projects/"})
+    assert response.location == "/projects/"
+    client.post("/logout")
+    response = client.post("/login", data={"username": "amy", "password": "kamflow-demo",
+                                           "next": "https://evil.example/"})
+    assert response.location == "/"
+
+
+def test_signing_out_ends_the_session_on_the_server(client):
+    login(client, "amy")
+    cookie = client.get_cookie("kamflow_session").value
+    client.post("/logout")
+    assert client.get("/").status_code == 302
+    client.set_cookie("kamflow_session", cookie)     # an old cookie replayed is worth nothing
+    assert client.get("/").status_code == 302
+
+
+def test_the_cookie_holds_only_the_user_and_a_session_id_and_is_httponly_and_lax(app, client):
+    response = login(client, "amy")
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Lax" in header
+    ticket = SecureCookieSessionInterface().get_signing_serializer(app).loads(client.get_cookie("kamflow_session").value)
+    assert set(ticket) == {"uid", "sid"} and ticket["uid"] == "amy"
+
+
+def test_the_session_id_changes_at_login(client):
+    client.get("/login")
+    client.post("/language", data={"lang": "en", "next": "/login"})
+    before = client.get_cookie("kamflow_session").value
+    login(client, "amy")
+    assert client.get_cookie("kamflow_session").value != before
+    assert "Inbox" in client.get("/").get_data(as_text=True)   # the language chosen before login is kept
+
+
+def test_a_post_without_a_csrf_token_is_rejected(engine, tmp_path):
+    app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "s", "INSTANCE_PATH": tmp_path / "i",
+                      "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    assert client.post("/login", data={"username": "amy", "password": "kamflow-demo"}).status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    response = client.post("/login", data={"username": "amy", "password": "kamflow-demo", "csrf_token": token})
+    assert response.status_code == 302
+    assert client.post("/projects/new", data={"project_name": "No token"}).status_code == 400
+    assert engine.instances(owner="amy") == []
+
+
+def test_every_form_on_a_page_carries_the_csrf_token(engine, tmp_path):
+    app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "s", "INSTANCE_PATH": tmp_path / "i"})
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"username": "amy", "password": "kamflow-demo", "csrf_token": token})
+    page = client.get("/projects/new").get_data(as_text=True)     # signing in starts a new session: a new token
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/projects/new", data={"project_name": "P", "csrf_token": token}).status_code == 302
+    iid = engine.instances(owner="amy")[0]["id"]
+    for url in ("/", f"/projects/{iid}", f"/tasks/{engine.instance(iid).tasks[0].id}", f"/projects/{iid}/withdraw"):
+        html = client.get(url).get_data(as_text=True)
+        posts = html.count('method="post"')
+        assert posts and html.count('name="csrf_token"') == posts, url
+
+
+def test_pages_forbid_inline_scripts_and_framing(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(client, engine):
+    login(client, "amy")
+    start_project(client)
+    engine.add_user("amy", roles=["rep"], department="north", reports_to="bob", active=False)
+    assert client.get("/").status_code == 302

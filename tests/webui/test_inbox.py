@@ -1,0 +1,79 @@
+"""The inbox: my tasks and my groups' unclaimed ones, filters, counts, pages, claim and unclaim."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from engine import demo
+
+from .conftest import login, page_of, start_project, text_of
+
+
+def rows(response) -> list:
+    return page_of(response).xpath("//table[contains(@class,'task-table')]/tbody/tr")
+
+
+def test_the_rep_sees_the_five_information_tasks_of_a_new_project(client):
+    login(client, "amy")
+    start_project(client)
+    assert len(rows(client.get("/"))) == 5
+
+
+def test_the_inbox_counts_tasks_per_step_and_filters_by_step(client):
+    login(client, "amy")
+    start_project(client, "One")
+    start_project(client, "Two")
+    everything = client.get("/")
+    counts = [c.text_content() for c in page_of(everything).xpath("//ul[@class='step-counts']//span[@class='count']")]
+    assert counts == ["2"] * 5
+    assert len(rows(client.get("/?step=customer_info"))) == 2
+
+
+def test_the_inbox_filters_by_project_text(client):
+    login(client, "amy")
+    start_project(client, "Taipei Metro")
+    start_project(client, "Kaohsiung Port")
+    found = client.get("/?q=metro")
+    assert len(rows(found)) == 5 and "Kaohsiung" not in text_of(found)
+
+
+def test_the_inbox_shows_twenty_tasks_a_page(client):
+    login(client, "amy")
+    for n in range(5):
+        start_project(client, f"Project {n}")
+    assert len(rows(client.get("/"))) == 20
+    second = client.get("/?page=2")
+    assert len(rows(second)) == 5
+    assert page_of(second).xpath("//nav[@class='pager']//span[@aria-current='page']")[0].text == "2"
+
+
+def test_overdue_tasks_are_marked(client, app, engine):
+    iid = demo.to_manager_review(engine, "amy", "Late review")
+    due = engine.instance(iid).tasks[0].due
+    app.config["CLOCK"] = lambda: due + timedelta(hours=1)
+    login(client, "bob")
+    late = page_of(client.get("/")).xpath("//tr[@class='overdue']")
+    assert len(late) == 1 and late[0].xpath(".//span[contains(@class,'badge-overdue')]")
+    app.config["CLOCK"] = lambda: due - timedelta(hours=1)
+    assert page_of(client.get("/")).xpath("//tr[@class='overdue']") == []
+
+
+def test_a_group_task_can_be_claimed_and_handed_back(client, engine):
+    engine.add_user("max", roles=["manager"], department="north", password=demo.PASSWORD, display_name="Max")
+    iid = demo.to_manager_review(engine, "amy", "Two managers")
+    task = engine.instance(iid).tasks[0]
+    assert task.assignee is None and task.group == "manager:north"
+    login(client, "bob")
+    assert page_of(client.get("/")).xpath(f"//form[@action='/tasks/{task.id}/claim']")
+    assert client.post(f"/tasks/{task.id}/claim").status_code == 302
+    assert engine.instance(iid).tasks[0].assignee == "bob"
+    assert page_of(client.get("/")).xpath(f"//form[@action='/tasks/{task.id}/unclaim']")
+    client.post(f"/tasks/{task.id}/unclaim")
+    assert engine.instance(iid).tasks[0].assignee is None
+
+
+def test_a_task_claimed_by_someone_else_leaves_my_inbox(client, engine):
+    engine.add_user("max", roles=["manager"], department="north", password=demo.PASSWORD)
+    iid = demo.to_manager_review(engine, "amy", "Taken")
+    engine.claim(engine.instance(iid).tasks[0].id, "max")
+    login(client, "bob")
+    assert rows(client.get("/")) == []

@@ -1,0 +1,34 @@
+"""KAM Flow's web UI: a server-rendered Flask app over the engine's facade."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from engine import Engine
+
+from . import admin, auth, errors, history, i18n, inbox, projects, security, tasks
+from .config import Config, secret_key
+from .sessions import FileSessionStore, ServerSideSessions
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides the environment's settings; `ENGINE` may pass an engine in."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None)
+    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None)
+    app.config.from_object(Config())
+    app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    app.extensions["kamflow"] = app.config.pop("ENGINE", None) or Engine(app.config["DATABASE_URL"])
+    app.session_interface = ServerSideSessions(
+        app.config.get("SESSION_STORE") or FileSessionStore(Path(app.instance_path) / "sessions"))
+    security.init_app(app)
+    i18n.init_app(app)
+    app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label)
+    app.before_request(auth.require_login)
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, admin.bp, errors.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,86 @@
+"""Signing in and out, and the guard that makes every page but /login need a signed-in user.
+
+Session data lives on the server (webui/sessions.py); the signed cookie holds only the
+user id and a random session id, which is replaced at login and logout.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from engine import NotFound
+
+from .current import engine
+
+bp = Blueprint("auth", __name__)
+PUBLIC = {"auth.login", "i18n.language", "static"}
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def _restart(**data) -> None:
+    """A fresh session id with only the language kept, so an id seen before is worthless."""
+    keep = {k: session[k] for k in ("lang",) if k in session}
+    session.clear()
+    session.regenerate()
+    session.update(keep, **data)
+    session.permanent = True
+
+
+def sign_in(username: str) -> None:
+    _restart(uid=username)
+
+
+def sign_out() -> None:
+    _restart()
+
+
+def require_login():
+    """before_request: load g.user, or send the visitor to the login page."""
+    g.user = None
+    if request.endpoint == "static":
+        return None
+    uid = session.get("uid")
+    if uid:
+        try:
+            g.user = engine().user(uid)
+        except NotFound:
+            g.user = None
+        if g.user is None or not g.user.active:
+            sign_out()
+            g.user = None
+    if g.user is None and request.endpoint not in PUBLIC:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")
+                                if request.method == "GET" else None))
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.values.get("next"), url_for("inbox.index"))
+    if request.method == "GET":
+        return redirect(target) if g.user else render_template("auth/login.html", next=target)
+    username = request.form.get("username", "").strip()
+    person = engine().authenticate(username, request.form.get("password", ""))
+    if person is None:
+        return render_template("auth/login.html", next=target, username=username,
+                               error=_("Wrong username or password.")), 401
+    sign_in(person.username)
+    return redirect(target)
+
+
+@bp.post("/logout")
+def logout():
+    sign_out()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))

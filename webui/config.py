@@ -1,0 +1,52 @@
+"""Settings read from the environment when the app is created (never at import)."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "sqlite:///instance/kamflow.db"
+
+
+class Config:
+    """Everything `create_app` needs; `create_app(config)` overrides any of it."""
+
+    def __init__(self, environ: os._Environ | dict | None = None):
+        env = os.environ if environ is None else environ
+        self.DATABASE_URL = env.get("KAMFLOW_DATABASE_URL") or DEFAULT_DATABASE_URL
+        self.SECRET_KEY = env.get("KAMFLOW_SECRET_KEY") or None
+        self.MAX_CONTENT_LENGTH = int(env.get("KAMFLOW_MAX_CONTENT_LENGTH") or 2 * 1024 * 1024)
+        self.PROCESS_ID = env.get("KAMFLOW_PROCESS") or "key_account_development"
+        self.WORKFLOWS_DIR = env.get("KAMFLOW_WORKFLOWS") or str(ROOT / "workflows")
+        self.SESSION_COOKIE_NAME = "kamflow_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env.get("KAMFLOW_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=int(env.get("KAMFLOW_SESSION_HOURS") or 10))
+        self.WTF_CSRF_TIME_LIMIT = None          # the token lives as long as the server-side session
+        self.BABEL_DEFAULT_LOCALE = "zh_Hant"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Taipei"
+        self.PAGE_SIZE = 20
+        self.CLOCK = _utcnow                    # what "now" is for overdue marks; tests move it
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def secret_key(instance_path: str | Path) -> str:
+    """The key in instance/secret_key, created (readable by the owner only) on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:                  # another worker won the race: use its key
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+    return key

@@ -1,0 +1,20 @@
+"""The request's engine and signed-in user, so views never reach into app internals."""
+from __future__ import annotations
+
+from flask import current_app, g
+
+from engine import Engine
+from engine.views import UserView
+
+
+def engine() -> Engine:
+    return current_app.extensions["kamflow"]
+
+
+def user() -> UserView:
+    return g.user
+
+
+def me() -> str:
+    return g.user.username
+

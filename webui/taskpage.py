@@ -1,0 +1,62 @@
+"""Everything the task page shows: the form, instructions, earlier answers, earlier rounds."""
+from __future__ import annotations
+
+from flask import g, render_template
+
+from engine.forms import HEADER
+from engine.views import TaskView
+
+from .answers import changes_since_return, earlier_answers
+from .current import engine
+from .formdata import errors_by_field
+from .history import decisions
+from .i18n import form_text
+from .instructions import render_instructions
+from .process_files import process_info
+
+GENERIC_FORM = {"type": "object", "title": "Complete the task",
+                "properties": {"comment": {"type": "string", "title": "Comment", "maxLength": 5000}}}
+GENERIC_UI = {"comment": {"ui:widget": "textarea"}}
+
+
+def form_of(task: TaskView) -> dict:
+    return task.form or GENERIC_FORM
+
+
+def ui_of(task: TaskView) -> dict:
+    return (task.ui_schema or {}) if task.form else GENERIC_UI
+
+
+def fixed_of(task: TaskView) -> dict:
+    """The read-only header the engine fills, shown again when a posted form comes back."""
+    return {k: task.values[k] for k in HEADER if k in task.values}
+
+
+def opening_values(task: TaskView) -> dict:
+    """What the form opens with: earlier answers to revise, but every review starts undecided
+    (the last round's decision is shown beside the form, not pre-ticked in it)."""
+    return fixed_of(task) if is_review(form_of(task)) else task.values
+
+
+def display_names() -> dict[str, str]:
+    if "display_names" not in g:
+        g.display_names = {u.username: u.display_name for u in engine().users()}
+    return g.display_names
+
+
+def is_review(schema: dict) -> bool:
+    return any("decision" in (sub.get("properties") or {}) for sub in (schema.get("properties") or {}).values())
+
+
+def render(task: TaskView, values: dict, errors=(), message: str | None = None, status: int = 200,
+           draft: bool = False):
+    view = engine().instance(task.instance_id)
+    info = process_info(view)
+    schema = form_of(task)
+    return render_template(
+        "tasks/task.html", task=task, view=view, schema=schema, ui=ui_of(task), values=values,
+        errors=errors_by_field(errors, translate=form_text), message=message, draft=draft,
+        review=is_review(schema), instructions=render_instructions(form_text(task.instructions), task.values),
+        answers=earlier_answers(view, info, skip=task.bpmn_id),
+        changes=changes_since_return(task.id, info) if is_review(schema) else [],
+        rounds=decisions(view, info, display_names()), names=display_names()), status

@@ -1,0 +1,44 @@
+"""One task: show its form, save a draft, add or remove rows without JavaScript, complete it."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from . import drafts, taskpage
+from .current import engine, me
+from .formdata import ADD_ROW, flatten, parse_form, redisplay
+from .i18n import form_text
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.get("/tasks/<task_id>")
+def show(task_id: str):
+    task = engine().task(task_id, me())
+    if task.state != "open":
+        return render_template("tasks/closed.html", task=task)
+    saved = drafts.get(task_id)
+    values = saved if saved is not None else flatten(taskpage.form_of(task), taskpage.opening_values(task))
+    return taskpage.render(task, values, draft=saved is not None)
+
+
+@bp.post("/tasks/<task_id>")
+def submit(task_id: str):
+    task = engine().task(task_id, me())
+    schema = taskpage.form_of(task)
+    shown = redisplay(schema, request.form, taskpage.fixed_of(task))
+    g.redisplay = lambda status, errors, message: taskpage.render(task, shown, errors, message, status)
+    action = request.form.get("_action", "")
+    if request.form.get(ADD_ROW):
+        return taskpage.render(task, shown)
+    if action == "draft":
+        drafts.put(task_id, shown)
+        flash(_("Draft saved. It will be here when you come back."), "success")
+        return redirect(url_for(".show", task_id=task_id))
+    if action == "discard":
+        drafts.drop(task_id)
+        return redirect(url_for(".show", task_id=task_id))
+    following = engine().complete(task_id, me(), parse_form(schema, request.form))
+    drafts.drop(task_id)
+    flash(_("Done: “%(task)s”.", task=form_text(task.name)), "success")
+    return redirect(url_for(".show", task_id=following[0].id) if following else url_for("inbox.index"))
