@@ -19,7 +19,6 @@ from . import catalog
 from .db.connect import make_engine, upgrade_schema
 from .db.schema import Incident, Instance, Task
 from .assignment import may_act
-from .directory import Directory
 from .errors import Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status, transition
 from .usecases import access, admin, changes, instances, queries, tasks, timers, users
@@ -29,7 +28,7 @@ from .usecases.notifications import Notifications
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .usecases.projection import audit
-from .views import InstanceView, TaskView, UserView
+from .views import InstanceView, ProcessInfo, TaskView, UserView
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
 _RETRIES = 5
@@ -140,10 +139,13 @@ class Engine:
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         return self._write(lambda uow: instances.start(self.ctx, uow, process_id, user, data))
 
-    def tasks(self, user: str) -> list[TaskView]:
+    def tasks(self, user: str, bpmn_id: str | None = None, search: str | None = None,
+              limit: int | None = None, offset: int = 0) -> list[TaskView]:
+        """`user`'s open tasks and their groups' unclaimed ones, soonest due first."""
         def use_case(uow):
-            person = Directory(uow.session).find(user)
-            return [] if person is None or not person.active else queries.inbox(self.ctx, uow, person)
+            person = uow.directory.find(user)
+            return [] if person is None or not person.active else \
+                queries.inbox(self.ctx, uow, person, bpmn_id, search, limit, offset)
         return self._read(use_case)
 
     def task(self, task_id: str, user: str) -> TaskView:
@@ -153,9 +155,11 @@ class Engine:
             if row is None:
                 raise NotFound(f"No task {task_id!r}")
             inst = uow.session.get(Instance, row.instance_id)
-            person = Directory(uow.session).find(user)
+            person = uow.directory.find(user)
+            involved = person is not None and person.username in (inst.owner, row.closed_by, row.assignee)
             if person is None or not (may_act(person, row.assignee, row.candidate_group, row.excluded_user)
-                                      or (row.state != "open" and person.username == inst.owner)):
+                                      or (row.state != "open" and (involved or may_act(
+                                          person, None, row.candidate_group, row.excluded_user)))):
                 raise NotAllowed(f"{user} may not open this task")
             return queries.task_view(self.ctx, uow.session, row, inst, person)
         return self._read(use_case)
@@ -218,6 +222,10 @@ class Engine:
         """May `user` see this project (its data, history, files)?"""
         return self._read(lambda uow: access.may_view(uow, instance_id, user))
 
+    def process_info(self, instance_id: str) -> ProcessInfo:
+        """Names, forms and end events of the instance's deployed process version."""
+        return self._read(lambda uow: queries.process_info(self.ctx, uow, instance_id))
+
     def diagram(self, instance_id: str) -> dict:
         """The deployed BPMN of an instance with the elements that ran and the open steps."""
         return self._read(lambda uow: queries.diagram(self.ctx, uow, instance_id))
@@ -248,7 +256,7 @@ class Engine:
             inc = uow.session.get(Incident, incident_id)
             if inc is None or inc.resolved_at is not None:
                 raise NotFound(f"No open incident {incident_id}")
-            admin = Directory(uow.session).find(user)
+            admin = uow.directory.find(user)
             if admin is None or not admin.is_admin:
                 raise NotAllowed("Only an admin may retry a failed step")
             inst = uow.session.get(Instance, inc.instance_id)

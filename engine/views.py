@@ -21,6 +21,7 @@ class TaskView:
     created: datetime | None = None
     project_name: str = ""
     owner: str = ""
+    account_name: str = ""
     instructions: str | None = None
     values: dict = field(default_factory=dict)     # what the form opens with
 
@@ -67,3 +68,16 @@ class UserView:
     active: bool
     time_zone: str
     locale: str
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    """What a UI needs to know about an instance's deployed process version."""
+
+    process_id: str
+    version: int
+    name: str
+    names: dict[str, str]                     # element id -> name, document order
+    lanes: dict[str, str]                     # lane id -> name
+    forms: dict[str, tuple[dict | None, dict | None]]   # user task id -> (schema, ui schema)
+    end_outcomes: dict[str, str]              # end event id -> outcome

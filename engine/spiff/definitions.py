@@ -37,6 +37,9 @@ class ProcessModel:
     lane_names: dict[str, str]        # lane id -> displayed label
     files: dict[str, str]             # every file this process needs, forms included
     forms: dict[str, dict] = field(default_factory=dict)   # form file name -> parsed JSON
+    names: dict[str, str] = field(default_factory=dict)    # element id -> name, document order
+    user_tasks: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # id -> forms
+    end_outcomes: dict[str, str] = field(default_factory=dict)     # end event id -> outcome
 
     def form(self, filename: str | None) -> dict | None:
         return self.forms.get(filename) if filename else None
@@ -100,6 +103,23 @@ def _user_task_forms(specs) -> list[tuple[object, str]]:
     return found
 
 
+def _describe(process_el, specs) -> tuple[dict, dict, dict]:
+    """Element names (document order), user tasks with their forms, end events' outcomes."""
+    names = {el.get("id"): el.get("name") for el in process_el.iter() if el.get("id") and el.get("name")}
+    order = [el.get("id") for el in process_el.iterfind(".//bpmn:userTask", NS)]
+    by_id = {getattr(ts, "bpmn_id", None): ts for spec in specs for ts in spec.task_specs.values()}
+    user_tasks = {}
+    for bpmn_id in order:
+        props = (getattr(by_id.get(bpmn_id), "extensions", None) or {}).get("properties", {})
+        user_tasks[bpmn_id] = (props.get(FORM_KEYS[0]), props.get(FORM_KEYS[1]))
+    outcomes = {}
+    for ts in by_id.values():
+        props = (getattr(ts, "extensions", None) or {}).get("properties", {})
+        if props.get("outcome") and ts is not None:
+            outcomes[ts.bpmn_id] = props["outcome"]
+    return names, user_tasks, outcomes
+
+
 def _load_form(name: str, text: str) -> dict:
     try:
         return json.loads(text)
@@ -154,7 +174,7 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
             needed[form_name] = text
             forms[form_name] = _load_form(form_name, text)
         models[pid] = ProcessModel(pid, process_el.get("name") or pid, main, spec, subs,
-                                   lane_of, lane_names, needed, forms)
+                                   lane_of, lane_names, needed, forms, *_describe(process_el, [spec, *subs.values()]))
     if not models:
         raise DeployError("no executable process found", file=", ".join(sorted(files)))
     return models

@@ -62,7 +62,7 @@ def _new_task_row(session: Session, directory: Directory, inst: Instance, human:
 
 
 def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
-                  now: datetime) -> list[Task]:
+                  now: datetime, submitted: dict | None = None) -> list[Task]:
     """Save `rt` into `inst` and bring the task projection in line; returns new task rows."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
@@ -85,8 +85,10 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
         inst.ended_at = now
         inst.next_timer_at = None
         audit(session, inst.id, "ended", None, now, data={"outcome": inst.outcome})
-    customer = rt.data.get("customer")
-    if isinstance(customer, dict) and customer.get("name"):
-        inst.account_name = str(customer["name"])[:300]
+    for data in (submitted or {}, rt.data):       # parallel branches see the answer only after they join
+        customer = data.get("customer")
+        if isinstance(customer, dict) and customer.get("name"):
+            inst.account_name = str(customer["name"])[:300]
+            break
     session.flush()
     return new_rows

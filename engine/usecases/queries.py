@@ -1,13 +1,13 @@
 """Read-only views: a user's inbox and one instance with its tasks and history."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
 from ..directory import Directory, Person
 from .. import forms
 from ..spiff import Runtime
-from ..views import HistoryEvent, InstanceView, TaskView
+from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
 from .context import Context
 from .instances import get_instance
 
@@ -32,18 +32,25 @@ def task_view(ctx: Context, session, row: Task, inst: Instance, viewer: Person |
     return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
                     form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
                     state=row.state, created=row.created_at, project_name=inst.project_name, owner=inst.owner,
+                    account_name=inst.account_name or "",
                     instructions=instructions, values=values)
 
 
-def inbox(ctx: Context, uow, user: Person) -> list[TaskView]:
-    """The user's own open tasks plus their groups' unclaimed ones, soonest due first."""
+def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: str | None = None,
+          limit: int | None = None, offset: int = 0) -> list[TaskView]:
+    """The user's own open tasks plus their groups' unclaimed ones, soonest due first;
+    optionally only one process step, or projects/accounts matching `search`."""
     s = uow.session
     mine = Task.assignee == user.username
     offered = (Task.assignee.is_(None)) & (Task.candidate_group.in_(sorted(user.groups) or [""]))
     rows = s.execute(select(Task, Instance).join(Instance, Instance.id == Task.instance_id)
                      .where(Task.state == "open", or_(mine, offered), Instance.status == "running")
                      .where(or_(Task.excluded_user.is_(None), Task.excluded_user != user.username))
-                     .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)).all()
+                     .where(Task.bpmn_id == bpmn_id if bpmn_id else true())
+                     .where(or_(Instance.project_name.ilike(f"%{search}%"), Instance.account_name.ilike(f"%{search}%"))
+                            if search else true())
+                     .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)
+                     .offset(offset).limit(limit)).all()
     return [task_view(ctx, s, t, i, user, with_form=False) for t, i in rows]
 
 
@@ -80,3 +87,13 @@ def diagram(ctx: Context, uow, instance_id: str) -> dict:
                                                                       Task.state == "open"))})
     return {"bpmn": definition.files[definition.main_file], "process_id": inst.process_id,
             "completed": sorted(done - set(current)), "current": current}
+
+
+def process_info(ctx: Context, uow, instance_id: str) -> ProcessInfo:
+    s = uow.session
+    inst = get_instance(s, instance_id)
+    version = s.scalar(select(Definition.version).where(Definition.id == inst.definition_id))
+    model = ctx.models.by_id(s, inst.definition_id)
+    forms = {bpmn_id: (model.form(schema), model.form(ui)) for bpmn_id, (schema, ui) in model.user_tasks.items()}
+    return ProcessInfo(inst.process_id, version, model.name, dict(model.names), dict(model.lane_names), forms,
+                       dict(model.end_outcomes))

@@ -55,7 +55,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     row.state, row.closed_at, row.closed_by = "completed", now, username
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
-    apply_runtime(s, directory, inst, rt, now)
+    apply_runtime(s, directory, inst, rt, now, values)
     return [t for t in open_tasks(s, inst.id)
             if may_act(user, t.assignee, t.candidate_group, t.excluded_user)]
 

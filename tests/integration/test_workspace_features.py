@@ -144,3 +144,38 @@ def test_an_admin_reassigns_a_task_but_never_to_the_owner(kam_eng):
         kam_eng.admin.reassign(task.id, "zed", "amy")
     kam_eng.admin.reassign(task.id, "zed", "dan")
     assert kam_eng.tasks("dan")[0].id == task.id
+
+
+def test_the_inbox_filters_by_step_and_by_project_or_account(kam_eng):
+    first = kam_eng.start(P, "amy", {"project_name": "Metro ticketing"})
+    kam_eng.start(P, "amy", {"project_name": "Harbour cranes"})
+    complete_open(kam_eng, first, "customer_info")        # account: Taipei Metro
+    assert {t.instance_id for t in kam_eng.tasks("amy", search="Taipei")} == {first}
+    assert {t.project_name for t in kam_eng.tasks("amy", search="cranes")} == {"Harbour cranes"}
+    assert {t.bpmn_id for t in kam_eng.tasks("amy", bpmn_id="proposal")} == set()
+    assert len(kam_eng.tasks("amy", bpmn_id="project_info")) == 2
+    page = kam_eng.tasks("amy", limit=3, offset=3)
+    assert len(page) == 3 and not {t.id for t in page} & {t.id for t in kam_eng.tasks("amy", limit=3)}
+    assert kam_eng.tasks("amy", search="Taipei")[0].account_name.startswith("台北捷運")
+
+
+def test_process_info_describes_the_deployed_version(kam_eng):
+    iid = kam_eng.start(P, "amy", {"project_name": "Info"})
+    info = kam_eng.process_info(iid)
+    assert (info.process_id, info.version) == (P, 1)
+    assert list(info.forms)[:2] == ["customer_info", "competitor_info"]
+    assert info.forms["proposal"][0]["title"] and info.forms["proposal"][1] is not None
+    assert info.names["manager_review"] == "Department manager review"
+    assert info.end_outcomes == {"end_established": "established", "end_declined": "declined"}
+    assert info.lanes["department_manager"] == "Department manager"
+
+
+def test_a_group_member_may_look_at_a_task_a_colleague_already_completed(kam_eng):
+    iid = to_committee(kam_eng, "amy", "Shared")
+    complete_open(kam_eng, iid, "committee_vote")
+    auth = kam_eng.tasks("col")[0]
+    kam_eng.add_user("cyn", roles=["chair"], department="hq")
+    kam_eng.complete(auth.id, "col", answer("authorisation"))
+    assert kam_eng.task(auth.id, "cyn").state == "completed"
+    with pytest.raises(NotAllowed):
+        kam_eng.task(auth.id, "ann")
