@@ -48,12 +48,17 @@ class Sessions:
             return (row.username, dict(row.data or {})) if user is not None and user.active else None
         return self._eng._read(use_case)
 
-    def update(self, token: str, data: dict) -> None:
+    def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool:
+        """Replace the session's data (and extend it by `ttl`); False if it no longer exists."""
         def use_case(uow):
             row = uow.session.get(AuthSession, _hash(token))
-            if row is not None:
-                row.data = {**(row.data or {}), **data}
-        self._eng._write(use_case)
+            if row is None:
+                return False
+            row.data = dict(data)
+            if ttl is not None:
+                row.expires_at = self._eng.ctx.clock() + ttl
+            return True
+        return self._eng._write(use_case)
 
     def close(self, token: str | None) -> None:
         if token:

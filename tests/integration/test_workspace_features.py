@@ -14,9 +14,10 @@ P = "key_account_development"
 def test_a_session_lives_on_the_server_and_ends_on_logout_or_deactivation(kam_eng):
     token = kam_eng.sessions.open("amy", data={"lang": "en"})
     assert kam_eng.sessions.get(token) == ("amy", {"lang": "en"})
-    kam_eng.sessions.update(token, {"lang": "zh_Hant"})
+    assert kam_eng.sessions.save(token, {"lang": "zh_Hant"})
     assert kam_eng.sessions.get(token)[1] == {"lang": "zh_Hant"}
     kam_eng.sessions.close(token)
+    assert not kam_eng.sessions.save(token, {"lang": "en"})
     assert kam_eng.sessions.get(token) is None and kam_eng.sessions.get("forged") is None
     second = kam_eng.sessions.open("amy")
     kam_eng.admin.set_active("amy", False, "zed")
