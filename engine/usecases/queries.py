@@ -14,12 +14,12 @@ from .instances import get_instance
 
 def task_view(ctx: Context, session, row: Task, inst: Instance, viewer: Person | None = None,
               with_form: bool = True) -> TaskView:
-    form = ui = None
+    """A task with its form; `with_form` also loads the workflow for prefilled values."""
     values: dict = {}
     instructions = None
+    model = ctx.models.by_id(session, inst.definition_id)      # cached: cheap for lists too
+    form, ui = model.form(row.form_file), model.form(row.ui_file)
     if with_form:
-        model = ctx.models.by_id(session, inst.definition_id)
-        form, ui = model.form(row.form_file), model.form(row.ui_file)
         if row.state == "open":
             rt = Runtime.load(model, inst.workflow, {})
             human = next((h for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)

@@ -142,3 +142,11 @@ def test_project_name_is_required_to_start(loop_eng):
     with pytest.raises(ValidationFailed) as caught:
         loop_eng.start("review_loop", "amy", {"project_name": "  "})
     assert caught.value.errors[0].path == "$.project_name"
+
+
+def test_inbox_entries_carry_their_form(loop_eng):
+    loop_eng.start("review_loop", "amy", {"project_name": "Loop"})
+    (task,) = loop_eng.tasks("amy")
+    assert task.form["title"] == "Draft" and task.ui_schema is None and task.values == {}
+    opened = loop_eng.task(task.id, "amy")
+    assert opened.values == {"project_name": "Loop"}
