@@ -183,7 +183,7 @@ class Runtime:
         return True
 
     def fire_due_timers(self, now: datetime) -> list[FiredTimer]:
-        fired = []
+        fired, notify_only = [], []
         for task in list(self.workflow.event_manager.tasks.values()):
             due = _due(task) if _is_timer(task) else None
             if due is None or due > now or task.state != TaskState.WAITING:
@@ -193,9 +193,17 @@ class Runtime:
                          if c is not task and not _is_timer(c)), None) if split else None
             fired.append(FiredTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or "",
                                     _props(task.task_spec), host))
+            if _props(task.task_spec).get("notify"):
+                notify_only.append(task)
             task._set_internal_data(event_value=_LONG_AGO)   # due by our clock: let Spiff see it so
         if fired:
             self._run(self.workflow.refresh_timers)
+        for task in notify_only:
+            # A notify-only branch needs no data. Left alone, the copy it took when the review
+            # began (an earlier round's answers) is deep-merged back when the process joins.
+            for done in task:
+                if done.state == TaskState.COMPLETED:
+                    done.data.clear()
         return fired
 
     def cancel(self) -> None:

@@ -49,3 +49,13 @@ def test_a_new_task_notifies_its_assignee(loop_eng):
     loop_eng.start("review_loop", "amy", {"project_name": "Mail"})
     loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": "x"}})
     assert notifications(loop_eng, "task_assigned") == [("amy", "task_assigned"), ("bob", "task_assigned")]
+
+
+def test_a_fired_reminder_does_not_merge_an_earlier_rounds_answer_back(loop_eng):
+    iid = loop_eng.start("review_loop", "amy", {"project_name": "Stale"})
+    loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": "x"}})
+    loop_eng.complete(loop_eng.tasks("bob")[0].id, "bob", {"review": {"decision": "return", "comment": "old"}})
+    loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": "y"}})
+    assert loop_eng.fire_timers(datetime.now(timezone.utc) + timedelta(days=4)) == 1
+    loop_eng.complete(loop_eng.tasks("bob")[0].id, "bob", {"review": {"decision": "approve"}})
+    assert loop_eng.instance(iid).data["review"] == {"decision": "approve"}
