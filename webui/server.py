@@ -15,6 +15,7 @@ def serve(url: str, host: str = "127.0.0.1", port: int = 5000, with_worker: bool
           interval: float = 10.0) -> int:
     from engine.cli import run_worker
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)   # schema checks are routine here
     app = create_app({"DATABASE_URL": url})
     stop = threading.Event()
     worker = None
