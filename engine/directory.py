@@ -28,6 +28,9 @@ class Person:
     time_zone: str
     locale: str
     notify: bool
+    delegate: str | None = None
+    delegate_from: object = None
+    delegate_until: object = None
 
     @property
     def groups(self) -> frozenset[str]:
@@ -43,7 +46,8 @@ class Person:
 
 def _person(user: User, roles: set[str]) -> Person:
     return Person(user.username, user.display_name or user.username, frozenset(roles), user.department,
-                  user.reports_to, user.email, user.active, user.time_zone, user.locale, user.notify)
+                  user.reports_to, user.email, user.active, user.time_zone, user.locale, user.notify,
+                  user.delegate, user.delegate_from, user.delegate_until)
 
 
 class Directory:

@@ -68,6 +68,10 @@ class UserView:
     active: bool
     time_zone: str
     locale: str
+    notify: bool = True
+    delegate: str | None = None
+    delegate_from: datetime | None = None
+    delegate_until: datetime | None = None
 
 
 @dataclass(frozen=True)

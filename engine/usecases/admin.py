@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..db.schema import Incident, Instance, Task, User
+from ..db.schema import Definition, Incident, Instance, Task, User
 from ..directory import Directory
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from ..spiff import Runtime
@@ -122,6 +122,17 @@ class Admin:
         if not active:
             self._eng.sessions.close_all(username)
 
+    def definitions(self, admin: str) -> list[dict]:
+        """Every deployed process version, newest first (files not included)."""
+        def use_case(uow):
+            require_admin(uow, admin)
+            rows = uow.session.execute(select(
+                Definition.process_id, Definition.version, Definition.content_hash, Definition.name,
+                Definition.main_file, Definition.deployed_by, Definition.created_at)
+                .order_by(Definition.process_id, Definition.version.desc())).all()
+            return [dict(r._mapping) for r in rows]
+        return self._eng._read(use_case)
+
     def incidents(self, admin: str, open_only: bool = True) -> list[dict]:
 
         def use_case(uow):
@@ -131,6 +142,7 @@ class Admin:
                 q = q.where(Incident.resolved_at.is_(None))
             return [{"id": i.id, "instance_id": i.instance_id, "project_name": name, "task_id": i.task_id,
                      "element": i.element, "line": i.line, "message": i.message, "actor": i.actor,
+                     "submitted": dict(i.submitted or {}),
                      "created_at": i.created_at, "resolved_at": i.resolved_at}
                     for i, name in uow.session.execute(q.order_by(Incident.id.desc()))]
         return self._eng._read(use_case)

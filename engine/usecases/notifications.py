@@ -34,6 +34,11 @@ class Notifications:
             select(Notification).where(Notification.username == username)
             .order_by(Notification.id.desc()).limit(limit))])
 
+    def latest(self, limit: int = 200) -> list[NotificationView]:
+        """The newest notifications of everybody (the admin outbox page)."""
+        return self._eng._read(lambda uow: [_view(n) for n in uow.session.scalars(
+            select(Notification).order_by(Notification.id.desc()).limit(limit))])
+
     def outbox(self, limit: int = 100) -> list[tuple[NotificationView, str | None]]:
         """Unsent notifications of users who want them, with each user's e-mail address."""
         return self._eng._read(lambda uow: [(_view(n), email) for n, email in uow.session.execute(

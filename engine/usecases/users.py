@@ -18,7 +18,8 @@ _UNSET = object()
 
 def view(person: Person) -> UserView:
     return UserView(person.username, person.display_name, sorted(person.roles), person.department,
-                    person.reports_to, person.email, person.active, person.time_zone, person.locale)
+                    person.reports_to, person.email, person.active, person.time_zone, person.locale,
+                    person.notify, person.delegate, person.delegate_from, person.delegate_until)
 
 
 def add_user(uow, username: str, roles=None, department=None, reports_to=None, email=None,

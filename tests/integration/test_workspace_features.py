@@ -180,3 +180,16 @@ def test_a_group_member_may_look_at_a_task_a_colleague_already_completed(kam_eng
     assert kam_eng.task(auth.id, "cyn").state == "completed"
     with pytest.raises(NotAllowed):
         kam_eng.task(auth.id, "ann")
+
+
+def test_admins_see_deployed_versions_latest_notifications_and_user_settings(kam_eng):
+    versions = kam_eng.admin.definitions("zed")
+    assert [(v["process_id"], v["version"]) for v in versions] == [(P, 1)]
+    with pytest.raises(NotAllowed):
+        kam_eng.admin.definitions("amy")
+    to_manager_review(kam_eng, "amy", "Latest")
+    assert kam_eng.notifications.latest(1)[0].username == "bob"
+    start = datetime.now(timezone.utc)
+    kam_eng.set_delegate("bob", "bob", "dan", start, start + timedelta(days=1))
+    bob = kam_eng.user("bob")
+    assert (bob.notify, bob.delegate, bob.delegate_from) == (True, "dan", start)
