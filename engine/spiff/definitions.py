@@ -74,6 +74,16 @@ def _lanes(process) -> tuple[dict[str, str], dict[str, str]]:
     return lane_of, names
 
 
+def _check_references(file: str, root) -> None:
+    """Every sequence flow must connect two elements that exist (clearer than Spiff's error)."""
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    for flow in root.iterfind(".//bpmn:sequenceFlow", NS):
+        for end in ("sourceRef", "targetRef"):
+            if flow.get(end) not in ids:
+                raise DeployError(f"sequence flow points to a missing element {flow.get(end)!r} ({end})",
+                                  file=file, line=flow.sourceline, element=flow.get("id") or "")
+
+
 def _check_code(spec, file: str, root) -> None:
     """Compile every script and condition at deploy time, so syntax errors never reach a user."""
     for ts in spec.task_specs.values():
@@ -143,6 +153,7 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
     for name in sorted(files):
         if name.endswith(".bpmn"):
             roots[name] = _parse_xml(name, files[name])
+            _check_references(name, roots[name])
             with _deploy_errors(name, roots[name]):
                 parser.add_bpmn_xml(roots[name], filename=name)
     models = {}

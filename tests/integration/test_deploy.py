@@ -90,5 +90,5 @@ def test_a_bpmn_that_fails_validation_names_file_line_and_element(eng, tmp_path)
     bpmn.write_text(bpmn.read_text().replace('targetRef="end_ok"', 'targetRef="nowhere"'))
     with pytest.raises(DeployError) as caught:
         eng.deploy(folder)
-    assert caught.value.file == "review_loop.bpmn"
-    assert caught.value.line and caught.value.element
+    assert (caught.value.file, caught.value.element) == ("review_loop.bpmn", "f_ok")
+    assert caught.value.line and "'nowhere'" in str(caught.value)
