@@ -7,9 +7,9 @@ from flask import Flask
 
 from engine import Engine
 
-from . import admin, auth, errors, history, i18n, inbox, projects, security, tasks
+from . import admin, attachments, auth, errors, history, i18n, inbox, projects, security, settings, tasks
 from .config import Config, secret_key
-from .sessions import FileSessionStore, ServerSideSessions
+from .sessions import EngineSessions
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,12 +23,11 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions["kamflow"] = app.config.pop("ENGINE", None) or Engine(app.config["DATABASE_URL"])
-    app.session_interface = ServerSideSessions(
-        app.config.get("SESSION_STORE") or FileSessionStore(Path(app.instance_path) / "sessions"))
+    app.session_interface = EngineSessions(app.extensions["kamflow"].sessions)
     security.init_app(app)
     i18n.init_app(app)
     app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label)
     app.before_request(auth.require_login)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, admin.bp, errors.bp):
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, attachments.bp, settings.bp, admin.bp, errors.bp):
         app.register_blueprint(blueprint)
     return app

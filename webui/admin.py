@@ -1,13 +1,25 @@
-"""Administration (skeleton): instances by status and search; suspend, resume, terminate;
-incidents with retry. Every view needs the admin role."""
+"""Administration: instances (status changes, rewind, reassign) and incidents (retry).
+
+Users, deploy and the outbox are blueprints nested under this one, so the one guard
+below covers every /admin URL: only admins get past it.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine import FieldError, ValidationFailed
+
+from . import admin_deploy, admin_outbox, admin_users
+from .admin_forms import field_errors, person_choices, role_label
 from .current import engine, me, user
+from .i18n import form_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+for child in (admin_users.bp, admin_deploy.bp, admin_outbox.bp):
+    bp.register_blueprint(child)
 STATUSES = ("running", "suspended", "error", "completed", "terminated")
 
 
@@ -17,7 +29,13 @@ def admins_only():
         abort(403)
 
 
+@bp.context_processor
+def helpers():
+    return {"role_label": role_label}
+
+
 @bp.get("/")
+@bp.get("/instances")
 def instances():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     search = request.args.get("q", "").strip()[:200]
@@ -32,18 +50,74 @@ def change(iid: str, action: str):
         abort(404)
     act(iid, me(), request.form.get("reason", "").strip()[:2000])
     flash(_("Done."), "success")
-    return redirect(url_for(".instances"))
+    back = request.form.get("back") == "instance"
+    return redirect(url_for(".instance", iid=iid) if back else url_for(".instances"))
+
+
+def _instance_page(iid: str, errors=(), status: int = 200):
+    view = engine().instance(iid)
+    everyone = engine().users()
+    steps = {e.bpmn_id: form_text(e.task_name or e.bpmn_id) for e in view.history
+             if e.kind == "completed" and e.bpmn_id}
+    return render_template("admin/instance.html", view=view, people=person_choices(everyone),
+                           steps=list(steps.items()), names={u.username: u.display_name for u in everyone},
+                           errors=field_errors(errors), chosen=request.form), status
+
+
+@bp.get("/instances/<iid>")
+def instance(iid: str):
+    return _instance_page(iid)
+
+
+@bp.post("/instances/<iid>/rewind")
+def rewind(iid: str):
+    g.redisplay = lambda status, errors, _m: _instance_page(iid, errors, status)
+    engine().admin.rewind(iid, me(), request.form.get("bpmn_id", ""))
+    flash(_("The project went back to the chosen step; its open tasks were replaced."), "success")
+    return redirect(url_for(".instance", iid=iid))
+
+
+@bp.post("/instances/<iid>/tasks/<task_id>/reassign")
+def reassign(iid: str, task_id: str):
+    g.redisplay = lambda status, errors, _m: _instance_page(iid, errors, status)
+    engine().admin.reassign(task_id, me(), request.form.get("to_user", ""))
+    flash(_("The task was reassigned."), "success")
+    return redirect(url_for(".instance", iid=iid))
+
+
+def _incidents_page(typed: dict | None = None, errors=(), status: int = 200):
+    """Open incidents, each with the data to retry with: as typed, else as submitted (when known)."""
+    typed = typed or {}
+    found = engine().admin.incidents(me())
+    texts = {i["id"]: typed[i["id"]] if i["id"] in typed else
+             json.dumps(i.get("submitted") or {}, ensure_ascii=False, indent=2) for i in found}
+    return render_template("admin/incidents.html", incidents=found, texts=texts, typed=typed,
+                           errors=field_errors(errors)), status
 
 
 @bp.get("/incidents")
 def incidents():
-    failed = [engine().instance(row["id"]) for row in engine().instances(status="error")]
-    found = [(view, incident) for view in failed for incident in view.incidents]
-    return render_template("admin/incidents.html", found=found)
+    return _incidents_page()
+
+
+def json_object(text: str) -> dict:
+    """The corrected data an admin typed: a JSON object, or nothing at all."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed([FieldError("$.data", _("This is not valid JSON (line %(line)d, column %(col)d).",
+                                                       line=exc.lineno, col=exc.colno))]) from None
+    if not isinstance(value, dict):
+        raise ValidationFailed([FieldError("$.data", _('Enter a JSON object, for example {"level": 5}.'))])
+    return value
 
 
 @bp.post("/incidents/<int:incident_id>/retry")
 def retry(incident_id: int):
-    engine().retry(incident_id, me())
+    text = request.form.get("data", "")
+    g.redisplay = lambda status, errors, _m: _incidents_page({incident_id: text}, errors, status)
+    engine().retry(incident_id, me(), json_object(text))
     flash(_("The step ran again successfully."), "success")
     return redirect(url_for(".incidents"))

@@ -1,7 +1,7 @@
 """Signing in and out, and the guard that makes every page but /login need a signed-in user.
 
-Session data lives on the server (webui/sessions.py); the signed cookie holds only the
-user id and a random session id, which is replaced at login and logout.
+Session data lives in the engine (webui/sessions.py); the signed cookie holds only a
+token. Signing in opens a new session, signing out closes it.
 """
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 def _restart(**data) -> None:
-    """A fresh session id with only the language kept, so an id seen before is worthless."""
+    """Close the current session and start afresh, keeping only the language."""
     keep = {k: session[k] for k in ("lang",) if k in session}
     session.clear()
-    session.regenerate()
+    session.restart()
     session.update(keep, **data)
     session.permanent = True
 
@@ -46,7 +46,11 @@ def sign_out() -> None:
 
 
 def require_login():
-    """before_request: load g.user, or send the visitor to the login page."""
+    """before_request: load g.user, or send the visitor to the login page.
+
+    The engine hands out no session of a deactivated user, so `uid` is only ever an
+    active user's; the check below covers a user removed since.
+    """
     g.user = None
     if request.endpoint == "static":
         return None

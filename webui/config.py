@@ -6,7 +6,10 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from engine.usecases.attachments import MAX_BYTES
+
+MAX_REQUEST_BYTES = MAX_BYTES + 512 * 1024   # the file plus the task form it is sent with
+
 DEFAULT_DATABASE_URL = "sqlite:///instance/kamflow.db"
 
 
@@ -17,9 +20,9 @@ class Config:
         env = os.environ if environ is None else environ
         self.DATABASE_URL = env.get("KAMFLOW_DATABASE_URL") or DEFAULT_DATABASE_URL
         self.SECRET_KEY = env.get("KAMFLOW_SECRET_KEY") or None
-        self.MAX_CONTENT_LENGTH = int(env.get("KAMFLOW_MAX_CONTENT_LENGTH") or 2 * 1024 * 1024)
+        # a little above the engine's 10 MB file limit, so the engine's own message answers first
+        self.MAX_CONTENT_LENGTH = int(env.get("KAMFLOW_MAX_CONTENT_LENGTH") or MAX_REQUEST_BYTES)
         self.PROCESS_ID = env.get("KAMFLOW_PROCESS") or "key_account_development"
-        self.WORKFLOWS_DIR = env.get("KAMFLOW_WORKFLOWS") or str(ROOT / "workflows")
         self.SESSION_COOKIE_NAME = "kamflow_session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

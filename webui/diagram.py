@@ -7,7 +7,7 @@ it is cheap to test and safe to call from any view.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from lxml import etree
 
@@ -27,16 +27,18 @@ LAYER = {"participant": 0, "lane": 1, "edge": 3, "node": 4, "boundaryEvent": 5}
 
 
 def render_svg(bpmn_xml: str | bytes, process_id: str | None = None, completed: Iterable[str] = (),
-               current: Iterable[str] = (), labels: Mapping[str, str] | None = None) -> str:
+               current: Iterable[str] = (), labels: Mapping[str, str] | None = None,
+               translate: Callable[[str], str] | None = None) -> str:
     """Return an SVG document (no XML declaration) for inline use in HTML.
 
-    `completed`/`current` are BPMN element ids; `labels` maps ids to display names
-    (translations). Raises ValueError if the file has no diagram for `process_id`.
+    `completed`/`current` are BPMN element ids; `labels` maps ids to display names, and
+    `translate` turns any other element's name into the page's language. Raises
+    ValueError if the file has no diagram for `process_id`.
     """
     root = _parse(bpmn_xml)
     model = {el.get("id"): el for el in root.iter(f"{{{BPMN}}}*") if el.get("id")}
     plane = _pick_plane(root, model, process_id)
-    ctx = _Context(model, set(completed), set(current), dict(labels or {}))
+    ctx = _Context(model, set(completed), set(current), dict(labels or {}), translate or str)
     items: list[tuple[float, int, etree._Element, etree._Element]] = []
     for order, di in enumerate(plane.iter(f"{{{NS['bpmndi']}}}BPMNShape", f"{{{NS['bpmndi']}}}BPMNEdge")):
         element = model.get(di.get("bpmnElement", ""))
@@ -47,7 +49,7 @@ def render_svg(bpmn_xml: str | bytes, process_id: str | None = None, completed: 
     if extent is None:
         raise ValueError("the diagram has no shapes with bounds")
     x0, y0, x1, y1 = extent
-    title = _diagram_title(plane, model, process_id, ctx.labels)
+    title = _diagram_title(plane, model, process_id, ctx)
     svg = etree.Element(f"{{{shapes.SVG_NS}}}svg", nsmap={None: shapes.SVG_NS})
     for key, value in (("viewBox", " ".join(shapes.num(v) for v in (x0 - MARGIN, y0 - MARGIN,
                                                                      x1 - x0 + 2 * MARGIN, y1 - y0 + 2 * MARGIN))),
@@ -70,8 +72,9 @@ def render_svg(bpmn_xml: str | bytes, process_id: str | None = None, completed: 
 class _Context:
     """What every draw call needs: the model index, progress sets and display names."""
 
-    def __init__(self, model, completed, current, labels):
+    def __init__(self, model, completed, current, labels, translate):
         self.model, self.completed, self.current, self.labels = model, completed, current, labels
+        self.translate = translate
         self.flow_ends: list[tuple[float, float]] = []  # where flows attach, to keep labels clear
         self.boxes: dict[str, Box | None] = {}
         self.boundaries: list[etree._Element] = []
@@ -82,7 +85,7 @@ class _Context:
         return "completed" if element_id in self.completed else "none"
 
     def name(self, element: etree._Element) -> str:
-        return self.labels.get(element.get("id", "")) or element.get("name") or ""
+        return self.labels.get(element.get("id", "")) or self.translate(element.get("name") or "")
 
     def flow_state(self, flow: etree._Element) -> str:
         """A flow is 'taken' if listed, or if its completed source had no other way out.
@@ -125,7 +128,7 @@ def _pick_plane(root, model, process_id):
     raise ValueError(f"no diagram for process {process_id!r}")
 
 
-def _diagram_title(plane, model, process_id, labels) -> str:
+def _diagram_title(plane, model, process_id, ctx) -> str:
     target = model.get(process_id or plane.get("bpmnElement", ""))
     if target is not None and _local(target) == "collaboration":
         participant = next(target.iter(f"{{{BPMN}}}participant"), None)
@@ -133,7 +136,7 @@ def _diagram_title(plane, model, process_id, labels) -> str:
         target = model.get(ref or "", participant)
     if target is None:
         return "BPMN"
-    return labels.get(target.get("id", "")) or target.get("name") or target.get("id") or "BPMN"
+    return ctx.name(target) or target.get("id") or "BPMN"
 
 
 def _local(element: etree._Element) -> str:

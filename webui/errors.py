@@ -13,6 +13,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine import Conflict, DeployError, EngineError, NotAllowed, NotFound, ProcessError, ValidationFailed
 
+from .attachments import MAX_MB
+
 bp = Blueprint("errors", __name__)
 
 
@@ -25,7 +27,8 @@ def _texts(status: int) -> tuple[str, str]:
         405: (_("Not allowed"), _("This page cannot be used that way.")),
         409: (_("Someone else got there first"), _("Someone else completed or changed this while you were "
                                                    "working on it. Reload the page to see where it stands now.")),
-        413: (_("Too large"), _("What you sent is larger than allowed.")),
+        413: (_("Too large"), _("What you sent is larger than allowed. A file may be at most %(mb)s MB: go back, "
+                                 "choose a smaller file and try again.", mb=MAX_MB)),
         422: (_("The input has errors"), _("Please go back and correct the form.")),
         500: (_("Something went wrong"), _("The system could not finish this step. An administrator has been "
                                            "notified and nothing you entered was lost.")),

@@ -1,11 +1,14 @@
-"""The inbox: my tasks and my groups' unclaimed ones; claim and hand back."""
+"""The inbox: my tasks and my groups' unclaimed ones; claim and hand back.
+
+The engine filters (process step, project or account name) and pages in the database;
+a second, unpaged call without the step gives the counts per step.
+"""
 from __future__ import annotations
 
 from collections import Counter
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-
-from engine.views import TaskView
 
 from .current import engine, me
 from .i18n import form_text
@@ -13,29 +16,18 @@ from .i18n import form_text
 bp = Blueprint("inbox", __name__)
 
 
-def _matches(task: TaskView, text: str, accounts: set[str] | None) -> bool:
-    return not text or text.lower() in task.project_name.lower() or (accounts is not None
-                                                                      and task.instance_id in accounts)
-
-
-def _pages(items: list, page: int, size: int) -> tuple[list, int, int]:
-    count = max(1, -(-len(items) // size))
-    page = min(max(page, 1), count)
-    return items[(page - 1) * size: page * size], page, count
-
-
 @bp.get("/")
 def index():
-    step, text = request.args.get("step", ""), request.args.get("q", "").strip()[:200]
-    everything = engine().tasks(me())
-    # account names live on the instance; until the inbox carries them, ask the search once
-    accounts = {i["id"] for i in engine().instances(search=text, limit=10_000)} if text else None
-    found = [t for t in everything if _matches(t, text, accounts)]
-    counts = Counter(t.bpmn_id for t in found)
-    steps = sorted({(t.bpmn_id, form_text(t.name)) for t in everything}, key=lambda s: s[1])
-    chosen = [t for t in found if not step or t.bpmn_id == step]
-    shown, page, pages = _pages(chosen, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
-    return render_template("inbox/index.html", tasks=shown, page=page, pages=pages, total=len(chosen),
+    step, text = request.args.get("step", "").strip()[:100], request.args.get("q", "").strip()[:200]
+    size = current_app.config["PAGE_SIZE"]
+    matching = engine().tasks(me(), search=text or None)          # every step: for the counts
+    counts = Counter(t.bpmn_id for t in matching)
+    steps = sorted({(t.bpmn_id, form_text(t.name)) for t in matching}, key=lambda s: s[1])
+    total = counts.get(step, 0) if step else len(matching)
+    pages = max(1, -(-total // size))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = engine().tasks(me(), bpmn_id=step or None, search=text or None, limit=size, offset=(page - 1) * size)
+    return render_template("inbox/index.html", tasks=shown, page=page, pages=pages, total=total,
                            counts=counts, steps=steps, step=step, q=text, now=current_app.config["CLOCK"]())
 
 

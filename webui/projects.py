@@ -1,5 +1,8 @@
-"""Projects: start one, list mine, see where one stands, withdraw it, print its authorisation."""
+"""Projects: start one, list mine, see where one stands (and its files), withdraw it, print its
+authorisation."""
 from __future__ import annotations
+
+from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -42,13 +45,18 @@ def new():
     return redirect(url_for(".show", iid=iid))
 
 
-def _diagram(view: InstanceView) -> str | None:
-    progress = engine().diagram(view.id)
-    names = process_info(view).names
-    labels = {k: form_text(v) for k, v in names.items()} if current_locale() != "en" else None
+def _diagram(iid: str) -> str | None:
+    progress = engine().diagram(iid)
+    return _svg(progress["bpmn"], progress["process_id"], tuple(progress["completed"]), tuple(progress["current"]),
+                current_locale(), str(engine().forms_dir))
+
+
+@lru_cache(maxsize=64)
+def _svg(bpmn: str, process_id: str, completed: tuple, current: tuple, locale: str, _catalogs: str) -> str | None:
+    """The drawing depends only on these (the locale and the forms folder decide what `form_text`
+    answers), so it is drawn once and kept."""
     try:
-        return render_svg(progress["bpmn"], progress["process_id"], progress["completed"], progress["current"],
-                          labels)
+        return render_svg(bpmn, process_id, completed, current, translate=form_text)
     except ValueError:               # a BPMN file without a diagram
         return None
 
@@ -56,9 +64,10 @@ def _diagram(view: InstanceView) -> str | None:
 @bp.get("/<iid>")
 def show(iid: str):
     view = _visible(iid)
-    info = process_info(view)
-    return render_template("projects/show.html", view=view, diagram=_diagram(view),
+    info = process_info(iid)
+    return render_template("projects/show.html", view=view, diagram=_diagram(iid),
                            timeline=history.timeline(view, info, display_names()), names=display_names(),
+                           files=engine().attachments.list(iid, me()),
                            can_withdraw=view.owner == me() and view.status in OPEN)
 
 
@@ -77,7 +86,7 @@ def authorisation(iid: str):
     view = _visible(iid)
     if view.outcome != "established" or "authorisation" not in view.data:
         abort(404)
-    info = process_info(view)
+    info = process_info(iid)
     return render_template("projects/authorisation.html", view=view, record=view.data["authorisation"],
                            approvals=history.approvals(view, info, display_names()),
                            authorised=history.completion_of(view, "authorisation"), names=display_names(),

@@ -1,140 +1,117 @@
-"""Server-side sessions: the cookie carries only a signed {"uid", "sid"}; the rest stays here.
+"""Server-side sessions kept by the engine: the cookie carries only a signed token.
 
-`SessionStore` is the seam: `FileSessionStore` keeps one JSON file per session under the
-instance folder (shared by every worker on one host) until the engine offers a sessions
-table, when an engine-backed store with the same three methods replaces it.
+Signed in, the browser holds nothing but the signed token; the engine keeps the user
+and the session's data (language, CSRF secret, flashes). Signing in always opens a new
+session (so a token seen before is worthless), signing out closes it, and the engine
+answers None for an expired session or a deactivated user, so either ends at once in
+every app process.
+
+Before signing in there is no engine session (one belongs to a user): a visitor's few
+values (the language chosen, the login form's CSRF secret, a flash) travel in the
+signed cookie itself, as in Flask's default sessions.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import secrets
-import tempfile
 import time
-from pathlib import Path
+from datetime import timedelta
 from typing import Protocol
 
-from flask.sessions import SessionInterface, SessionMixin
+from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 
 class SessionStore(Protocol):
-    def load(self, sid: str) -> dict | None: ...
-    def save(self, sid: str, data: dict, expires_at: float) -> None: ...
-    def delete(self, sid: str) -> None: ...
+    """What the engine offers as `Engine.sessions`."""
 
-
-class FileSessionStore:
-    """One file per session, named by a hash of its id; expired files are pruned now and then."""
-
-    PRUNE_EVERY = 200
-
-    def __init__(self, folder: str | Path):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._saves = 0
-
-    def _path(self, sid: str) -> Path:
-        return self.folder / (hashlib.sha256(sid.encode()).hexdigest() + ".json")
-
-    def load(self, sid: str) -> dict | None:
-        try:
-            record = json.loads(self._path(sid).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if record.get("expires_at", 0) < time.time():
-            self.delete(sid)
-            return None
-        return record.get("data") or {}
-
-    def save(self, sid: str, data: dict, expires_at: float) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"expires_at": expires_at, "data": data}, f, ensure_ascii=False)
-        os.replace(tmp, self._path(sid))
-        self._saves += 1
-        if self._saves % self.PRUNE_EVERY == 0:
-            self.prune()
-
-    def delete(self, sid: str) -> None:
-        self._path(sid).unlink(missing_ok=True)
-
-    def prune(self) -> None:
-        now = time.time()
-        for path in self.folder.glob("*.json"):
-            try:
-                if json.loads(path.read_text(encoding="utf-8")).get("expires_at", 0) < now:
-                    path.unlink(missing_ok=True)
-            except (OSError, ValueError):
-                path.unlink(missing_ok=True)
-
-
-def new_sid() -> str:
-    return secrets.token_urlsafe(32)
+    def open(self, username: str, ttl: timedelta, data: dict | None = None) -> str: ...
+    def get(self, token: str | None) -> tuple[str, dict] | None: ...
+    def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool: ...
+    def close(self, token: str | None) -> None: ...
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    """Flask's `session`: a dict whose changes are saved to the store after the request."""
+    """Flask's `session`: `uid` names the signed-in user; the rest is the session's data."""
 
-    def __init__(self, data: dict | None = None, sid: str | None = None, new: bool = True):
+    def __init__(self, data: dict | None = None, token: str | None = None):
         def on_update(_self):
             _self.modified = True
         super().__init__(data or {}, on_update)
-        self.sid = sid or new_sid()
-        self.new = new
+        self.token = token
         self.modified = False
-        self.stale_sids: list[str] = []
+        self.closing: list[str] = []      # tokens to close after the request
 
-    def regenerate(self) -> None:
-        """A new id (at login and logout), so a session id seen before signing in is worthless."""
-        self.stale_sids.append(self.sid)
-        self.sid = new_sid()
+    def restart(self) -> None:
+        """Drop the current token (closed after the request); signing in then opens a new one."""
+        if self.token:
+            self.closing.append(self.token)
+        self.token = None
         self.modified = True
 
 
-class ServerSideSessions(SessionInterface):
+class EngineSessions(SessionInterface):
+    # refresh a signed-in session's expiry at most this often (a write), as a share of its lifetime
+    EXTEND_EVERY = 0.1
+
     def __init__(self, store: SessionStore):
         self.store = store
 
-    def _serializer(self, app):
-        from flask.sessions import SecureCookieSessionInterface
+    def _signer(self, app):
         return SecureCookieSessionInterface().get_signing_serializer(app)
 
     def open_session(self, app, request) -> ServerSession:
-        cookie = request.cookies.get(self.get_cookie_name(app))
-        signer = self._serializer(app)
-        if cookie and signer is not None:
-            try:
-                ticket = signer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))
-            except Exception:   # noqa: BLE001 - a bad or old cookie is simply no session
-                ticket = None
-            if isinstance(ticket, dict) and isinstance(ticket.get("sid"), str):
-                data = self.store.load(ticket["sid"])
-                if data is not None and data.get("uid") == ticket.get("uid"):
-                    return ServerSession(data, ticket["sid"], new=False)
-        return ServerSession()
+        cookie, signer = request.cookies.get(self.get_cookie_name(app)), self._signer(app)
+        if not cookie or signer is None:
+            return ServerSession()
+        try:
+            ticket = signer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))
+        except Exception:   # noqa: BLE001 - a bad or old cookie is simply no session
+            ticket = None
+        if isinstance(ticket, dict) and isinstance(ticket.get("token"), str):
+            found = self.store.get(ticket["token"])
+            if found is not None:
+                username, data = found
+                return ServerSession({**data, "uid": username}, ticket["token"])
+        elif isinstance(ticket, dict) and isinstance(ticket.get("visitor"), dict):
+            return ServerSession({k: v for k, v in ticket["visitor"].items() if k != "uid"})
+        ended = ServerSession()
+        ended.modified = True               # logged out, expired or deactivated: remove the cookie
+        return ended
 
     def save_session(self, app, session: ServerSession, response) -> None:
-        name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
-        for sid in session.stale_sids:
-            self.store.delete(sid)
+        for token in session.closing:
+            self.store.close(token)
         if session.accessed:
             response.vary.add("Cookie")
-        if not session:
-            if not session.new:
-                self.store.delete(session.sid)
-                response.delete_cookie(name, domain=domain, path=path, secure=self.get_cookie_secure(app),
-                                       samesite=self.get_cookie_samesite(app), httponly=True)
-            return
-        lifetime = app.permanent_session_lifetime.total_seconds()
-        if time.time() - session.get("_saved", 0) > lifetime / 10:
-            session["_saved"] = int(time.time())    # keeps an active session alive, at most ~10 writes
-        if session.modified or session.new:
-            self.store.save(session.sid, dict(session), time.time() + lifetime)
-        elif not self.should_set_cookie(app, session):
-            return
-        ticket = self._serializer(app).dumps({"uid": session.get("uid"), "sid": session.sid})
-        response.set_cookie(name, ticket, expires=self.get_expiration_time(app, session), httponly=True,
-                            domain=domain, path=path, secure=self.get_cookie_secure(app),
-                            samesite=self.get_cookie_samesite(app))
+        uid = session.get("uid")
+        if uid:
+            ticket = self._save_signed_in(app, session, uid)
+        elif session:
+            ticket = {"visitor": dict(session)} if session.modified or self.should_set_cookie(app, session) \
+                else None
+        else:
+            ticket = None
+            if session.modified:
+                self._delete_cookie(app, response)
+        if ticket is not None:
+            response.set_cookie(self.get_cookie_name(app), self._signer(app).dumps(ticket), httponly=True,
+                                expires=self.get_expiration_time(app, session), domain=self.get_cookie_domain(app),
+                                path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+                                samesite=self.get_cookie_samesite(app))
+
+    def _save_signed_in(self, app, session: ServerSession, uid: str) -> dict | None:
+        lifetime = app.permanent_session_lifetime
+        if time.time() - session.get("_extended", 0) > lifetime.total_seconds() * self.EXTEND_EVERY:
+            session["_extended"] = int(time.time())     # keeps an active session alive
+        data = {k: v for k, v in session.items() if k != "uid"}
+        if session.token is None:
+            session.token = self.store.open(uid, lifetime, data)
+        elif session.modified and not self.store.save(session.token, data, lifetime):
+            return None                     # ended during the request (e.g. signed out elsewhere)
+        elif not session.modified and not self.should_set_cookie(app, session):
+            return None
+        return {"token": session.token}
+
+    def _delete_cookie(self, app, response) -> None:
+        response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
+                               path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+                               samesite=self.get_cookie_samesite(app), httponly=True)

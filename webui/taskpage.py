@@ -1,4 +1,4 @@
-"""Everything the task page shows: the form, instructions, earlier answers, earlier rounds."""
+"""Everything the task page shows: the form, instructions, earlier answers, earlier rounds, files."""
 from __future__ import annotations
 
 from flask import g, render_template
@@ -6,8 +6,9 @@ from flask import g, render_template
 from engine.forms import HEADER
 from engine.views import TaskView
 
+from . import attachments
 from .answers import changes_since_return, earlier_answers
-from .current import engine
+from .current import engine, me
 from .formdata import errors_by_field
 from .history import decisions
 from .i18n import form_text
@@ -49,13 +50,15 @@ def is_review(schema: dict) -> bool:
 
 
 def render(task: TaskView, values: dict, errors=(), message: str | None = None, status: int = 200,
-           draft: bool = False):
+           draft: bool = False, file_errors=()):
     view = engine().instance(task.instance_id)
-    info = process_info(view)
+    info = process_info(task.instance_id)
     schema = form_of(task)
     return render_template(
         "tasks/task.html", task=task, view=view, schema=schema, ui=ui_of(task), values=values,
         errors=errors_by_field(errors, translate=form_text), message=message, draft=draft,
+        files=engine().attachments.list(task.instance_id, me()), file_errors=list(file_errors),
+        accept=attachments.ACCEPT, max_mb=attachments.MAX_MB,
         review=is_review(schema), instructions=render_instructions(form_text(task.instructions), task.values),
         answers=earlier_answers(view, info, skip=task.bpmn_id),
         changes=changes_since_return(task.id, info) if is_review(schema) else [],

@@ -1,10 +1,13 @@
-"""One task: show its form, save a draft, add or remove rows without JavaScript, complete it."""
+"""One task: show its form, save a draft, add or remove rows without JavaScript, attach a file,
+complete it. Drafts live in the engine, per task and user, so they survive signing out."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from . import drafts, taskpage
+from engine import ValidationFailed
+
+from . import attachments, taskpage
 from .current import engine, me
 from .formdata import ADD_ROW, flatten, parse_form, redisplay
 from .i18n import form_text
@@ -17,7 +20,7 @@ def show(task_id: str):
     task = engine().task(task_id, me())
     if task.state != "open":
         return render_template("tasks/closed.html", task=task)
-    saved = drafts.get(task_id)
+    saved = engine().drafts.get(task_id, me())
     values = saved if saved is not None else flatten(taskpage.form_of(task), taskpage.opening_values(task))
     return taskpage.render(task, values, draft=saved is not None)
 
@@ -29,16 +32,27 @@ def submit(task_id: str):
     shown = redisplay(schema, request.form, taskpage.fixed_of(task))
     g.redisplay = lambda status, errors, message: taskpage.render(task, shown, errors, message, status)
     action = request.form.get("_action", "")
+    if action == "attach":
+        engine().drafts.save(task_id, me(), shown)          # what was typed is kept whatever the file holds
+    try:
+        added = attachments.attach_chosen(task, required=action == "attach")
+    except (ValidationFailed, attachments.NoFileChosen) as exc:
+        return taskpage.render(task, shown, status=422, draft=action == "attach",
+                               file_errors=attachments.reasons(exc))
+    if added is not None:
+        flash(_("“%(name)s” is attached to the project.", name=added.filename), "success")
+    if action == "attach":
+        return redirect(url_for(".show", task_id=task_id, _anchor="files"))
     if request.form.get(ADD_ROW):
         return taskpage.render(task, shown)
     if action == "draft":
-        drafts.put(task_id, shown)
+        engine().drafts.save(task_id, me(), shown)
         flash(_("Draft saved. It will be here when you come back."), "success")
         return redirect(url_for(".show", task_id=task_id))
     if action == "discard":
-        drafts.drop(task_id)
+        engine().drafts.discard(task_id, me())
         return redirect(url_for(".show", task_id=task_id))
     following = engine().complete(task_id, me(), parse_form(schema, request.form))
-    drafts.drop(task_id)
+    engine().drafts.discard(task_id, me())
     flash(_("Done: “%(task)s”.", task=form_text(task.name)), "success")
     return redirect(url_for(".show", task_id=following[0].id) if following else url_for("inbox.index"))

@@ -12,6 +12,7 @@ from .conftest import shot
 from .pages import answer_fields, fill_form, log_in, log_out, submit
 
 pytestmark = pytest.mark.e2e
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 INFORMATION = ("customer_info", "competitor_info", "project_info", "decision_makers", "decision_participants")
 
 
@@ -24,6 +25,20 @@ def do_task(page, live, iid: str, user: str, bpmn_id: str, decision: str = "appr
         shot(page, screenshot)
     submit(page)
     assert page.locator(".flash-success").count() == 1, page.content()[:2000]
+
+
+def attach_proposal_document(page, live, iid: str) -> None:
+    """The rep types a little, attaches a PDF, and finds both the file and the typed text."""
+    page.goto(f"{live.url}/tasks/{live.task_id(iid, 'proposal')}")
+    page.fill("#field-proposal-summary", "Typed before attaching")
+    page.set_input_files("#field-attachment", files=[{"name": "Proposal for Taipei Metro.pdf",
+                                                      "mimeType": "application/pdf", "buffer": PDF}])
+    page.click("#files button[value='attach']")
+    page.wait_for_load_state()
+    assert page.locator(".flash-success").count() == 1, page.content()[:2000]
+    assert page.input_value("#field-proposal-summary") == "Typed before attaching"
+    assert "Proposal for Taipei Metro.pdf" in page.locator("#files table").inner_text()
+    shot(page, "02b-proposal-with-attachment")
 
 
 def test_a_project_goes_from_start_to_authorisation_in_the_browser(page, live):
@@ -42,7 +57,10 @@ def test_a_project_goes_from_start_to_authorisation_in_the_browser(page, live):
     history = {e.bpmn_id: e.data for e in live.engine.instance(iid).history if e.kind == "completed"}
     assert len(history["decision_makers"]["decision_makers"]) == 2
     assert len(history["competitor_info"]["competitors"]) == 1
+    attach_proposal_document(page, live, iid)
     do_task(page, live, iid, "amy", "proposal")
+    page.goto(f"{live.url}/projects/{iid}")
+    assert "Proposal for Taipei Metro.pdf" in page.locator("#files table").inner_text()
     log_out(page)
 
     log_in(page, live.url, "bob", lang="en")

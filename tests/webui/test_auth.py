@@ -9,7 +9,9 @@ from webui import create_app
 from .conftest import login, start_project
 
 PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/some-id",
-             "/projects/some-id/withdraw", "/projects/some-id/authorisation", "/admin/", "/admin/incidents",
+             "/projects/some-id/withdraw", "/projects/some-id/authorisation", "/files/some-file", "/settings/",
+             "/admin/", "/admin/incidents", "/admin/instances/x", "/admin/deploy/", "/admin/outbox/",
+             "/admin/users/", "/admin/users/new", "/admin/users/x",
              "/no-such-page"]
 
 
@@ -21,7 +23,10 @@ def test_every_page_sends_a_signed_out_visitor_to_the_login_page(client, url):
 
 
 POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/projects/x/withdraw",
-         "/admin/instances/x/suspend", "/admin/incidents/1/retry", "/logout"]
+         "/settings/preferences", "/settings/out-of-office", "/settings/out-of-office/clear",
+         "/admin/instances/x/suspend", "/admin/instances/x/rewind", "/admin/instances/x/tasks/y/reassign",
+         "/admin/incidents/1/retry", "/admin/deploy/", "/admin/users/x/active", "/admin/users/x/handover",
+         "/logout"]
 
 
 def test_the_lists_above_cover_every_route_of_the_app(app):
@@ -64,30 +69,60 @@ def test_signing_in_goes_to_the_page_asked_for_but_never_off_site(client):
     assert response.location == "/"
 
 
-def test_signing_out_ends_the_session_on_the_server(client):
+def ticket_of(app, client) -> dict:
+    cookie = client.get_cookie("kamflow_session")
+    return SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie.value) if cookie else {}
+
+
+def test_signing_out_ends_the_session_on_the_server(app, client, engine):
     login(client, "amy")
     cookie = client.get_cookie("kamflow_session").value
+    token = ticket_of(app, client)["token"]
     client.post("/logout")
+    assert engine.sessions.get(token) is None
     assert client.get("/").status_code == 302
     client.set_cookie("kamflow_session", cookie)     # an old cookie replayed is worth nothing
     assert client.get("/").status_code == 302
 
 
-def test_the_cookie_holds_only_the_user_and_a_session_id_and_is_httponly_and_lax(app, client):
+def test_the_cookie_holds_only_a_signed_token_and_is_httponly_and_lax(app, client, engine):
     response = login(client, "amy")
     header = response.headers["Set-Cookie"]
     assert "HttpOnly" in header and "SameSite=Lax" in header
-    ticket = SecureCookieSessionInterface().get_signing_serializer(app).loads(client.get_cookie("kamflow_session").value)
-    assert set(ticket) == {"uid", "sid"} and ticket["uid"] == "amy"
+    ticket = ticket_of(app, client)
+    assert set(ticket) == {"token"}
+    assert engine.sessions.get(ticket["token"])[0] == "amy"
 
 
-def test_the_session_id_changes_at_login(client):
+def test_signing_in_opens_a_new_session_and_closes_the_one_before(app, client, engine):
     client.get("/login")
     client.post("/language", data={"lang": "en", "next": "/login"})
     before = client.get_cookie("kamflow_session").value
     login(client, "amy")
     assert client.get_cookie("kamflow_session").value != before
     assert "Inbox" in client.get("/").get_data(as_text=True)   # the language chosen before login is kept
+    amys = ticket_of(app, client)["token"]
+    login(client, "bob")                                        # signing in again, as someone else
+    assert ticket_of(app, client)["token"] != amys and engine.sessions.get(amys) is None
+
+
+def test_a_forged_or_stale_cookie_is_no_session(app, client):
+    signer = SecureCookieSessionInterface().get_signing_serializer(app)
+    client.set_cookie("kamflow_session", signer.dumps({"token": "guessed"}))
+    assert client.get("/").status_code == 302
+    client.set_cookie("kamflow_session", signer.dumps({"visitor": {"uid": "amy"}}))
+    assert client.get("/").status_code == 302
+    client.set_cookie("kamflow_session", "not-even-signed")
+    assert client.get("/").status_code == 302
+
+
+def test_the_session_lives_in_the_engine_and_survives_another_app_process(app, client, engine, tmp_path):
+    login(client, "amy")
+    cookie = client.get_cookie("kamflow_session").value
+    other = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
+                        "INSTANCE_PATH": tmp_path / "other", "WTF_CSRF_ENABLED": False}).test_client()
+    other.set_cookie("kamflow_session", cookie)
+    assert other.get("/").status_code == 200
 
 
 def test_a_post_without_a_csrf_token_is_rejected(engine, tmp_path):
@@ -126,8 +161,19 @@ def test_pages_forbid_inline_scripts_and_framing(client):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_a_deactivated_user_is_signed_out_on_the_next_request(client, engine):
+def test_a_deactivated_users_session_ends_at_once(app, client, engine):
     login(client, "amy")
     start_project(client)
+    token = ticket_of(app, client)["token"]
     engine.add_user("amy", roles=["rep"], department="north", reports_to="bob", active=False)
+    assert engine.sessions.get(token) is None
     assert client.get("/").status_code == 302
+
+
+def test_an_admin_deactivating_a_user_closes_their_sessions_for_good(app, client, engine):
+    login(client, "amy")
+    cookie = client.get_cookie("kamflow_session").value
+    engine.admin.set_active("amy", False, "zoe")
+    engine.admin.set_active("amy", True, "zoe")
+    client.set_cookie("kamflow_session", cookie)
+    assert client.get("/").status_code == 302           # reactivating does not revive the old session

@@ -77,3 +77,30 @@ def test_a_task_claimed_by_someone_else_leaves_my_inbox(client, engine):
     engine.claim(engine.instance(iid).tasks[0].id, "max")
     login(client, "bob")
     assert rows(client.get("/")) == []
+
+
+def test_the_inbox_finds_projects_by_account_name_and_shows_it(client, engine):
+    login(client, "amy")
+    metro = start_project(client, "Ticketing")
+    start_project(client, "Harbour cranes")
+    demo.complete_open(engine, metro, "customer_info")        # names the account: 台北捷運公司 Taipei Metro
+    found = client.get("/?q=捷運公司")
+    assert len(rows(found)) == 4 and "Harbour" not in text_of(found)
+    assert "台北捷運公司 Taipei Metro" in rows(found)[0].text_content()
+
+
+def test_the_inbox_lets_the_engine_filter_and_page(client, engine, monkeypatch):
+    calls = []
+    real = engine.tasks
+    monkeypatch.setattr(engine, "tasks", lambda user, **kw: calls.append(kw) or real(user, **kw))
+    login(client, "amy")
+    for n in range(5):
+        start_project(client, f"Project {n}")
+    calls.clear()
+    response = client.get("/?step=customer_info&q=Project&page=1")
+    assert len(rows(response)) == 5
+    assert {"bpmn_id": "customer_info", "search": "Project", "limit": 20, "offset": 0} in calls
+    assert {"search": "Project"} in calls                     # one unpaged call for the counts per step
+    calls.clear()
+    assert len(rows(client.get("/?page=2"))) == 5
+    assert {"bpmn_id": None, "search": None, "limit": 20, "offset": 20} in calls

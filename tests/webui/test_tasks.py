@@ -167,3 +167,25 @@ def test_the_reviewer_sees_what_changed_since_the_return(client, engine):
     assert len(table) == 1
     row = " ".join(table[0].text_content().split())
     assert "摘要" in row and "Cloud ticketing back office" in row and "Now with the budget approval steps" in row
+
+
+def test_a_draft_survives_signing_out_and_is_gone_once_the_task_is_done(client, engine):
+    login(client, "amy")
+    iid = start_project(client)
+    task = open_task(engine, iid, "customer_info")
+    client.post(f"/tasks/{task.id}", data={"customer.industry": "Rail", "_action": "draft"})
+    client.post("/logout")
+    login(client, "amy")
+    page = page_of(client.get(f"/tasks/{task.id}"))
+    assert page.get_element_by_id("field-customer-industry").value == "Rail"
+    assert page.xpath("//p[contains(@class,'note-draft')]")
+    client.post(f"/tasks/{task.id}", data=answer_form(engine, task, "customer_info"))
+    assert engine.drafts.get(task.id, "amy") is None
+
+
+def test_a_draft_is_kept_per_user(client, engine):
+    login(client, "amy")
+    iid = start_project(client)
+    task = open_task(engine, iid, "customer_info")
+    client.post(f"/tasks/{task.id}", data={"customer.industry": "Rail", "_action": "draft"})
+    assert engine.drafts.get(task.id, "amy") is not None and engine.drafts.get(task.id, "bob") is None
