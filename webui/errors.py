@@ -53,8 +53,8 @@ def engine_error(exc: EngineError):
         return error_page(404)
     if isinstance(exc, NotAllowed):
         return error_page(403)
-    if isinstance(exc, DeployError):
-        return error_page(422, str(exc))
+    if isinstance(exc, DeployError):       # the deploy page shows it beside the upload, nothing deployed
+        return redisplay(422, [], str(exc)) if redisplay else error_page(422, str(exc))
     if isinstance(exc, ProcessError):
         current_app.logger.error("process error (incident %s): %s", exc.incident_id, exc)
         return error_page(500, _("Reference number: %(id)s", id=exc.incident_id) if exc.incident_id else None)

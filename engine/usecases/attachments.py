@@ -48,9 +48,15 @@ def _view(row: Attachment) -> AttachmentView:
                           row.uploaded_by, row.created_at)
 
 
+def clean_name(filename: str | None) -> str:
+    """The file's own name without folders or control characters (they break headers)."""
+    name = PurePath((filename or "").replace("\\", "/")).name
+    return "".join(ch for ch in name if ch.isprintable()).strip()[:255]
+
+
 def check_file(filename: str, content: bytes) -> str:
     """The content type to store, or ValidationFailed saying what is wrong with the file."""
-    name = PurePath(filename or "").name
+    name = clean_name(filename)
     ext = PurePath(name).suffix.lower()
     if not name or ext not in TYPES:
         allowed = ", ".join(sorted(TYPES))
@@ -87,7 +93,7 @@ class Attachments:
                 if task is None or task.instance_id != instance_id:
                     raise NotFound(f"No task {task_id!r} in this project")
             row = Attachment(id=str(uuid.uuid4()), instance_id=instance_id, task_id=task_id,
-                             filename=PurePath(filename).name[:255], content_type=content_type,
+                             filename=clean_name(filename), content_type=content_type,
                              size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content,
                              uploaded_by=user, created_at=self._eng.ctx.clock())
             uow.session.add(row)

@@ -1,8 +1,10 @@
 """Completing, claiming and unclaiming tasks."""
 from __future__ import annotations
 
+from sqlalchemy import delete
+
 from ..assignment import may_act
-from ..db.schema import Instance, Task
+from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, NotAllowed, NotFound
 from .. import forms
@@ -53,6 +55,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     if not rt.complete(row.spiff_task_id, {**values, "forms_filled": filled}):
         raise Conflict("This task is no longer open")
     row.state, row.closed_at, row.closed_by = "completed", now, username
+    s.execute(delete(Draft).where(Draft.task_id == row.id))      # nobody's draft outlives the task
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
     apply_runtime(s, directory, inst, rt, now, values)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import delete, select
 
 from ..db.schema import User, UserRole
-from ..directory import ROLES, Directory, Person
+from ..directory import ROLES, Directory, Person, _person
 from ..errors import FieldError, NotFound, ValidationFailed
 from ..passwords import check_password, hash_password
 from ..views import UserView
@@ -62,8 +62,12 @@ def authenticate(uow, username: str, password: str) -> UserView | None:
 
 
 def list_users(uow) -> list[UserView]:
-    directory = Directory(uow.session)
-    return [view(directory.get(u)) for u in uow.session.scalars(select(User.username).order_by(User.username))]
+    """Everyone, in two queries whatever their number."""
+    roles: dict[str, set[str]] = {}
+    for username, role in uow.session.execute(select(UserRole.username, UserRole.role)):
+        roles.setdefault(username, set()).add(role)
+    return [view(_person(u, roles.get(u.username, set())))
+            for u in uow.session.scalars(select(User).order_by(User.username))]
 
 
 def get_user(uow, username: str) -> UserView:

@@ -193,3 +193,25 @@ def test_admins_see_deployed_versions_latest_notifications_and_user_settings(kam
     kam_eng.set_delegate("bob", "bob", "dan", start, start + timedelta(days=1))
     bob = kam_eng.user("bob")
     assert (bob.notify, bob.delegate, bob.delegate_from) == (True, "dan", start)
+
+
+def test_completing_a_task_discards_everyones_draft_of_it(kam_eng):
+    iid = to_committee(kam_eng, "amy", "Drafts")
+    kam_eng.add_user("cyn", roles=["chair"], department="hq")
+    complete_open(kam_eng, iid, "committee_vote")
+    auth = kam_eng.tasks("col")[0]
+    kam_eng.drafts.save(auth.id, "col", {"authorisation": {"scope": "col's"}})
+    kam_eng.drafts.save(auth.id, "cyn", {"authorisation": {"scope": "cyn's"}})
+    kam_eng.complete(auth.id, "col", answer("authorisation"))
+    assert kam_eng.drafts.get(auth.id, "col") is None and kam_eng.drafts.get(auth.id, "cyn") is None
+
+
+def test_attachment_names_lose_folders_and_control_characters(kam_eng):
+    iid = kam_eng.start(P, "amy", {"project_name": "Names"})
+    view = kam_eng.attachments.add(iid, "amy", "C:\\\\tmp\\\\evil\r\nname.txt", b"hello")
+    assert view.filename == "evilname.txt"
+
+
+def test_the_user_list_has_everyone_with_their_roles(kam_eng):
+    users = {u.username: u.roles for u in kam_eng.users()}
+    assert users["col"] == ["chair", "committee"] and users["dan"] == ["admin", "manager"]
