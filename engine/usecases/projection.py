@@ -56,8 +56,10 @@ def _new_task_row(session: Session, directory: Directory, inst: Instance, human:
     session.add(row)
     receivers = [offer.assignee] if offer.assignee else directory.members_of(offer.group or "")
     receivers = [u for u in receivers if u and u != offer.excluded]
-    notify(session, directory, receivers, "task_assigned",
-           f"{human.name} — {inst.project_name}", now, inst.id, row.id)
+    again = session.scalar(select(Task.id).where(Task.instance_id == inst.id, Task.bpmn_id == human.bpmn_id,
+                                                 Task.state == "completed").limit(1)) is not None
+    kind, prefix = ("returned", "Returned: ") if again else ("task_assigned", "")
+    notify(session, directory, receivers, kind, f"{prefix}{human.name} — {inst.project_name}", now, inst.id, row.id)
     return row
 
 

@@ -201,3 +201,10 @@ def test_a_thousand_returns_do_not_grow_the_stored_state(kam_eng):
     view = kam_eng.instance(iid)
     assert view.outcome == "established"
     assert sum(1 for e in view.history if e.bpmn_id == "manager_review") == 1001
+
+
+def test_a_returned_proposal_notifies_the_rep_as_a_return(kam_eng):
+    iid = to_manager_review(kam_eng, "amy", "Back to you")
+    complete_open(kam_eng, iid, "manager_review", "return")
+    assert notified(kam_eng, "returned") == ["amy"]
+    assert [n.subject for n in kam_eng.notifications.for_user("amy")][0].startswith("Returned: Project proposal")
