@@ -20,6 +20,7 @@ test: install
 
 bench: install
 	$(PY) bench/engine.py
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) instance

@@ -141,8 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run a command; engine errors become one line on stderr and exit code 2."""
+    args = (parser or build_parser()).parse_args(argv)
     try:
         return args.func(args)
     except EngineError as exc:

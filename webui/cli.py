@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine import EngineError
 from engine import cli as engine_cli
 
 
@@ -42,12 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except EngineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    return engine_cli.main(argv, build_parser())
 
 
 if __name__ == "__main__":
