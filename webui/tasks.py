@@ -52,7 +52,6 @@ def submit(task_id: str):
     if action == "discard":
         engine().drafts.discard(task_id, me())
         return redirect(url_for(".show", task_id=task_id))
-    following = engine().complete(task_id, me(), parse_form(schema, request.form))
-    engine().drafts.discard(task_id, me())
+    following = engine().complete(task_id, me(), parse_form(schema, request.form))   # drops drafts too
     flash(_("Done: “%(task)s”.", task=form_text(task.name)), "success")
     return redirect(url_for(".show", task_id=following[0].id) if following else url_for("inbox.index"))
