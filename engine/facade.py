@@ -7,6 +7,7 @@ transaction of its own, after the failed one rolled back.
 """
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -161,7 +162,7 @@ class Engine:
                                       or (row.state != "open" and (involved or may_act(
                                           person, None, row.candidate_group, row.excluded_user)))):
                 raise NotAllowed(f"{user} may not open this task")
-            return queries.task_view(self.ctx, uow.session, row, inst, person)
+            return queries.task_view(self.ctx, uow, row, inst, person)
         return self._read(use_case)
 
     def claim(self, task_id: str, user: str) -> None:
@@ -176,8 +177,8 @@ class Engine:
             rows = tasks.complete_task(self.ctx, uow, task_id, user, data)
             person = uow.directory.find(user)
             inst = uow.session.get(Instance, rows[0].instance_id) if rows else None
-            return [queries.task_view(self.ctx, uow.session, r, inst, person, with_form=False) for r in rows]
-        data = dict(data or {})
+            return [queries.task_view(self.ctx, uow, r, inst, person, with_form=False) for r in rows]
+        data = copy.deepcopy(dict(data or {}))    # the (cached) workflow must not share the caller's dicts
         return self._write(use_case, task_id, user, data,
                            on_error={"instance": self._instance_of_task(task_id), "task_id": task_id,
                                      "actor": user, "submitted": data})

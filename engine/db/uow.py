@@ -14,6 +14,11 @@ class UnitOfWork:
         self._read_only = read_only
         self.session: Session | None = None
         self._directory = None
+        self._on_success: list = []
+
+    def on_success(self, callback) -> None:
+        """Run `callback` after the block ends cleanly (after the commit, for writers)."""
+        self._on_success.append(callback)
 
     @property
     def directory(self):
@@ -30,12 +35,17 @@ class UnitOfWork:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        callbacks, self._on_success = self._on_success, []
         try:
-            if exc_type is None and not self._read_only:
-                self.session.commit()
-            else:
+            if exc_type is not None:
                 self.session.rollback()
+            elif not self._read_only:
+                self.session.commit()
+            # a clean read-only block just closes: its objects keep their loaded values
         finally:
             self.session.close()
             self.session = None
             self._directory = None
+        if exc_type is None:
+            for callback in callbacks:
+                callback()

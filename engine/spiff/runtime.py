@@ -108,6 +108,10 @@ class Runtime:
         wf.script_engine = make_script_engine(functions)
         return cls(model, wf)
 
+    def bind(self, functions: dict) -> None:
+        """Give a cached runtime the directory functions of the current transaction."""
+        self.workflow.script_engine = make_script_engine(functions)
+
     def dump(self) -> str:
         return dump_state(self.workflow)
 

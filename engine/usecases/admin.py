@@ -8,7 +8,8 @@ from sqlalchemy import select
 from ..db.schema import Definition, Incident, Instance, Task, User
 from ..directory import Directory
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
-from ..spiff import Runtime
+
+from .runtimes import load_runtime
 from .context import Context
 from .projection import apply_runtime, audit, notify
 
@@ -94,7 +95,7 @@ def rewind(ctx: Context, uow, instance_id: str, admin: str, bpmn_id: str) -> Non
         raise Conflict(f"Only a running instance can be rewound; this one is {inst.status}")
     directory = Directory(s)
     model = ctx.models.by_id(s, inst.definition_id)
-    rt = Runtime.load(model, inst.workflow, directory.script_functions())
+    rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     if not rt.rewind_to(bpmn_id):
         raise ValidationFailed([FieldError("$.bpmn_id", f"{bpmn_id!r} is not a completed step of this instance")])
     now = ctx.clock()

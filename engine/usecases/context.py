@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ..catalog import ModelCache
 from ..db.uow import UnitOfWork
+from .runtimes import RuntimeCache
 
 
 def _utcnow() -> datetime:
@@ -19,6 +20,7 @@ def _utcnow() -> datetime:
 class Context:
     sessions: sessionmaker
     models: ModelCache = field(default_factory=ModelCache)
+    runtimes: RuntimeCache = field(default_factory=RuntimeCache)
     clock: Callable[[], datetime] = _utcnow
 
     def uow(self, read_only: bool = False) -> UnitOfWork:

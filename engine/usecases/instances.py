@@ -7,6 +7,7 @@ from ..catalog import latest_definition
 from ..db.schema import Instance
 from ..errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ..spiff import Runtime
+from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
@@ -35,6 +36,7 @@ def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) 
     audit(s, inst.id, "started", username, now, data={"project_name": inst.project_name,
                                                       "version": definition.version})
     apply_runtime(s, directory, inst, rt, now)
+    uow.on_success(lambda: ctx.runtimes.put(inst, rt))
     return inst.id
 
 
@@ -59,7 +61,7 @@ def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "
         raise NotAllowed(f"{username} may not withdraw this project")
     inst.status = transition(inst.status, Status.COMPLETED).value
     model = ctx.models.by_id(s, inst.definition_id)
-    rt = Runtime.load(model, inst.workflow, {})
+    rt = load_runtime(ctx, uow, inst, model, {})
     rt.cancel()
     now = ctx.clock()
     inst.workflow, inst.outcome, inst.ended_at, inst.next_timer_at = rt.dump(), Outcome.WITHDRAWN.value, now, None
@@ -89,5 +91,5 @@ def resume_after_error(ctx: Context, uow, inst: Instance) -> None:
     inst.status = transition(inst.status, Status.RUNNING).value
     directory = uow.directory
     model = ctx.models.by_id(uow.session, inst.definition_id)
-    rt = Runtime.load(model, inst.workflow, directory.script_functions())
+    rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     apply_runtime(uow.session, directory, inst, rt, ctx.clock())

@@ -1,34 +1,37 @@
 """Read-only views: a user's inbox and one instance with its tasks and history."""
 from __future__ import annotations
 
+import copy
+
 from sqlalchemy import or_, select, true
 
 from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
 from ..directory import Directory, Person
 from .. import forms
-from ..spiff import Runtime
 from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
 from .context import Context
 from .instances import get_instance
+from .runtimes import load_runtime
 
 
-def task_view(ctx: Context, session, row: Task, inst: Instance, viewer: Person | None = None,
+def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | None = None,
               with_form: bool = True) -> TaskView:
     """A task with its form; `with_form` also loads the workflow for prefilled values."""
+    session = uow.session
     values: dict = {}
     instructions = None
     model = ctx.models.by_id(session, inst.definition_id)      # cached: cheap for lists too
     form, ui = model.form(row.form_file), model.form(row.ui_file)
     if with_form:
         if row.state == "open":
-            rt = Runtime.load(model, inst.workflow, {})
+            rt = load_runtime(ctx, uow, inst, model, {})
             human = next((h for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
             if human is not None:
                 instructions = human.instructions
                 who = viewer or Directory(session).find(row.assignee)
                 head = forms.header(inst.project_name, who.display_name if who else "",
                                     who.time_zone if who else "Asia/Taipei", ctx.clock())
-                values = forms.prefill(form, human.data, head)
+                values = copy.deepcopy(forms.prefill(form, human.data, head))   # never hand out cached state
     return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
                     form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
                     state=row.state, created=row.created_at, project_name=inst.project_name, owner=inst.owner,
@@ -51,7 +54,7 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
                             if search else true())
                      .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)
                      .offset(offset).limit(limit)).all()
-    return [task_view(ctx, s, t, i, user, with_form=False) for t, i in rows]
+    return [task_view(ctx, uow, t, i, user, with_form=False) for t, i in rows]
 
 
 def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
@@ -59,8 +62,8 @@ def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
     inst = get_instance(s, instance_id)
     version = s.scalar(select(Definition.version).where(Definition.id == inst.definition_id))
     model = ctx.models.by_id(s, inst.definition_id)
-    data = dict(Runtime.load(model, inst.workflow, {}).data)
-    tasks = [task_view(ctx, s, t, inst, with_form=False)
+    data = copy.deepcopy(load_runtime(ctx, uow, inst, model, {}).data)
+    tasks = [task_view(ctx, uow, t, inst, with_form=False)
              for t in s.scalars(select(Task).where(Task.instance_id == inst.id, Task.state == "open"))]
     history = [HistoryEvent(e.id, e.at, e.actor, e.kind, e.task_id, e.bpmn_id, e.task_name, dict(e.data or {}))
                for e in s.scalars(select(AuditEvent).where(AuditEvent.instance_id == inst.id)
@@ -80,7 +83,7 @@ def diagram(ctx: Context, uow, instance_id: str) -> dict:
     inst = get_instance(s, instance_id)
     definition = s.get(Definition, inst.definition_id)
     model = ctx.models.get(definition)
-    rt = Runtime.load(model, inst.workflow, {})
+    rt = load_runtime(ctx, uow, inst, model, {})
     done = rt.completed_ids() | {e.bpmn_id for e in s.scalars(
         select(AuditEvent).where(AuditEvent.instance_id == inst.id, AuditEvent.kind == "completed")) if e.bpmn_id}
     current = sorted({t.bpmn_id for t in s.scalars(select(Task).where(Task.instance_id == inst.id,

@@ -8,7 +8,8 @@ from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, NotAllowed, NotFound
 from .. import forms
-from ..spiff import Runtime
+
+from .runtimes import load_runtime
 from ..status import Status
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
@@ -45,7 +46,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     values = forms.user_part(schema, data)
     forms.validate(schema, values)
     now = ctx.clock()
-    rt = Runtime.load(model, inst.workflow, directory.script_functions())
+    rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
     if task_data is None:
         raise Conflict("This task is no longer open")

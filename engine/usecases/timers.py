@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from ..db.schema import Instance
 from ..directory import Directory
-from ..spiff import FiredTimer, Runtime
+from ..spiff import FiredTimer
 from ..status import Status
 from .context import Context
+from .runtimes import load_runtime
 from .projection import apply_runtime, audit, notify, open_tasks
 
 
@@ -50,7 +51,7 @@ def fire_instance(ctx: Context, uow, instance_id: str, now: datetime) -> int:
         return 0
     directory = uow.directory
     model = ctx.models.by_id(s, inst.definition_id)
-    rt = Runtime.load(model, inst.workflow, directory.script_functions())
+    rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     before = open_tasks(s, inst.id)
     fired = rt.fire_due_timers(now)
     for timer in fired:

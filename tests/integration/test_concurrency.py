@@ -4,9 +4,11 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-from engine import Conflict, Engine
+import pytest
 
-from ..conftest import ROOT
+from engine import Conflict, Engine, ProcessError
+
+from ..conftest import DATA, ROOT
 
 
 def run_together(*calls):
@@ -94,3 +96,32 @@ def test_a_timer_firing_mid_completion_makes_the_engine_retry_instead_of_conflic
         worker.close()
     kinds = [e.kind for e in loop_eng.instance(iid).history]
     assert calls == [1] and "reminder" in kinds and loop_eng.instance(iid).outcome == "established"
+
+
+def test_two_app_processes_taking_turns_always_see_each_others_changes(loop_eng, db_url):
+    other = Engine(db_url, forms_dir=ROOT / "forms")
+    try:
+        iid = loop_eng.start("review_loop", "amy", {"project_name": "Turns"})
+        for round_no in range(3):
+            loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": f"v{round_no}"}})
+            assert other.instance(iid).data["draft"] == {"text": f"v{round_no}"}
+            other.complete(other.tasks("bob")[0].id, "bob", {"review": {"decision": "return"}})
+            assert [t.bpmn_id for t in loop_eng.instance(iid).tasks] == ["draft"]
+        loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": "final"}})
+        other.complete(other.tasks("bob")[0].id, "bob", {"review": {"decision": "approve"}})
+        assert loop_eng.instance(iid).outcome == "established"
+        assert loop_eng.instance(iid).data["draft"] == {"text": "final"}
+    finally:
+        other.close()
+
+
+def test_a_failed_step_is_not_remembered_by_the_process_that_ran_it(eng):
+    eng.deploy(DATA / "broken_gateway")
+    iid = eng.start("broken_gateway", "amy", {"project_name": "Broken"})
+    with pytest.raises(ProcessError) as first:
+        eng.complete(eng.tasks("amy")[0].id, "amy", {"note": "no level"})
+    with pytest.raises(ProcessError):
+        eng.retry(first.value.incident_id, "zed", {"other": 1})      # still no level: fails again
+    eng.retry(first.value.incident_id, "zed", {"level": 1})
+    view = eng.instance(iid)
+    assert view.status == "completed" and "other" not in view.data and view.data["level"] == 1
