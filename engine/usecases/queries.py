@@ -6,7 +6,7 @@ import copy
 from sqlalchemy import or_, select, true
 
 from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
-from ..directory import Directory, Person
+from ..directory import Person
 from .. import forms
 from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
 from .context import Context
@@ -28,7 +28,7 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
             human = next((h for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
             if human is not None:
                 instructions = human.instructions
-                who = viewer or Directory(session).find(row.assignee)
+                who = viewer or uow.directory.find(row.assignee)
                 head = forms.header(inst.project_name, who.display_name if who else "",
                                     who.time_zone if who else "Asia/Taipei", ctx.clock())
                 values = copy.deepcopy(forms.prefill(form, human.data, head))   # never hand out cached state
