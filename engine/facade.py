@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import catalog
+from . import auditlog, catalog
 from .db.connect import make_engine, upgrade_schema
 from .db.schema import Incident, Instance, Task
 from .assignment import may_act
@@ -242,6 +242,10 @@ class Engine:
         return changes.changes_since_return(self.instance(instance_id).history, bpmn_id)
 
     # -- admin --------------------------------------------------------------------------
+    def verify_audit(self, stream: str | None = None) -> list[auditlog.Problem]:
+        """The first altered or missing event of each audit stream; [] when all verify."""
+        return self._read(lambda uow: auditlog.verify(uow.session, stream))
+
     def suspend(self, instance_id: str, user: str, reason: str = "") -> None:
         self._write(lambda uow: instances.set_status(self.ctx, uow, instance_id, user, Status.SUSPENDED, reason))
 

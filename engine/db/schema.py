@@ -130,18 +130,45 @@ class Task(Base):
 
 
 class AuditEvent(Base):
-    """Append-only history: who did what, when, with which answer or reason."""
+    """Append-only, hash-chained history (see docs/audit.md); the database refuses changes.
+
+    Only `engine.auditlog` writes it. What may be personal lives in `AuditPayload`, apart,
+    so that it can be erased while the chain still verifies."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("stream", "seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    stream: Mapped[str] = mapped_column(String(100))
+    seq: Mapped[int] = mapped_column(Integer)
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     task_id: Mapped[str | None] = mapped_column(String(36))
     bpmn_id: Mapped[str | None] = mapped_column(String(200))
     task_name: Mapped[str | None] = mapped_column(String(300))
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPayload(Base):
+    """An event's possibly personal data; `data` is None once erased by event `erased_by`."""
+
+    __tablename__ = "audit_payloads"
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), primary_key=True)
+    data: Mapped[dict | None] = mapped_column(JSON)
+    erased_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditHead(Base):
+    """The last event of each stream, so appends read one row and a cut tail shows."""
+
+    __tablename__ = "audit_heads"
+    stream: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Incident(Base):

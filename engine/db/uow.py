@@ -1,11 +1,14 @@
 """The unit of work: one transaction per use case.
 
 `with uow:` commits when the block ends cleanly and rolls back when it raises, so a
-use case either changes everything it meant to or nothing.
+use case either changes everything it meant to or nothing. Audit events recorded during the
+block are appended last, just before the commit (see engine/auditlog.py).
 """
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
+
+from .. import auditlog
 
 
 class UnitOfWork:
@@ -40,7 +43,11 @@ class UnitOfWork:
             if exc_type is not None:
                 self.session.rollback()
             elif not self._read_only:
+                self.session.flush()                 # instance, tasks, outbox first ...
+                auditlog.append_queued(self.session)  # ... the audit streams' heads last
                 self.session.commit()
+            elif auditlog.pending(self.session):
+                raise RuntimeError("an audit event was recorded in a read-only unit of work")
             # a clean read-only block just closes: its objects keep their loaded values
         finally:
             self.session.close()

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..assignment import offer_for
-from ..db.schema import AuditEvent, Instance, Notification, Task
+from .. import auditlog
+from ..db.schema import Instance, Notification, Task
 from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
 from ..status import Status
@@ -25,12 +26,13 @@ def open_tasks(session: Session, instance_id: str) -> list[Task]:
 
 
 def audit(session: Session, instance_id: str, kind: str, actor: str | None, now: datetime,
-          task: Task | None = None, data: dict | None = None, **extra) -> None:
-    session.add(AuditEvent(instance_id=instance_id, at=now, actor=actor, kind=kind,
-                           task_id=task.id if task else extra.get("task_id"),
-                           bpmn_id=task.bpmn_id if task else extra.get("bpmn_id"),
-                           task_name=task.name if task else extra.get("task_name"),
-                           data=data or {}))
+          task: Task | None = None, data: dict | None = None, meta: dict | None = None, **extra) -> None:
+    """Record an event on the instance's audit stream; `data` may be personal (erasable),
+    `meta` holds small non-personal facts."""
+    auditlog.record(session, auditlog.instance_stream(instance_id), kind, actor, now, instance_id=instance_id,
+                    task_id=task.id if task else extra.get("task_id"),
+                    bpmn_id=task.bpmn_id if task else extra.get("bpmn_id"),
+                    task_name=task.name if task else extra.get("task_name"), meta=meta, payload=data)
 
 
 def notify(session: Session, directory: Directory, usernames: list[str], kind: str, subject: str,

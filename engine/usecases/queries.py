@@ -5,6 +5,7 @@ import copy
 
 from sqlalchemy import or_, select, true
 
+from .. import auditlog
 from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
 from ..directory import Person
 from .. import forms
@@ -65,9 +66,11 @@ def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
     data = copy.deepcopy(load_runtime(ctx, uow, inst, model, {}).data)
     tasks = [task_view(ctx, uow, t, inst, with_form=False)
              for t in s.scalars(select(Task).where(Task.instance_id == inst.id, Task.state == "open"))]
-    history = [HistoryEvent(e.id, e.at, e.actor, e.kind, e.task_id, e.bpmn_id, e.task_name, dict(e.data or {}))
-               for e in s.scalars(select(AuditEvent).where(AuditEvent.instance_id == inst.id)
-                                  .order_by(AuditEvent.id))]
+    events = list(s.scalars(select(AuditEvent).where(AuditEvent.stream == auditlog.instance_stream(inst.id))
+                            .order_by(AuditEvent.seq)))
+    payloads = auditlog.payloads(s, [e.id for e in events])
+    history = [HistoryEvent(e.id, e.at, e.actor, e.kind, e.task_id, e.bpmn_id, e.task_name,
+                            {**(e.meta or {}), **payloads.get(e.id, {})}) for e in events]
     incidents = [{"id": i.id, "element": i.element, "line": i.line, "message": i.message,
                   "task_id": i.task_id, "created_at": i.created_at}
                  for i in s.scalars(select(Incident).where(Incident.instance_id == inst.id,

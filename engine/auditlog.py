@@ -1,0 +1,203 @@
+"""The audit log: append-only streams of hash-chained events with erasable payloads.
+
+Design and reasons in docs/audit.md. Use cases *record* events on their session; the unit of
+work *appends* them just before it commits, after every other change has been flushed, so
+the head rows of the streams are always the last locks a transaction takes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from .db.schema import AuditEvent, AuditHead, AuditPayload
+
+GENESIS = "0" * 64
+ERASURE_KINDS = ("erased", "redacted")
+_QUEUE = "kamflow.audit_queue"
+
+
+def canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+EMPTY_PAYLOAD_HASH = sha256(canonical({}))
+
+
+def instance_stream(instance_id: str) -> str:
+    return f"instance:{instance_id}"
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def event_hash(fields: dict) -> str:
+    """The hash of an event's chained fields (every column but `id`, `hash` and the payload)."""
+    return sha256(canonical({**fields, "at": _utc(fields["at"])}))
+
+
+@dataclass
+class _Pending:
+    fields: dict
+    payload: dict | None
+    erases: dict[int, dict | None] = field(default_factory=dict)   # event id -> replacement (None: erase)
+
+
+def record(session: Session, stream: str, kind: str, actor: str | None, at: datetime, *,
+           instance_id: str | None = None, task_id: str | None = None, bpmn_id: str | None = None,
+           task_name: str | None = None, meta: dict | None = None, payload: dict | None = None) -> None:
+    """Queue an event; it is appended when the unit of work commits (or dropped on rollback)."""
+    fields = {"stream": stream, "kind": kind, "actor": actor, "at": at, "instance_id": instance_id,
+              "task_id": task_id, "bpmn_id": bpmn_id, "task_name": task_name, "meta": dict(meta or {})}
+    session.info.setdefault(_QUEUE, []).append(_Pending(fields, dict(payload) if payload else None))
+
+
+def erase(session: Session, stream: str, event_ids: list[int], actor: str | None, at: datetime, *,
+          kind: str = "erased", replacements: dict[int, dict] | None = None, meta: dict | None = None) -> None:
+    """Erase (or, with `replacements`, redact) payloads of earlier events, recorded as a new event.
+
+    The erasure event names the erased events in its chained `meta`; their payload rows are
+    cleared and point at it, so `verify` accepts the missing or changed payloads."""
+    if kind not in ERASURE_KINDS:
+        raise ValueError(f"an erasure is recorded as one of {ERASURE_KINDS}")
+    replacements = replacements or {}
+    ids = sorted(set(event_ids))
+    record(session, stream, kind, actor, at, meta={**(meta or {}), "events": ids})
+    pending = session.info[_QUEUE][-1]
+    pending.erases = {i: replacements.get(i) for i in ids}
+
+
+def pending(session: Session) -> bool:
+    return bool(session.info.get(_QUEUE))
+
+
+def discard_queued(session: Session) -> None:
+    session.info.pop(_QUEUE, None)
+
+
+def append_queued(session: Session) -> None:
+    """Number, chain and insert the queued events; called by the unit of work before commit."""
+    queue = session.info.pop(_QUEUE, [])
+    if not queue:
+        return
+    heads = {stream: _lock_head(session, stream) for stream in sorted({p.fields["stream"] for p in queue})}
+    for item in queue:
+        head = heads[item.fields["stream"]]
+        fields = {**item.fields, "seq": head.seq + 1, "prev_hash": head.hash,
+                  "payload_hash": sha256(canonical(item.payload)) if item.payload else EMPTY_PAYLOAD_HASH}
+        event = AuditEvent(**fields, hash=event_hash(fields))
+        session.add(event)
+        session.flush()
+        if item.payload:
+            session.add(AuditPayload(event_id=event.id, data=item.payload))
+        for erased_id, replacement in item.erases.items():
+            row = session.get(AuditPayload, erased_id)
+            if row is not None:
+                row.data, row.erased_by = replacement, event.id
+        head.seq, head.hash = event.seq, event.hash
+    session.flush()
+
+
+def _lock_head(session: Session, stream: str) -> AuditHead:
+    """The stream's head row, locked; created first (racing creators do nothing) if new."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(AuditHead).values(stream=stream, seq=0, hash=GENESIS)
+                    .on_conflict_do_nothing(index_elements=["stream"]))
+    return session.scalars(select(AuditHead).where(AuditHead.stream == stream)
+                           .with_for_update().execution_options(populate_existing=True)).one()
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def payloads(session: Session, event_ids: list[int]) -> dict[int, dict]:
+    """The readable payloads of these events ({} for none or erased)."""
+    if not event_ids:
+        return {}
+    rows = session.execute(select(AuditPayload.event_id, AuditPayload.data)
+                           .where(AuditPayload.event_id.in_(event_ids))).all()
+    return {event_id: dict(data or {}) for event_id, data in rows}
+
+
+# -- verifying --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    stream: str
+    seq: int | None
+    event_id: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.stream} #{self.seq}" if self.seq is not None else self.stream
+        return f"{where} (event {self.event_id}): {self.message}" if self.event_id else f"{where}: {self.message}"
+
+
+def verify(session: Session, stream: str | None = None) -> list[Problem]:
+    """The first problem of each stream (altered, missing or reordered rows); [] when intact."""
+    heads = {h.stream: h for h in session.scalars(
+        select(AuditHead).where(AuditHead.stream == stream) if stream else select(AuditHead))}
+    q = (select(AuditEvent, AuditPayload).outerjoin(AuditPayload, AuditPayload.event_id == AuditEvent.id)
+         .order_by(AuditEvent.stream, AuditEvent.seq))
+    if stream:
+        q = q.where(AuditEvent.stream == stream)
+    problems, current, state = [], None, None
+    for event, payload in session.execute(q).yield_per(1000):
+        if event.stream != current:
+            if current is not None and state is not None:
+                problems.extend(_check_tail(current, state, heads.pop(current, None)))
+            current, state = event.stream, {"seq": 0, "hash": GENESIS, "broken": False}
+        if state["broken"]:
+            continue
+        problem = _check_event(session, event, payload, state)
+        if problem:
+            problems.append(problem)
+            state["broken"] = True
+        state["seq"], state["hash"] = event.seq, event.hash
+    if current is not None and state is not None:
+        problems.extend(_check_tail(current, state, heads.pop(current, None)))
+    for name, head in heads.items():
+        if head.seq:
+            problems.append(Problem(name, 1, None, f"the stream's {head.seq} event(s) are missing"))
+    return problems
+
+
+def _check_tail(stream: str, state: dict, head: AuditHead | None) -> list[Problem]:
+    if state["broken"]:
+        return []
+    if head is None or (head.seq, head.hash) != (state["seq"], state["hash"]):
+        expected = head.seq if head else "?"
+        return [Problem(stream, state["seq"] + 1, None,
+                        f"events after #{state['seq']} are missing (the head says #{expected})")]
+    return []
+
+
+def _check_event(session: Session, event: AuditEvent, payload: AuditPayload | None, state: dict) -> Problem | None:
+    def problem(message):
+        return Problem(event.stream, event.seq, event.id, message)
+    if event.seq != state["seq"] + 1:
+        return problem(f"expected #{state['seq'] + 1} next: an event is missing or out of order")
+    if event.prev_hash != state["hash"]:
+        return problem("does not follow the previous event (its link was altered)")
+    fields = {c: getattr(event, c) for c in ("stream", "seq", "kind", "actor", "at", "instance_id", "task_id",
+                                             "bpmn_id", "task_name", "meta", "payload_hash", "prev_hash")}
+    if event_hash(fields) != event.hash:
+        return problem("the event was altered")
+    if payload is None:
+        return None if event.payload_hash == EMPTY_PAYLOAD_HASH else problem("its payload is missing")
+    if payload.erased_by is None:
+        return None if sha256(canonical(payload.data)) == event.payload_hash else problem("its payload was altered")
+    eraser = session.get(AuditEvent, payload.erased_by)
+    if eraser is None or eraser.kind not in ERASURE_KINDS or event.id not in (eraser.meta or {}).get("events", []):
+        return problem("its payload was removed without a recorded erasure")
+    return None
