@@ -15,13 +15,14 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-from SpiffWorkflow.spiff.specs.defaults import UserTask
+from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from ..errors import DeployError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS}
 FORM_KEYS = ("formJsonSchemaFilename", "formUiSchemaFilename")
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
 @dataclass
@@ -40,9 +41,21 @@ class ProcessModel:
     names: dict[str, str] = field(default_factory=dict)    # element id -> name, document order
     user_tasks: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # id -> forms
     end_outcomes: dict[str, str] = field(default_factory=dict)     # end event id -> outcome
+    kinds: dict[str, str] = field(default_factory=dict)            # human task id -> user/manual/task
+    properties: dict[str, str] = field(default_factory=dict)       # the process element's own properties
 
     def form(self, filename: str | None) -> dict | None:
         return self.forms.get(filename) if filename else None
+
+    @property
+    def start_form(self) -> tuple[str | None, str | None]:
+        """The form a person fills in to start the process (named like a user task's form)."""
+        return self.properties.get(FORM_KEYS[0]), self.properties.get(FORM_KEYS[1])
+
+    @property
+    def display_name_field(self) -> str | None:
+        """The (dotted) data field an instance is called by, e.g. `project_name`."""
+        return self.properties.get("displayNameField") or None
 
 
 def _parse_xml(name: str, text: str):
@@ -74,10 +87,17 @@ def _lanes(process) -> tuple[dict[str, str], dict[str, str]]:
     return lane_of, names
 
 
+def _executable(process) -> bool:
+    return process.get("isExecutable", "true") == "true"
+
+
 def _check_references(file: str, root) -> None:
-    """Every sequence flow must connect two elements that exist (clearer than Spiff's error)."""
+    """Every sequence flow of an executable process connects two elements that exist (clearer
+    than Spiff's error). A pool marked non-executable never runs, so its flaws do not count."""
     ids = {el.get("id") for el in root.iter() if el.get("id")}
-    for flow in root.iterfind(".//bpmn:sequenceFlow", NS):
+    flows = [flow for process in root.iterfind(".//bpmn:process", NS) if _executable(process)
+             for flow in process.iterfind(".//bpmn:sequenceFlow", NS)]
+    for flow in flows:
         for end in ("sourceRef", "targetRef"):
             if flow.get(end) not in ids:
                 raise DeployError(f"sequence flow points to a missing element {flow.get(end)!r} ({end})",
@@ -111,6 +131,19 @@ def _user_task_forms(specs) -> list[tuple[object, str]]:
                 props = (ts.extensions or {}).get("properties", {})
                 found.extend((ts, props[k]) for k in FORM_KEYS if props.get(k))
     return found
+
+
+def _process_properties(process_el) -> dict[str, str]:
+    """`spiffworkflow:property` elements on the process itself (Spiff reads them only on tasks)."""
+    path = "bpmn:extensionElements/spiff:properties/spiff:property"
+    return {p.get("name"): p.get("value", "") for p in process_el.xpath(path, namespaces={**NS, "spiff": SPIFF_NS})
+            if p.get("name")}
+
+
+def _kinds(specs) -> dict[str, str]:
+    """What a person does at each task a person completes: fill a form, or do it and confirm."""
+    return {ts.bpmn_id: "user" if isinstance(ts, UserTask) else "manual" if isinstance(ts, ManualTask) else "task"
+            for spec in specs for ts in spec.task_specs.values() if ts.manual and getattr(ts, "bpmn_id", None)}
 
 
 def _describe(process_el, specs) -> tuple[dict, dict, dict]:
@@ -174,18 +207,22 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
             sub_parser = parser.get_process_parser(sub_id)
             if sub_parser is not None and sub_parser.filename:
                 needed[sub_parser.filename] = files[sub_parser.filename]
+        properties = _process_properties(process_el)
+        wanted = [(pid, properties[k]) for k in FORM_KEYS if properties.get(k)]
+        wanted += [(ts.bpmn_id, name) for ts, name in _user_task_forms([spec, *subs.values()])]
         forms = {}
-        for ts, form_name in _user_task_forms([spec, *subs.values()]):
+        for element, form_name in wanted:
             text = files.get(form_name)
             if text is None and form_lookup is not None:
                 text = form_lookup(main, form_name)
             if text is None:
                 raise DeployError(f"form file {form_name!r} not found", file=main,
-                                  line=_line_of(root, ts.bpmn_id), element=ts.bpmn_id)
+                                  line=_line_of(root, element), element=element)
             needed[form_name] = text
             forms[form_name] = _load_form(form_name, text)
         models[pid] = ProcessModel(pid, process_el.get("name") or pid, main, spec, subs,
-                                   lane_of, lane_names, needed, forms, *_describe(process_el, [spec, *subs.values()]))
+                                   lane_of, lane_names, needed, forms, *_describe(process_el, [spec, *subs.values()]),
+                                   kinds=_kinds([spec, *subs.values()]), properties=properties)
     if not models:
         raise DeployError("no executable process found", file=", ".join(sorted(files)))
     return models

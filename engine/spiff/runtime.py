@@ -6,6 +6,7 @@ task, fire due timers, cancel) and dumped again. Any SpiffWorkflow failure becom
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from uuid import UUID
@@ -15,7 +16,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -31,12 +31,13 @@ _LONG_AGO = "1970-01-01T00:00:00+00:00"
 
 @dataclass(frozen=True)
 class HumanTask:
-    """An activation of a user task that a person can complete now."""
+    """An activation of a user, manual or plain task a person can complete now."""
 
     spiff_id: str
     bpmn_id: str
     name: str
-    lane: str | None
+    lane: str | None              # the lane's id; `lane_name` as Spiff and spiff-arena's `lane_owners` know it
+    lane_name: str | None
     form_file: str | None
     ui_file: str | None
     instructions: str | None
@@ -116,9 +117,7 @@ class Runtime:
         return dump_state(self.workflow)
 
     # -- reading ----------------------------------------------------------------------
-    @property
-    def completed(self) -> bool:
-        return self.workflow.is_completed()
+    completed = property(lambda self: self.workflow.is_completed())
 
     def human_tasks(self) -> list[HumanTask]:
         if self._human is None:
@@ -131,9 +130,9 @@ class Runtime:
             spec = task.task_spec
             props = _props(spec)
             assignee_var = props.get("assignee")
+            lane = self.model.lane_of.get(spec.bpmn_id)
             found.append(HumanTask(
-                spiff_id=str(task.id), bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
-                lane=self.model.lane_of.get(spec.bpmn_id),
+                str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, lane, self.model.lane_names.get(lane) or spec.lane,
                 form_file=props.get("formJsonSchemaFilename"), ui_file=props.get("formUiSchemaFilename"),
                 instructions=(spec.extensions or {}).get("instructionsForEndUser"),
                 assignee=task.data.get(assignee_var) if assignee_var else None,
@@ -172,12 +171,12 @@ class Runtime:
 
     # -- changing ---------------------------------------------------------------------
     def complete(self, spiff_id: str, data: dict) -> bool:
-        """Complete a READY user task; False if it is not (any longer) READY."""
+        """Complete a READY human task (user, manual or plain); False if it is not (any longer) READY."""
         try:
             task = self.workflow.get_task_from_id(UUID(spiff_id))
         except (SpiffWorkflowException, ValueError):
             return False
-        if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             return False
 
         def run():
@@ -220,9 +219,9 @@ class Runtime:
                 if getattr(t.task_spec, "bpmn_id", None)}
 
     def rewind_to(self, bpmn_id: str) -> bool:
-        """Make the latest completed run of user task `bpmn_id` ready again (admin rewind)."""
+        """Make the latest completed run of human task `bpmn_id` ready again (admin rewind)."""
         done = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-                if isinstance(t.task_spec, UserTask) and t.task_spec.bpmn_id == bpmn_id]
+                if t.task_spec.manual and t.task_spec.bpmn_id == bpmn_id]
         if not done:
             return False
         target = done[-1]
@@ -252,23 +251,24 @@ class Runtime:
     def _rewind_repeated_activity(self) -> bool:
         """When a loop re-enters an activity, rewind to its first run instead of growing.
 
-        A return sends the process back to an earlier activity, and SpiffWorkflow appends a
-        fresh copy of everything after it each round. Rewinding to the activity's first
-        completed occurrence (carrying the current data) keeps the tree at one copy; the
-        audit log, not the tree, is the history. Skipped when other live work would be lost.
+        A return sends the process back to an earlier activity, and SpiffWorkflow appends a fresh copy
+        of everything after it each round. Rewinding to the activity's first run (with the current
+        data) keeps one copy; the audit log is the history. Skipped when other live work would be lost.
         """
         wf = self.workflow
         top = wf.get_tasks(skip_subprocesses=True)
         for task in top:
             if not task.has_state(TaskState.READY | TaskState.STARTED):
                 continue
-            if not isinstance(task.task_spec, (UserTask, SubWorkflowTask)):
+            if not (task.task_spec.manual or isinstance(task.task_spec, SubWorkflowTask)):
                 continue
             first = next((t for t in top if t.task_spec is task.task_spec
                           and t.state == TaskState.COMPLETED and _is_ancestor(t, task)), None)
             if first is None or self._other_live_work(first, task):
                 continue
-            removed = wf.reset_from_task_id(first.id, data=dict(task.data))
+            current = task.data      # the reset deep-merges the first round's data over what it is given:
+            removed = wf.reset_from_task_id(first.id, data=copy.deepcopy(current))
+            first.data = current     # put back the current values (a loop counter, a changed answer)
             for gone in removed:
                 wf.event_manager.remove_task(gone)
             self._prune_event_manager()
