@@ -16,7 +16,7 @@ from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .db.schema import Definition
+from .db.schema import Definition, ProcessSequence
 from .errors import DeployError, NotFound
 from .spiff import ProcessModel, parse_bundle
 
@@ -76,6 +76,8 @@ def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | 
             results.append({"process_id": pid, "version": existing.version, "hash": digest, "new": False})
             continue
         latest = session.scalar(select(func.max(Definition.version)).where(Definition.process_id == pid))
+        if latest is None and session.get(ProcessSequence, pid) is None:
+            session.add(ProcessSequence(process_id=pid, last_number=0))     # instance numbers start at 1
         row = Definition(process_id=pid, version=(latest or 0) + 1, content_hash=digest, name=model.name,
                          main_file=model.main_file, files=model.files, deployed_by=actor)
         session.add(row)

@@ -35,8 +35,8 @@ def cmd_init(args) -> int:
         created = demo.create_projects(eng)
         print(f"demo projects: {created} created")
         print("demo users (DEMO ONLY - change or remove before real use):")
-        for name, roles, _dept, _boss, display in demo.USERS:
-            print(f"  {name:<6} {display:<14} roles={','.join(roles):<20} password={demo.PASSWORD}")
+        for name, groups, _dept, _boss, display in demo.USERS:
+            print(f"  {name:<6} {display:<14} groups={','.join(groups):<20} password={demo.PASSWORD}")
     eng.close()
     return 0
 
@@ -51,9 +51,9 @@ def cmd_deploy(args) -> int:
 
 def cmd_user_add(args) -> int:
     eng = Engine(database_url(args.db))
-    user = eng.add_user(args.username, roles=args.role, department=args.department, reports_to=args.reports_to,
+    user = eng.add_user(args.username, groups=args.group, department=args.department, reports_to=args.reports_to,
                         email=args.email, password=args.password, display_name=args.name)
-    print(f"{user.username}: roles={','.join(user.roles)} department={user.department or '-'}")
+    print(f"{user.username}: groups={','.join(user.groups)} department={user.department or '-'}")
     eng.close()
     return 0
 
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add or update a user")
     add.add_argument("username")
-    add.add_argument("--role", action="append", default=[], help="repeat for several roles")
+    add.add_argument("--group", action="append", default=[], help="a group to belong to; repeat for several")
     add.add_argument("--department")
     add.add_argument("--reports-to")
     add.add_argument("--email")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 PROCESS = "key_account_development"
 PASSWORD = "kamflow-demo"
 
-# username, roles, department, reports_to, display name
+# username, groups, department, reports_to, display name
 USERS = [
     ("amy", ["rep"], "north", "bob", "林雅美 Amy Lin"),
     ("ray", ["rep"], "south", "sue", "陳志明 Ray Chen"),
@@ -25,8 +25,8 @@ USERS = [
 
 
 def create_users(eng, password: str | None = PASSWORD) -> None:
-    for name, roles, dept, boss, display in USERS:
-        eng.add_user(name, roles=roles, department=dept, reports_to=boss, email=f"{name}@demo.kamflow.test",
+    for name, groups, dept, boss, display in USERS:
+        eng.add_user(name, groups=groups, department=dept, reports_to=boss, email=f"{name}@demo.kamflow.test",
                      password=password, display_name=display)
 
 
@@ -93,7 +93,7 @@ def complete_open(eng, iid: str, bpmn_id: str, decision: str = "approve", **over
 def _group_member(eng, group: str | None, exclude: str) -> str:
     kind, _, name = (group or "").partition(":")
     for user in eng.users():
-        in_group = name in user.roles if kind == "role" else ("manager" in user.roles and user.department == name)
+        in_group = name in user.groups if kind == "group" else ("manager" in user.groups and user.department == name)
         if in_group and user.active and user.username != exclude:
             return user.username
     raise LookupError(f"nobody in group {group}")

@@ -1,7 +1,10 @@
-"""Who is who: users, roles, departments and the groups a task can be offered to.
+"""Who is who: users, the groups they belong to, departments, and whom a task can be offered to.
 
-Groups are strings: `role:NAME` (everyone holding the role) and `manager:DEPT` (the
-managers of a department). A task is offered to one user (assignee) or one group.
+Groups are the one way to say what people are for. A few group names mean something to the
+engine (`WELL_KNOWN`): `admin` may administer, `manager` manages their own department, and
+the key-account process's lanes use `committee` and `chair`; admins create any others (e.g.
+`compliance`). A task is offered to one user, to a list of users, or to one *candidate
+group* string: `group:NAME` (the group's members) or `manager:DEPT` (a department's managers).
 """
 from __future__ import annotations
 
@@ -10,17 +13,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .db.schema import User, UserRole
+from .db.schema import Group, GroupMember, TaskCandidate, User
 from .errors import NotFound
 
-ROLES = ("rep", "manager", "committee", "chair", "admin")
+ADMIN, MANAGER = "admin", "manager"
+WELL_KNOWN = ("rep", MANAGER, "committee", "chair", ADMIN)
 
 
 @dataclass(frozen=True)
 class Person:
     username: str
     display_name: str
-    roles: frozenset[str]
+    groups: frozenset[str]
     department: str | None
     reports_to: str | None
     email: str | None
@@ -33,38 +37,40 @@ class Person:
     delegate_until: object = None
 
     @property
-    def groups(self) -> frozenset[str]:
-        groups = {f"role:{r}" for r in self.roles}
-        if "manager" in self.roles and self.department:
-            groups.add(f"manager:{self.department}")
-        return frozenset(groups)
+    def candidate_groups(self) -> frozenset[str]:
+        """The candidate-group strings of the tasks this person may claim."""
+        offers = {f"group:{g}" for g in self.groups}
+        if MANAGER in self.groups and self.department:
+            offers.add(f"manager:{self.department}")
+        return frozenset(offers)
 
     @property
     def is_admin(self) -> bool:
-        return "admin" in self.roles
+        return ADMIN in self.groups
 
 
-def _person(user: User, roles: set[str]) -> Person:
-    return Person(user.username, user.display_name or user.username, frozenset(roles), user.department,
+def _person(user: User, groups: set[str]) -> Person:
+    return Person(user.username, user.display_name or user.username, frozenset(groups), user.department,
                   user.reports_to, user.email, user.active, user.time_zone, user.locale, user.notify,
                   user.delegate, user.delegate_from, user.delegate_until)
 
 
 class Directory:
-    """Reads people from the current unit of work's session."""
+    """Reads people and groups from the current unit of work's session."""
 
     def __init__(self, session: Session):
         self.session = session
         self._people: dict[str, Person | None] = {}   # one unit of work sees one directory
+        self._group_names: list[str] | None = None
 
     def find(self, username: str | None) -> Person | None:
         if not username:
             return None
         if username not in self._people:
-            rows = self.session.execute(select(User, UserRole.role).outerjoin(
-                UserRole, UserRole.username == User.username).where(User.username == username)).all()
-            roles = {role for _user, role in rows if role}
-            self._people[username] = _person(rows[0][0], roles) if rows else None
+            rows = self.session.execute(select(User, GroupMember.group_name).outerjoin(
+                GroupMember, GroupMember.username == User.username).where(User.username == username)).all()
+            groups = {group for _user, group in rows if group}
+            self._people[username] = _person(rows[0][0], groups) if rows else None
         return self._people[username]
 
     def get(self, username: str) -> Person:
@@ -73,20 +79,34 @@ class Directory:
             raise NotFound(f"No user {username!r}")
         return person
 
-    def with_role(self, role: str) -> list[str]:
-        rows = self.session.scalars(
-            select(User.username).join(UserRole, UserRole.username == User.username)
-            .where(UserRole.role == role, User.active.is_(True)).order_by(User.username))
-        return list(rows)
+    def in_group(self, group: str, department: str | None = None) -> list[str]:
+        """The active members of `group` (only those of `department`, when given)."""
+        q = (select(User.username).join(GroupMember, GroupMember.username == User.username)
+             .where(GroupMember.group_name == group, User.active.is_(True)).order_by(User.username))
+        if department is not None:
+            q = q.where(User.department == department)
+        return list(self.session.scalars(q))
 
     def managers_of(self, department: str | None) -> list[str]:
-        if not department:
-            return []
-        rows = self.session.scalars(
-            select(User.username).join(UserRole, UserRole.username == User.username)
-            .where(UserRole.role == "manager", User.department == department, User.active.is_(True))
-            .order_by(User.username))
-        return list(rows)
+        return self.in_group(MANAGER, department) if department else []
+
+    def group_names(self) -> list[str]:
+        if self._group_names is None:
+            self._group_names = list(self.session.scalars(select(Group.name).order_by(Group.name)))
+        return self._group_names
+
+    def group_for_lane(self, lane_id: str | None, lane_name: str | None) -> str | None:
+        """The group a lane reaches: the one named like the lane's id, else like its name
+        (spiff-arena's convention), ignoring case when nothing matches exactly."""
+        names = self.group_names()
+        for wanted in (lane_id, lane_name):
+            if wanted in names:
+                return wanted
+        folded = {n.casefold(): n for n in names}
+        for wanted in (lane_id, lane_name):
+            if wanted and wanted.casefold() in folded:
+                return folded[wanted.casefold()]
+        return None
 
     def stand_in(self, username: str | None, now) -> str | None:
         """Who receives `username`'s new tasks now: their delegate while out of office."""
@@ -98,12 +118,26 @@ class Directory:
         delegate = self.find(user.delegate)
         return delegate.username if delegate is not None and delegate.active else username
 
-    def members_of(self, group: str) -> list[str]:
-        kind, _, name = group.partition(":")
-        return self.with_role(name) if kind == "role" else self.managers_of(name)
+    def members_of(self, candidate_group: str) -> list[str]:
+        kind, _, name = candidate_group.partition(":")
+        if kind == "manager":
+            return self.managers_of(name)
+        return self.in_group(name) if kind in ("group", "role") else []
+
+    def candidates_of(self, task_id: str) -> frozenset[str]:
+        """The people a task is offered to by name (spiff-arena's `lane_owners`)."""
+        return frozenset(self.session.scalars(select(TaskCandidate.username).where(TaskCandidate.task_id == task_id)))
+
+    def reached_by(self, task) -> list[str]:
+        """Everyone a task row reaches now: its assignee, else its candidates or group members."""
+        if task.assignee:
+            return [task.assignee]
+        named = sorted(self.candidates_of(task.id))
+        people = named or self.members_of(task.candidate_group or "")
+        return [u for u in people if u != task.excluded_user]
 
     def script_functions(self) -> dict:
         """Functions BPMN scripts may call; they read the directory as it is now."""
         def committee_members_for(owner):
-            return [u for u in self.with_role("committee") if u != owner]
+            return [u for u in self.in_group("committee") if u != owner]
         return {"committee_members_for": committee_members_for}

@@ -25,11 +25,12 @@ from .status import Status, transition
 from .usecases import access, admin, changes, instances, queries, tasks, timers, users
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
+from .usecases.groups import Groups
 from .usecases.notifications import Notifications
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .usecases.projection import audit
-from .views import InstanceView, ProcessInfo, TaskView, UserView
+from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
 _RETRIES = 5
@@ -48,6 +49,7 @@ class Engine:
         self.attachments = Attachments(self)
         self.notifications = Notifications(self)
         self.admin = admin.Admin(self)
+        self.groups = Groups(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -113,9 +115,10 @@ class Engine:
         return self._write(lambda uow: catalog.deploy_bundle(uow.session, models, lookup, user))
 
     # -- users --------------------------------------------------------------------------
-    def add_user(self, username: str, roles=None, department=None, reports_to=None, email=None,
+    def add_user(self, username: str, groups=None, department=None, reports_to=None, email=None,
                  password=None, **more) -> UserView:
-        return self._write(lambda uow: users.add_user(uow, username, roles, department, reports_to,
+        """Create or update a user; `groups` (names of existing groups) replaces their groups."""
+        return self._write(lambda uow: users.add_user(uow, username, groups, department, reports_to,
                                                       email, password, **more))
 
     def user(self, username: str) -> UserView:
@@ -137,7 +140,16 @@ class Engine:
         self._write(lambda uow: admin.set_delegate(self.ctx, uow, username, actor, delegate, start, end))
 
     # -- instances and tasks ------------------------------------------------------------
+    def start_form(self, process_id: str) -> StartForm:
+        """The form the latest version of `process_id` asks for at start (schema None: none)."""
+        def use_case(uow):
+            model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
+            schema, ui = model.start_form
+            return StartForm(process_id, model.name, copy.deepcopy(model.form(schema)), copy.deepcopy(model.form(ui)))
+        return self._read(use_case)
+
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
+        """Start `process_id` for `user` with `data` (checked against its start form, if any)."""
         return self._write(lambda uow: instances.start(self.ctx, uow, process_id, user, data))
 
     def tasks(self, user: str, bpmn_id: str | None = None, search: str | None = None,
@@ -158,9 +170,10 @@ class Engine:
             inst = uow.session.get(Instance, row.instance_id)
             person = uow.directory.find(user)
             involved = person is not None and person.username in (inst.owner, row.closed_by, row.assignee)
-            if person is None or not (may_act(person, row.assignee, row.candidate_group, row.excluded_user)
+            named = uow.directory.candidates_of(row.id)
+            if person is None or not (may_act(person, row.assignee, row.candidate_group, row.excluded_user, named)
                                       or (row.state != "open" and (involved or may_act(
-                                          person, None, row.candidate_group, row.excluded_user)))):
+                                          person, None, row.candidate_group, row.excluded_user, named)))):
                 raise NotAllowed(f"{user} may not open this task")
             return queries.task_view(self.ctx, uow, row, inst, person)
         return self._read(use_case)
@@ -214,7 +227,7 @@ class Engine:
             if search:
                 like = f"%{search}%"
                 q = q.where(Instance.project_name.ilike(like) | Instance.account_name.ilike(like))
-            return [{"id": i.id, "process_id": i.process_id, "status": i.status, "outcome": i.outcome,
+            return [{"id": i.id, "process_id": i.process_id, "number": i.number, "status": i.status, "outcome": i.outcome,
                      "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
                      "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]
         return self._read(use_case)

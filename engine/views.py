@@ -22,6 +22,7 @@ class TaskView:
     project_name: str = ""
     owner: str = ""
     account_name: str = ""
+    kind: str = "user"                             # user (a form) | manual | task (done and confirmed)
     instructions: str | None = None
     values: dict = field(default_factory=dict)     # what the form opens with
 
@@ -61,7 +62,7 @@ class InstanceView:
 class UserView:
     username: str
     display_name: str
-    roles: list[str]
+    groups: list[str]
     department: str | None
     reports_to: str | None
     email: str | None
@@ -72,6 +73,24 @@ class UserView:
     delegate: str | None = None
     delegate_from: datetime | None = None
     delegate_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    name: str
+    description: str
+    well_known: bool                          # the engine gives this name a meaning: not renamed or deleted
+    members: list[str]
+
+
+@dataclass(frozen=True)
+class StartForm:
+    """What a person fills in to start a process: its start form, if it has one."""
+
+    process_id: str
+    name: str
+    schema: dict | None
+    ui_schema: dict | None
 
 
 @dataclass(frozen=True)

@@ -12,26 +12,26 @@ from flask_babel import gettext as _
 
 from engine import FieldError, ValidationFailed
 
-from . import admin_deploy, admin_outbox, admin_users
-from .admin_forms import field_errors, person_choices, role_label
+from . import admin_deploy, admin_groups, admin_outbox, admin_users
+from .admin_forms import field_errors, group_label, person_choices
 from .current import engine, me, user
 from .i18n import form_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (admin_users.bp, admin_deploy.bp, admin_outbox.bp):
+for child in (admin_users.bp, admin_groups.bp, admin_deploy.bp, admin_outbox.bp):
     bp.register_blueprint(child)
 STATUSES = ("running", "suspended", "error", "completed", "terminated")
 
 
 @bp.before_request
 def admins_only():
-    if "admin" not in user().roles:
+    if "admin" not in user().groups:
         abort(403)
 
 
 @bp.context_processor
 def helpers():
-    return {"role_label": role_label}
+    return {"group_label": group_label}
 
 
 @bp.get("/")

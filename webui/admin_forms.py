@@ -31,20 +31,34 @@ ZONES = (
     ("America/Los_Angeles", N_("Los Angeles")), ("UTC", "UTC"),
 )
 
-ROLE_NAMES = {"rep": N_("Rep"), "manager": N_("Department manager"), "committee": N_("Committee member"),
-              "chair": N_("Committee chair"), "admin": N_("Administrator")}
+# The well-known groups' names as people read them, and what membership means.
+GROUP_NAMES = {"rep": N_("Reps"), "manager": N_("Department managers"), "committee": N_("Key-account committee"),
+               "chair": N_("Committee chair"), "admin": N_("Administrators")}
+GROUP_MEANINGS = {
+    "rep": N_("Sales reps who own key-account projects."),
+    "manager": N_("Review the projects of the reps in their own department."),
+    "committee": N_("Vote on proposals the department manager approved."),
+    "chair": N_("Breaks ties and authorises established projects."),
+    "admin": N_("May use the administration pages."),
+}
 
 # Engine field messages the admin and settings pages can show, for the catalog.
 ENGINE_MESSAGES = (
     N_("use 2 to 64 letters, digits or . _ @ -"), N_("must be at least 8 characters"),
     N_("cannot delegate to yourself"), N_("must be after the start"), N_("use zh_Hant or en"),
+    N_("use 1 to 64 characters without /, not starting or ending with a space"), N_("a group of this name exists already"),
+    N_("the engine relies on this group's name"), N_("must be at most 2000 characters"),
+    N_("you cannot take yourself out of the admins"),
 )
 
 # Engine messages that quote a value: translated by pattern, the value kept as typed.
 _QUOTING = (
     (re.compile(r"no active user '(?P<name>.*)'"), lambda m: _("%(name)s is not an active user", name=m["name"])),
     (re.compile(r"unknown time zone '(?P<zone>.*)'"), lambda m: _("unknown time zone %(zone)s", zone=m["zone"])),
-    (re.compile(r"unknown role\(s\): (?P<roles>[^;]*);.*"), lambda m: _("unknown role: %(roles)s", roles=m["roles"])),
+    (re.compile(r"unknown group\(s\): (?P<groups>[^;]*);.*"), lambda m: _("unknown group: %(groups)s", groups=m["groups"])),
+    (re.compile(r"no user '(?P<name>.*)'"), lambda m: _("there is no user %(name)s", name=m["name"])),
+    (re.compile(r"(?P<count>\d+) open task\(s\) wait for this group; reassign them first"),
+     lambda m: _("%(count)s open tasks wait for this group; reassign them first", count=m["count"])),
 )
 
 
@@ -62,9 +76,9 @@ def field_errors(errors) -> dict[str, list[str]]:
     return errors_by_field(errors, translate=engine_message)
 
 
-def role_label(role: str) -> str:
-    """Lane names double as role names, so the forms catalog may hold them too."""
-    return form_text(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+def group_label(group: str) -> str:
+    """A well-known group's name in the page's language; any other group as the admin named it."""
+    return _(GROUP_NAMES[group]) if group in GROUP_NAMES else group
 
 
 def person_choices(people: list[UserView]) -> list[tuple[str, str]]:

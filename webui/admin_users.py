@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from engine import FieldError, ValidationFailed
-from engine.directory import ROLES
+from engine.directory import WELL_KNOWN
 from engine.views import UserView
 
-from .admin_forms import field_errors, out_of_office, person_choices, role_label, zone_choices
+from .admin_forms import field_errors, group_label, out_of_office, person_choices, zone_choices
 from .current import engine, me
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -20,7 +20,7 @@ TEXT_FIELDS = ("username", "display_name", "email", "department", "reports_to", 
 def _typed(username: str | None = None) -> dict:
     """What the admin typed, to save and to show again."""
     values = {name: request.form.get(name, "").strip()[:200] for name in TEXT_FIELDS}
-    values["roles"] = request.form.getlist("roles")
+    values["groups"] = request.form.getlist("groups")
     if username:
         values["username"] = username
     return values
@@ -29,17 +29,24 @@ def _typed(username: str | None = None) -> dict:
 def _values_of(person: UserView) -> dict:
     return {"username": person.username, "display_name": person.display_name, "email": person.email or "",
             "department": person.department or "", "reports_to": person.reports_to or "",
-            "time_zone": person.time_zone, "roles": list(person.roles)}
+            "time_zone": person.time_zone, "groups": list(person.groups)}
 
 
 def _form(values: dict, person: UserView | None = None, errors=(), status: int = 200):
     return render_template("admin/user_form.html", values=values, person=person, errors=field_errors(errors),
-                           role_options=[(r, role_label(r)) for r in ROLES], people=person_choices(engine().users()),
+                           group_options=[(name, group_label(name)) for name in _group_order()],
+                           people=person_choices(engine().users()),
                            zones=zone_choices(values.get("time_zone"))), status
 
 
+def _group_order() -> list[str]:
+    """The well-known groups in the order of the process (rep first), then the others by name."""
+    names = [grp.name for grp in engine().groups.list()]
+    return [n for n in WELL_KNOWN if n in names] + [n for n in names if n not in WELL_KNOWN]
+
+
 def _save(values: dict, password: str | None, active: bool) -> UserView:
-    return engine().add_user(values["username"], roles=values["roles"], department=values["department"] or None,
+    return engine().add_user(values["username"], groups=values["groups"], department=values["department"] or None,
                              reports_to=values["reports_to"] or None, email=values["email"] or None,
                              password=password, display_name=values["display_name"] or None,
                              time_zone=values["time_zone"] or None, active=active)
@@ -55,7 +62,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     if request.method == "GET":
-        return _form({"time_zone": "Asia/Taipei", "roles": []})
+        return _form({"time_zone": "Asia/Taipei", "groups": []})
     values = _typed()
     g.redisplay = lambda status, errors, _m: _form(values, None, errors, status)
     if any(u.username == values["username"] for u in engine().users()):

@@ -1,18 +1,19 @@
-"""A task's `instructionsForEndUser`, filled in from the task's values in a Jinja2 sandbox.
+"""A task's `instructionsForEndUser` as spiff-arena models write them: a Jinja2 template over
+the task's values, in Markdown.
 
-The template comes from a process model, so it runs sandboxed (no attribute tricks) and
-its output is escaped text: only **bold** and line breaks become markup.
+The template comes from a process model, so it runs in a sandbox (no attribute tricks). The
+Markdown renderer takes no raw HTML (it is shown as text) and refuses script links, so
+neither the model nor the values filled into it can put markup of their own on the page.
 """
 from __future__ import annotations
 
-import re
-
 from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup, escape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 _SANDBOX = ImmutableSandboxedEnvironment(autoescape=False)
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table")
 MAX_LENGTH = 10_000
 
 
@@ -23,6 +24,4 @@ def render_instructions(template: str | None, values: dict) -> Markup:
         text = _SANDBOX.from_string(template).render(**values)
     except (TemplateError, ArithmeticError, TypeError, ValueError):
         text = template
-    safe = str(escape(text[:MAX_LENGTH]))
-    safe = _BOLD.sub(r"<strong>\1</strong>", safe)
-    return Markup("<br>\n".join(safe.splitlines()))
+    return Markup(_MARKDOWN.render(text[:MAX_LENGTH]))

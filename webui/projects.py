@@ -7,18 +7,19 @@ from functools import lru_cache
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.views import InstanceView
+from engine.views import InstanceView, StartForm
 
 from . import history
 from .current import engine, me
 from .diagram import render_svg
-from .formdata import errors_by_field
+from .formdata import errors_by_field, parse_form, redisplay
 from .i18n import current_locale, form_text
 from .process_files import process_info
 from .taskpage import display_names
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 OPEN = ("running", "suspended", "error")
+NO_START_FORM = {"type": "object", "properties": {}}
 
 
 def _visible(iid: str) -> InstanceView:
@@ -33,14 +34,22 @@ def index():
     return render_template("projects/index.html", projects=engine().instances(owner=me()))
 
 
+def _start_page(start: StartForm, values: dict, errors=(), status: int = 200):
+    return render_template("projects/new.html", start=start, schema=start.schema or NO_START_FORM,
+                           ui=start.ui_schema or {}, values=values,
+                           errors=errors_by_field(errors, translate=form_text)), status
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    name = request.form.get("project_name", "").strip()
-    g.redisplay = lambda status, errors, _m: (render_template(
-        "projects/new.html", name=name, errors=errors_by_field(errors, translate=form_text)), status)
+    """The process's own start form (the key-account process asks for the project's name)."""
+    start = engine().start_form(current_app.config["PROCESS_ID"])
+    schema = start.schema or NO_START_FORM
     if request.method == "GET":
-        return render_template("projects/new.html", name="", errors={})
-    iid = engine().start(current_app.config["PROCESS_ID"], me(), {"project_name": name})
+        return _start_page(start, {})
+    typed = redisplay(schema, request.form)
+    g.redisplay = lambda status, errors, _m: _start_page(start, typed, errors, status)
+    iid = engine().start(start.process_id, me(), parse_form(schema, request.form))
     flash(_("Project started. Your first tasks are listed below."), "success")
     return redirect(url_for(".show", iid=iid))
 

@@ -18,14 +18,20 @@ from .process_files import process_info
 GENERIC_FORM = {"type": "object", "title": "Complete the task",
                 "properties": {"comment": {"type": "string", "title": "Comment", "maxLength": 5000}}}
 GENERIC_UI = {"comment": {"ui:widget": "textarea"}}
+NO_FIELDS = {"type": "object", "properties": {}}
+
+
+def confirm_only(task: TaskView) -> bool:
+    """A manual task or plain task without a form: read the instructions, do it, press "Done"."""
+    return task.form is None and task.kind != "user"
 
 
 def form_of(task: TaskView) -> dict:
-    return task.form or GENERIC_FORM
+    return task.form or (NO_FIELDS if confirm_only(task) else GENERIC_FORM)
 
 
 def ui_of(task: TaskView) -> dict:
-    return (task.ui_schema or {}) if task.form else GENERIC_UI
+    return (task.ui_schema or {}) if task.form or confirm_only(task) else GENERIC_UI
 
 
 def fixed_of(task: TaskView) -> dict:
@@ -59,7 +65,7 @@ def render(task: TaskView, values: dict, errors=(), message: str | None = None, 
         errors=errors_by_field(errors, translate=form_text), message=message, draft=draft,
         files=engine().attachments.list(task.instance_id, me()), file_errors=list(file_errors),
         accept=attachments.ACCEPT, max_mb=attachments.MAX_MB,
-        review=is_review(schema), instructions=render_instructions(form_text(task.instructions), task.values),
+        review=is_review(schema), confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), task.values),
         answers=earlier_answers(view, info, skip=task.bpmn_id),
         changes=changes_since_return(task.id, info) if is_review(schema) else [],
         rounds=decisions(view, info, display_names()), names=display_names()), status

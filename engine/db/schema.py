@@ -55,10 +55,22 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class UserRole(Base):
-    __tablename__ = "user_roles"
-    username: Mapped[str] = mapped_column(ForeignKey("users.username", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+class Group(Base):
+    """People a lane (or an escalation) reaches. A few names mean something to the engine
+    (`admin`, `manager`, ...: see `engine.directory.WELL_KNOWN`); admins manage the rest."""
+
+    __tablename__ = "groups"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+    group_name: Mapped[str] = mapped_column(ForeignKey("groups.name", ondelete="CASCADE", onupdate="CASCADE"),
+                                            primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("users.username", ondelete="CASCADE"), primary_key=True,
+                                          index=True)
 
 
 class Definition(Base):
@@ -79,14 +91,16 @@ class Definition(Base):
 
 class Instance(Base):
     __tablename__ = "instances"
-    __table_args__ = (Index("ix_instances_timer", "status", "next_timer_at"),)
+    __table_args__ = (Index("ix_instances_timer", "status", "next_timer_at"),
+                      Index("ix_instances_number", "process_id", "number", unique=True))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     outcome: Mapped[str | None] = mapped_column(String(32))
     owner: Mapped[str] = mapped_column(String(64), index=True)
-    project_name: Mapped[str] = mapped_column(String(300), default="")
+    number: Mapped[int | None] = mapped_column(Integer)              # per process: 1, 2, 3, ...
+    project_name: Mapped[str] = mapped_column(String(300), default="")   # the display name
     account_name: Mapped[str] = mapped_column(String(300), default="")
     stage: Mapped[str] = mapped_column(String(300), default="")
     workflow: Mapped[str] = mapped_column(Text)
@@ -127,6 +141,22 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ProcessSequence(Base):
+    """The last instance number handed out per process; a start increments it in its transaction."""
+
+    __tablename__ = "process_sequences"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TaskCandidate(Base):
+    """A task offered to a list of people (spiff-arena's `lane_owners`) rather than to one group."""
+
+    __tablename__ = "task_candidates"
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class AuditEvent(Base):

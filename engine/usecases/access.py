@@ -35,6 +35,7 @@ def may_view(uow, instance_id: str, username: str) -> bool:
     for row in s.scalars(select(Task).where(Task.instance_id == instance_id)):
         if user.username in (row.assignee, row.closed_by):
             return True
-        if row.candidate_group in user.groups and row.excluded_user != user.username:
+        if row.excluded_user != user.username and (row.candidate_group in user.candidate_groups
+                                                   or user.username in directory.candidates_of(row.id)):
             return True
     return False

@@ -3,37 +3,61 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select, update
+
+from .. import forms, naming
 from ..catalog import latest_definition
-from ..db.schema import Instance
-from ..errors import FieldError, NotAllowed, NotFound, ValidationFailed
-from ..spiff import Runtime
+from ..db.schema import Instance, ProcessSequence
+from ..errors import NotAllowed, NotFound
+from ..spiff import ProcessModel, Runtime
 from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
 
 
+def start_values(model: ProcessModel, data: dict | None) -> dict:
+    """The start data, checked against the process's start form when it names one."""
+    schema = model.form(model.start_form[0])
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in dict(data or {}).items()}
+    if schema:
+        read_only = {k for k, sub in schema.get("properties", {}).items() if sub.get("readOnly")}
+        values = {k: v for k, v in values.items() if k not in read_only}
+        forms.validate(schema, values)
+    return values
+
+
+def _next_number(session, process_id: str) -> int:
+    """The process's next instance number; the row lock (or SQLite's write lock) serialises starts."""
+    bumped = session.execute(update(ProcessSequence).where(ProcessSequence.process_id == process_id)
+                             .values(last_number=ProcessSequence.last_number + 1))
+    if bumped.rowcount == 0:
+        session.add(ProcessSequence(process_id=process_id, last_number=1))
+        session.flush()
+        return 1
+    return session.scalar(select(ProcessSequence.last_number).where(ProcessSequence.process_id == process_id))
+
+
 def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) -> str:
-    """Start the latest version of `process_id` for `username`, who becomes its owner."""
+    """Start the latest version of `process_id` for `username`, who becomes its owner. Any process
+    starts with `{}` unless its own start form asks for more."""
     s = uow.session
     directory = uow.directory
     user = directory.find(username)
     if user is None or not user.active:
         raise NotAllowed(f"{username} may not start projects")
-    data = dict(data or {})
-    name = data.get("project_name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 300:
-        raise ValidationFailed([FieldError("$.project_name", "is required (1 to 300 characters)")])
     definition = latest_definition(s, process_id)
     model = ctx.models.get(definition)
+    values = start_values(model, data)
     now = ctx.clock()
-    data.update(project_name=name.strip(), owner=username)
-    rt = Runtime.start(model, data, directory.script_functions())
-    inst = Instance(id=str(uuid.uuid4()), definition_id=definition.id, process_id=process_id,
-                    status=Status.RUNNING.value, owner=username, project_name=name.strip(),
+    number = _next_number(s, process_id)
+    name = naming.name_from_data(model.display_name_field, values) or naming.fallback_name(model.name, number)
+    rt = Runtime.start(model, {**values, "owner": username}, directory.script_functions())
+    inst = Instance(id=str(uuid.uuid4()), definition_id=definition.id, process_id=process_id, number=number,
+                    status=Status.RUNNING.value, owner=username, project_name=name,
                     workflow="", serializer_version="", created_at=now, updated_at=now)
     s.add(inst)
-    audit(s, inst.id, "started", username, now, data={"project_name": inst.project_name,
+    audit(s, inst.id, "started", username, now, data={"project_name": inst.project_name, "number": number,
                                                       "version": definition.version})
     apply_runtime(s, directory, inst, rt, now)
     uow.on_success(lambda: ctx.runtimes.put(inst, rt))

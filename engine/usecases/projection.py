@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..assignment import offer_for
-from .. import auditlog
-from ..db.schema import Instance, Notification, Task
+from .. import auditlog, naming
+from ..assignment import Lane, offer_for
+from ..db.schema import Instance, Notification, Task, TaskCandidate
 from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
 from ..status import Status
@@ -37,6 +37,8 @@ def audit(session: Session, instance_id: str, kind: str, actor: str | None, now:
 
 def notify(session: Session, directory: Directory, usernames: list[str], kind: str, subject: str,
            now: datetime, instance_id: str, task_id: str | None = None) -> None:
+    limit = Notification.__table__.c.subject.type.length     # a long instance name must not break a step
+    subject = subject if len(subject) <= limit else subject[:limit - 1] + "…"
     for name in dict.fromkeys(usernames):
         person = directory.find(name)
         if person is not None and person.active:
@@ -44,10 +46,25 @@ def notify(session: Session, directory: Directory, usernames: list[str], kind: s
                                      instance_id=instance_id, task_id=task_id))
 
 
+def _lane(directory: Directory, human: HumanTask) -> Lane:
+    """The task's lane, with the group named like it and the `lane_owners` the process data names."""
+    if human.lane is None and human.lane_name is None:
+        return Lane(None)
+    owners = (human.data.get("lane_owners") or {}) if isinstance(human.data.get("lane_owners"), dict) else {}
+    named = owners.get(human.lane_name, owners.get(human.lane))
+    if isinstance(named, str):
+        named = [named]
+    active = None
+    if isinstance(named, (list, tuple)):
+        people = [directory.find(u) if isinstance(u, str) else None for u in named]
+        active = tuple(p.username for p in people if p is not None and p.active)
+    return Lane(human.lane, human.lane_name, directory.group_for_lane(human.lane, human.lane_name), active)
+
+
 def _new_task_row(session: Session, directory: Directory, inst: Instance, human: HumanTask,
                   now: datetime) -> Task:
     owner = directory.get(inst.owner)
-    offer = offer_for(human.lane, owner, inst.owner, human.assignee, directory.managers_of(owner.department))
+    offer = offer_for(_lane(directory, human), owner, human.assignee, directory.managers_of(owner.department))
     stand_in = directory.stand_in(offer.assignee, now)
     if stand_in != offer.assignee and stand_in != offer.excluded:
         offer = replace(offer, assignee=stand_in)
@@ -56,7 +73,10 @@ def _new_task_row(session: Session, directory: Directory, inst: Instance, human:
                ui_file=human.ui_file, assignee=offer.assignee, candidate_group=offer.group,
                excluded_user=offer.excluded, state="open", due_at=human.due_at, created_at=now)
     session.add(row)
-    receivers = [offer.assignee] if offer.assignee else directory.members_of(offer.group or "")
+    if offer.candidates:
+        session.flush()                          # the row first: candidates refer to it
+        session.add_all(TaskCandidate(task_id=row.id, username=u) for u in offer.candidates)
+    receivers = [offer.assignee] if offer.assignee else list(offer.candidates) or directory.members_of(offer.group or "")
     receivers = [u for u in receivers if u and u != offer.excluded]
     again = session.scalar(select(Task.id).where(Task.instance_id == inst.id, Task.bpmn_id == human.bpmn_id,
                                                  Task.state == "completed").limit(1)) is not None
@@ -94,5 +114,8 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
         if isinstance(customer, dict) and customer.get("name"):
             inst.account_name = str(customer["name"])[:300]
             break
+    named = naming.name_from_data(rt.model.display_name_field, {**rt.data, **(submitted or {})})
+    if named:
+        inst.project_name = named
     session.flush()
     return new_rows

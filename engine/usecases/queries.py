@@ -6,7 +6,7 @@ import copy
 from sqlalchemy import or_, select, true
 
 from .. import auditlog
-from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
+from ..db.schema import AuditEvent, Definition, Incident, Instance, Task, TaskCandidate
 from ..directory import Person
 from .. import forms
 from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
@@ -36,7 +36,7 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
     return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
                     form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
                     state=row.state, created=row.created_at, project_name=inst.project_name, owner=inst.owner,
-                    account_name=inst.account_name or "",
+                    account_name=inst.account_name or "", kind=model.kinds.get(row.bpmn_id, "user"),
                     instructions=instructions, values=values)
 
 
@@ -46,7 +46,9 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
     optionally only one process step, or projects/accounts matching `search`."""
     s = uow.session
     mine = Task.assignee == user.username
-    offered = (Task.assignee.is_(None)) & (Task.candidate_group.in_(sorted(user.groups) or [""]))
+    named = select(TaskCandidate.task_id).where(TaskCandidate.username == user.username)
+    offered = (Task.assignee.is_(None)) & or_(Task.candidate_group.in_(sorted(user.candidate_groups) or [""]),
+                                              Task.id.in_(named))
     rows = s.execute(select(Task, Instance).join(Instance, Instance.id == Task.instance_id)
                      .where(Task.state == "open", or_(mine, offered), Instance.status == "running")
                      .where(or_(Task.excluded_user.is_(None), Task.excluded_user != user.username))

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 from ..assignment import may_act
 from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
-from ..errors import Conflict, NotAllowed, NotFound
+from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from .. import forms
 
 from .runtimes import load_runtime
@@ -30,9 +30,24 @@ def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
 
 def _actor(directory: Directory, username: str, row: Task) -> Person:
     user = directory.find(username)
-    if user is None or not may_act(user, row.assignee, row.candidate_group, row.excluded_user):
+    if user is None or not may_act(user, row.assignee, row.candidate_group, row.excluded_user,
+                                   directory.candidates_of(row.id)):
         raise NotAllowed(f"{username} may not work on this task")
     return user
+
+
+def submitted_values(schema: dict | None, kind: str, data: dict) -> dict:
+    """What a person's answer may put into the process data.
+
+    A manual task or plain task without a form takes no data; nobody's answer may set
+    `lane_owners` (who reviews next) unless the form asks for it."""
+    values = forms.user_part(schema, data)
+    if schema is None and kind != "user" and values:
+        raise ValidationFailed([FieldError(f"$.{k}", "is not a field of this task") for k in sorted(values)])
+    if "lane_owners" in values and "lane_owners" not in ((schema or {}).get("properties") or {}):
+        raise ValidationFailed([FieldError("$.lane_owners", "is not a field of this task")])
+    forms.validate(schema, values)
+    return values
 
 
 def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) -> list[Task]:
@@ -42,9 +57,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     directory = uow.directory
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
-    schema = model.form(row.form_file)
-    values = forms.user_part(schema, data)
-    forms.validate(schema, values)
+    values = submitted_values(model.form(row.form_file), model.kinds.get(row.bpmn_id, "user"), data)
     now = ctx.clock()
     rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
@@ -61,13 +74,13 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     audit(s, inst.id, "completed", username, now, row, data=values)
     apply_runtime(s, directory, inst, rt, now, values)
     return [t for t in open_tasks(s, inst.id)
-            if may_act(user, t.assignee, t.candidate_group, t.excluded_user)]
+            if may_act(user, t.assignee, t.candidate_group, t.excluded_user, directory.candidates_of(t.id))]
 
 
 def claim(ctx: Context, uow, task_id: str, username: str) -> Task:
     row, inst = _open_task(uow, task_id)
     _actor(uow.directory, username, row)
-    if row.candidate_group is None:
+    if row.candidate_group is None and not uow.directory.candidates_of(row.id):
         raise Conflict("This task is assigned, not offered to a group")
     if row.assignee and row.assignee != username:
         raise Conflict(f"{row.assignee} has already claimed this task")
@@ -79,7 +92,8 @@ def claim(ctx: Context, uow, task_id: str, username: str) -> Task:
 def unclaim(ctx: Context, uow, task_id: str, username: str) -> Task:
     row, inst = _open_task(uow, task_id)
     user = uow.directory.find(username)
-    if user is None or row.candidate_group is None or (row.assignee != username and not user.is_admin):
+    offered = row.candidate_group is not None or bool(uow.directory.candidates_of(row.id))
+    if user is None or not offered or (row.assignee != username and not user.is_admin):
         raise NotAllowed(f"{username} cannot hand this task back")
     row.assignee = None
     audit(uow.session, inst.id, "unclaimed", username, ctx.clock(), row)

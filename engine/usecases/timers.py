@@ -27,17 +27,15 @@ def due_instances(ctx: Context, now: datetime, limit: int = 100) -> list[str]:
 
 
 def _receivers(directory: Directory, timer: FiredTimer, waiting: list) -> list[str]:
-    assignees = [u for t in waiting for u in ([t.assignee] if t.assignee
-                                              else directory.members_of(t.candidate_group or ""))
-                 if u and u != t.excluded_user]
+    assignees = [u for t in waiting for u in directory.reached_by(t) if u]
     target = timer.properties.get("escalate_to", "")
     if timer.properties.get("notify") != "escalation" or not target:
         return assignees
     if target == "reports_to":
         bosses = [getattr(directory.find(u), "reports_to", None) for u in assignees]
         return [b for b in bosses if b]
-    if target.startswith("role:"):
-        return directory.with_role(target[5:])
+    if target.startswith(("group:", "role:")):           # `role:` as older models wrote it
+        return directory.in_group(target.partition(":")[2])
     return [target]
 
 

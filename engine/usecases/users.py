@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select
 
-from ..db.schema import User, UserRole
-from ..directory import ROLES, Directory, Person, _person
+from ..db.schema import GroupMember, User
+from ..directory import Directory, Person, _person
 from ..errors import FieldError, NotFound, ValidationFailed
 from ..passwords import check_password, hash_password
 from ..views import UserView
@@ -17,20 +17,22 @@ _UNSET = object()
 
 
 def view(person: Person) -> UserView:
-    return UserView(person.username, person.display_name, sorted(person.roles), person.department,
+    return UserView(person.username, person.display_name, sorted(person.groups), person.department,
                     person.reports_to, person.email, person.active, person.time_zone, person.locale,
                     person.notify, person.delegate, person.delegate_from, person.delegate_until)
 
 
-def add_user(uow, username: str, roles=None, department=None, reports_to=None, email=None,
+def add_user(uow, username: str, groups=None, department=None, reports_to=None, email=None,
              password=None, display_name=None, active=True, time_zone=None, locale=None) -> UserView:
+    """Create or update a user; `groups` replaces the groups they belong to."""
     errors = []
     if not isinstance(username, str) or not _USERNAME.match(username):
         errors.append(FieldError("$.username", "use 2 to 64 letters, digits or . _ @ -"))
-    roles = list(roles or [])
-    unknown = [r for r in roles if r not in ROLES]
+    groups = list(groups or [])
+    known = Directory(uow.session).group_names()
+    unknown = [g for g in groups if g not in known]
     if unknown:
-        errors.append(FieldError("$.roles", f"unknown role(s): {', '.join(unknown)}; known: {', '.join(ROLES)}"))
+        errors.append(FieldError("$.groups", f"unknown group(s): {', '.join(unknown)}; known: {', '.join(known)}"))
     if password is not None and len(password) < 8:
         errors.append(FieldError("$.password", "must be at least 8 characters"))
     if errors:
@@ -47,8 +49,8 @@ def add_user(uow, username: str, roles=None, department=None, reports_to=None, e
     if password is not None:
         user.password_hash = hash_password(password)
     s.flush()
-    s.execute(delete(UserRole).where(UserRole.username == username))
-    s.add_all(UserRole(username=username, role=r) for r in dict.fromkeys(roles))
+    s.execute(delete(GroupMember).where(GroupMember.username == username))
+    s.add_all(GroupMember(username=username, group_name=g) for g in dict.fromkeys(groups))
     s.flush()
     return view(Directory(s).get(username))
 
@@ -63,10 +65,10 @@ def authenticate(uow, username: str, password: str) -> UserView | None:
 
 def list_users(uow) -> list[UserView]:
     """Everyone, in two queries whatever their number."""
-    roles: dict[str, set[str]] = {}
-    for username, role in uow.session.execute(select(UserRole.username, UserRole.role)):
-        roles.setdefault(username, set()).add(role)
-    return [view(_person(u, roles.get(u.username, set())))
+    groups: dict[str, set[str]] = {}
+    for username, group in uow.session.execute(select(GroupMember.username, GroupMember.group_name)):
+        groups.setdefault(username, set()).add(group)
+    return [view(_person(u, groups.get(u.username, set())))
             for u in uow.session.scalars(select(User).order_by(User.username))]
 
 

@@ -23,7 +23,7 @@ ORG = [
 def eng(db_url):
     engine = Engine(db_url, forms_dir=ROOT / "forms")
     for name, roles, dept, boss in ORG:
-        engine.add_user(name, roles=roles, department=dept, reports_to=boss, email=f"{name}@example.com")
+        engine.add_user(name, groups=roles, department=dept, reports_to=boss, email=f"{name}@example.com")
     yield engine
     engine.close()
 

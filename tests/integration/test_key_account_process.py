@@ -30,7 +30,7 @@ def test_the_happy_path_ends_with_the_project_established(kam_eng):
     assert sorted(t.assignee for t in votes) == ["cat", "cid", "col"]
     assert sorted(complete_open(kam_eng, iid, "committee_vote")) == ["cat", "cid", "col"]
     auth = kam_eng.tasks("col")
-    assert [t.bpmn_id for t in auth] == ["authorisation"] and auth[0].group == "role:chair"
+    assert [t.bpmn_id for t in auth] == ["authorisation"] and auth[0].group == "group:chair"
     kam_eng.complete(auth[0].id, "col", answer("authorisation"))
     view = kam_eng.instance(iid)
     assert (view.status, view.outcome) == ("completed", "established")
@@ -88,7 +88,7 @@ def test_committee_majority_decline_ends_the_project_declined(kam_eng):
 
 
 def test_a_tied_committee_goes_to_the_chair_who_breaks_it(kam_eng):
-    kam_eng.add_user("cyd", roles=["committee"], department="hq")
+    kam_eng.add_user("cyd", groups=["committee"], department="hq")
     iid = kam_eng.start(P, "amy", {"project_name": "Small deal"})
     for bpmn_id in INFORMATION:
         task = next(t for t in kam_eng.instance(iid).tasks if t.bpmn_id == bpmn_id)

@@ -138,10 +138,10 @@ def test_suspended_instances_accept_no_work_until_resumed(loop_eng):
     assert loop_eng.instance(iid).outcome == "established"
 
 
-def test_project_name_is_required_to_start(loop_eng):
-    with pytest.raises(ValidationFailed) as caught:
-        loop_eng.start("review_loop", "amy", {"project_name": "  "})
-    assert caught.value.errors[0].path == "$.project_name"
+def test_a_blank_display_name_field_falls_back_to_the_process_name_and_number(loop_eng):
+    first = loop_eng.start("review_loop", "amy", {"project_name": "  "})
+    second = loop_eng.start("review_loop", "amy", {})
+    assert [loop_eng.instance(i).project_name for i in (first, second)] == ["Review loop #1", "Review loop #2"]
 
 
 def test_inbox_entries_carry_their_form(loop_eng):

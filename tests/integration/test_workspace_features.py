@@ -26,14 +26,14 @@ def test_a_session_lives_on_the_server_and_ends_on_logout_or_deactivation(kam_en
 
 
 def test_passwords_are_checked_against_a_slow_hash(kam_eng):
-    kam_eng.add_user("pat", roles=["rep"], password="correct horse")
+    kam_eng.add_user("pat", groups=["rep"], password="correct horse")
     assert kam_eng.authenticate("pat", "correct horse").username == "pat"
     assert kam_eng.authenticate("pat", "wrong") is None
     with pytest.raises(ValidationFailed):
-        kam_eng.add_user("pat", roles=["rep"], password="short")
+        kam_eng.add_user("pat", groups=["rep"], password="short")
     with pytest.raises(ValidationFailed) as caught:
-        kam_eng.add_user("bad name!", roles=["wizard"])
-    assert {e.path for e in caught.value.errors} == {"$.username", "$.roles"}
+        kam_eng.add_user("bad name!", groups=["wizard"])
+    assert {e.path for e in caught.value.errors} == {"$.username", "$.groups"}
 
 
 def test_a_draft_is_kept_per_user_until_the_task_is_done(kam_eng):
@@ -175,7 +175,7 @@ def test_a_group_member_may_look_at_a_task_a_colleague_already_completed(kam_eng
     iid = to_committee(kam_eng, "amy", "Shared")
     complete_open(kam_eng, iid, "committee_vote")
     auth = kam_eng.tasks("col")[0]
-    kam_eng.add_user("cyn", roles=["chair"], department="hq")
+    kam_eng.add_user("cyn", groups=["chair"], department="hq")
     kam_eng.complete(auth.id, "col", answer("authorisation"))
     assert kam_eng.task(auth.id, "cyn").state == "completed"
     with pytest.raises(NotAllowed):
@@ -197,7 +197,7 @@ def test_admins_see_deployed_versions_latest_notifications_and_user_settings(kam
 
 def test_completing_a_task_discards_everyones_draft_of_it(kam_eng):
     iid = to_committee(kam_eng, "amy", "Drafts")
-    kam_eng.add_user("cyn", roles=["chair"], department="hq")
+    kam_eng.add_user("cyn", groups=["chair"], department="hq")
     complete_open(kam_eng, iid, "committee_vote")
     auth = kam_eng.tasks("col")[0]
     kam_eng.drafts.save(auth.id, "col", {"authorisation": {"scope": "col's"}})
@@ -212,6 +212,6 @@ def test_attachment_names_lose_folders_and_control_characters(kam_eng):
     assert view.filename == "evilname.txt"
 
 
-def test_the_user_list_has_everyone_with_their_roles(kam_eng):
-    users = {u.username: u.roles for u in kam_eng.users()}
+def test_the_user_list_has_everyone_with_their_groups(kam_eng):
+    users = {u.username: u.groups for u in kam_eng.users()}
     assert users["col"] == ["chair", "committee"] and users["dan"] == ["admin", "manager"]

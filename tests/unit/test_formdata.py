@@ -62,6 +62,7 @@ FILLED = {
         "project_owner": "mei.lin", "team": ["mei.lin", "jason.wu", "王小明"],
         "budget_ceiling": {"amount": 1500000, "currency": "TWD"},
         "scope": "Respond to the tender.", "valid_until": "2025-12-31"}},
+    "new_project": {"project_name": "台塑食品 ERP 導入"},
 }
 
 
@@ -81,7 +82,7 @@ def test_every_form_has_realistic_filled_in_data_here():
 def test_a_filled_in_form_survives_flatten_then_parse_unchanged(form_id):
     schema, data = schema_of(form_id), copy.deepcopy(FILLED[form_id])
     assert parse_form(schema, flatten(schema, data)) == data
-    Draft202012Validator(schema).validate({**HEADER, **data})
+    Draft202012Validator(schema).validate({**{k: v for k, v in HEADER.items() if k in schema["properties"]}, **data})
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)

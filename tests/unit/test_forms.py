@@ -30,6 +30,7 @@ DATA_KEY = {
     "authorisation": "authorisation",
 }
 FORM_IDS = sorted(DATA_KEY)
+START_FORM = "new_project"      # the key-account process's start form: the project's name
 HEADER = ("project_name", "filled_by", "date_filled")
 HEADER_TITLES = {"project_name": "Project name", "filled_by": "Filled in by", "date_filled": "Date filled"}
 TASK_NAMES = [
@@ -194,11 +195,11 @@ def valid(form_id: str) -> dict:
 
 
 # ---------------------------------------------------------------- the files
-def test_there_is_a_schema_and_a_ui_schema_for_every_user_task_and_nothing_else():
+def test_there_is_a_schema_and_a_ui_schema_for_every_user_task_and_the_start_form_and_nothing_else():
     schemas = {p.name.removesuffix(".schema.json") for p in FORMS.glob("*.schema.json")}
     uischemas = {p.name.removesuffix(".uischema.json") for p in FORMS.glob("*.uischema.json")}
-    assert schemas == set(FORM_IDS)
-    assert uischemas == set(FORM_IDS)
+    assert schemas == set(FORM_IDS) | {START_FORM}
+    assert uischemas == set(FORM_IDS) | {START_FORM}
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
@@ -247,7 +248,7 @@ def test_every_property_has_a_title_and_every_string_a_length_limit(form_id):
         assert node.get("title"), path
         is_free_string = node.get("type") == "string" and "oneOf" not in node and "format" not in node
         if is_free_string:
-            assert node.get("maxLength") in (200, 5000), path
+            assert node.get("maxLength") in ((300,) if path == "$.project_name" else (200, 5000)), path
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
@@ -607,3 +608,20 @@ def test_every_translation_is_chinese_not_a_copy_of_the_english():
     cjk = re.compile(r"[\u4e00-\u9fff]")
     untranslated = [m.id for m in catalog() if m.id and not cjk.search(m.string)]
     assert untranslated == []
+
+
+# ---------------------------------------------------------------- the start form
+def test_a_project_name_may_be_as_long_as_the_instance_column_in_the_start_form_and_every_header():
+    from engine.naming import NAME_LENGTH
+    limits = {path.name: json.loads(path.read_text(encoding="utf-8"))["properties"]["project_name"]["maxLength"]
+              for path in FORMS.glob("*.schema.json")}
+    assert len(limits) == len(FORM_IDS) + 1
+    assert set(limits.values()) == {NAME_LENGTH} and NAME_LENGTH == 300
+
+
+@pytest.mark.parametrize("name, ok", [("台北捷運票務", True), ("x" * 300, True), ("x" * 301, False),
+                                      ("", False), ("   ", False)])
+def test_the_start_form_requires_a_project_name_that_is_not_blank_nor_too_long(name, ok):
+    validator = Draft202012Validator(schema_of(START_FORM))
+    assert validator.is_valid({"project_name": name}) is ok
+    assert not validator.is_valid({}) and not validator.is_valid({"project_name": "x", "owner": "amy"})

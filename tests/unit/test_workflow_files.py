@@ -216,7 +216,7 @@ def test_timer_boundary_events_are_non_interrupting_and_tell_the_engine_whom_to_
                                {"notify": "escalation", "escalate_to": "reports_to"}),
         "committee_reminder": ("committee_vote", "reminder_after", {"notify": "reminder"}),
         "committee_escalation": ("committee_vote", "escalation_after",
-                                 {"notify": "escalation", "escalate_to": "role:chair"}),
+                                 {"notify": "escalation", "escalate_to": "group:chair"}),
     }
     assert set(events) == set(expected)
     for event_id, (host, duration, props) in expected.items():

@@ -6,11 +6,11 @@ from engine import demo
 from .conftest import login, page_of, text_of
 
 NEW_USER = {"username": "pat", "display_name": "陳柏宇 Pat Chen", "email": "pat@example.test",
-            "roles": ["rep", "manager"], "department": "east", "reports_to": "dan",
+            "groups": ["rep", "manager"], "department": "east", "reports_to": "dan",
             "time_zone": "Asia/Tokyo", "password": "a long secret"}
 
 
-def test_the_user_list_shows_roles_department_manager_and_status(client, engine):
+def test_the_user_list_shows_groups_department_manager_and_status(client, engine):
     engine.admin.set_active("ray", False, "zoe")
     login(client, "zoe")
     client.post("/language", data={"lang": "en", "next": "/"})
@@ -25,7 +25,7 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(client, engine):
     response = client.post("/admin/users/new", data=NEW_USER)
     assert response.status_code == 302 and response.location == "/admin/users/"
     pat = engine.user("pat")
-    assert (pat.display_name, pat.roles, pat.department, pat.reports_to, pat.time_zone) == \
+    assert (pat.display_name, pat.groups, pat.department, pat.reports_to, pat.time_zone) == \
         ("陳柏宇 Pat Chen", ["manager", "rep"], "east", "dan", "Asia/Tokyo")
     client.post("/logout")
     assert login(client, "pat", "a long secret").status_code == 302
@@ -44,7 +44,7 @@ def test_a_bad_username_is_shown_at_its_field_and_every_other_value_is_kept(clie
     assert page.xpath("string(//input[@name='display_name']/@value)") == "陳柏宇 Pat Chen"
     assert page.xpath("string(//input[@name='email']/@value)") == "pat@example.test"
     assert page.xpath("string(//input[@name='department']/@value)") == "east"
-    assert page.xpath("//input[@name='roles'][@checked]/@value") == ["rep", "manager"]
+    assert page.xpath("//input[@name='groups'][@checked]/@value") == ["rep", "manager"]
     assert page.xpath("string(//select[@name='reports_to']/option[@selected]/@value)") == "dan"
     assert page.xpath("string(//select[@name='time_zone']/option[@selected]/@value)") == "Asia/Tokyo"
     assert not page.xpath("string(//input[@name='password']/@value)")      # never echoed
@@ -60,15 +60,15 @@ def test_a_new_user_needs_a_password_and_a_free_username(client, engine):
     assert engine.user("amy").display_name == "林雅美 Amy Lin"
 
 
-def test_an_admin_edits_a_users_roles_and_keeps_the_password(client, engine):
+def test_an_admin_edits_a_users_groups_and_keeps_the_password(client, engine):
     login(client, "zoe")
     page = page_of(client.get("/admin/users/cat"))
-    assert page.xpath("//input[@name='roles'][@checked]/@value") == ["committee"]
+    assert page.xpath("//input[@name='groups'][@checked]/@value") == ["committee"]
     assert page.xpath("//input[@name='username']/@readonly")
-    form = {"display_name": "黃美玲 Cathy Huang", "email": "cat@demo.kamflow.test", "roles": ["committee", "chair"],
+    form = {"display_name": "黃美玲 Cathy Huang", "email": "cat@demo.kamflow.test", "groups": ["committee", "chair"],
             "department": "hq", "reports_to": "dan", "time_zone": "Asia/Taipei", "password": ""}
     assert client.post("/admin/users/cat", data=form).status_code == 302
-    assert engine.user("cat").roles == ["chair", "committee"]
+    assert engine.user("cat").groups == ["chair", "committee"]
     assert engine.authenticate("cat", demo.PASSWORD) is not None
 
 

@@ -11,7 +11,7 @@ from .conftest import login, start_project
 PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/some-id",
              "/projects/some-id/withdraw", "/projects/some-id/authorisation", "/files/some-file", "/settings/",
              "/admin/", "/admin/incidents", "/admin/instances/x", "/admin/deploy/", "/admin/outbox/",
-             "/admin/users/", "/admin/users/new", "/admin/users/x",
+             "/admin/users/", "/admin/users/new", "/admin/users/x", "/admin/groups/", "/admin/groups/x",
              "/no-such-page"]
 
 
@@ -26,7 +26,8 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/settings/preferences", "/settings/out-of-office", "/settings/out-of-office/clear",
          "/admin/instances/x/suspend", "/admin/instances/x/rewind", "/admin/instances/x/tasks/y/reassign",
          "/admin/incidents/1/retry", "/admin/deploy/", "/admin/users/x/active", "/admin/users/x/handover",
-         "/logout"]
+         "/admin/groups/", "/admin/groups/x", "/admin/groups/x/members", "/admin/groups/x/members/y/remove",
+         "/admin/groups/x/delete", "/logout"]
 
 
 def test_the_lists_above_cover_every_route_of_the_app(app):
@@ -165,7 +166,7 @@ def test_a_deactivated_users_session_ends_at_once(app, client, engine):
     login(client, "amy")
     start_project(client)
     token = ticket_of(app, client)["token"]
-    engine.add_user("amy", roles=["rep"], department="north", reports_to="bob", active=False)
+    engine.add_user("amy", groups=["rep"], department="north", reports_to="bob", active=False)
     assert engine.sessions.get(token) is None
     assert client.get("/").status_code == 302
 

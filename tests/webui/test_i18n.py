@@ -72,7 +72,7 @@ def test_every_visible_ui_string_on_the_main_pages_is_translated(client, engine)
 
 
 def test_times_are_shown_in_the_users_time_zone(client, engine):
-    engine.add_user("amy", roles=["rep"], department="north", reports_to="bob", display_name="Amy",
+    engine.add_user("amy", groups=["rep"], department="north", reports_to="bob", display_name="Amy",
                     time_zone="Europe/London")
     login(client, "amy")
     iid = start_project(client)

@@ -58,7 +58,7 @@ def test_overdue_tasks_are_marked(client, app, engine):
 
 
 def test_a_group_task_can_be_claimed_and_handed_back(client, engine):
-    engine.add_user("max", roles=["manager"], department="north", password=demo.PASSWORD, display_name="Max")
+    engine.add_user("max", groups=["manager"], department="north", password=demo.PASSWORD, display_name="Max")
     iid = demo.to_manager_review(engine, "amy", "Two managers")
     task = engine.instance(iid).tasks[0]
     assert task.assignee is None and task.group == "manager:north"
@@ -72,7 +72,7 @@ def test_a_group_task_can_be_claimed_and_handed_back(client, engine):
 
 
 def test_a_task_claimed_by_someone_else_leaves_my_inbox(client, engine):
-    engine.add_user("max", roles=["manager"], department="north", password=demo.PASSWORD)
+    engine.add_user("max", groups=["manager"], department="north", password=demo.PASSWORD)
     iid = demo.to_manager_review(engine, "amy", "Taken")
     engine.claim(engine.instance(iid).tasks[0].id, "max")
     login(client, "bob")

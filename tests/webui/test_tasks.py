@@ -140,9 +140,17 @@ def test_the_rep_sees_the_return_reason_on_the_resubmitted_proposal(client, engi
 
 def test_instructions_are_filled_in_a_sandbox_and_escaped():
     shown = str(render_instructions("Describe **{{ project_name }}**\nnext", {"project_name": "<b>X</b>"}))
-    assert shown == "Describe <strong>&lt;b&gt;X&lt;/b&gt;</strong><br>\nnext"
+    assert shown == "<p>Describe <strong>&lt;b&gt;X&lt;/b&gt;</strong><br />\nnext</p>\n"
     sneaky = "{{ project_name.__class__.__mro__ }}"
     assert "object" not in str(render_instructions(sneaky, {"project_name": "x"}))
+
+
+def test_instructions_are_markdown_as_spiff_arena_writes_them_without_raw_html_or_script_links():
+    shown = str(render_instructions("## Steps\n\n1. Call {{ who }}\n2. [Log it](https://example.com)\n\n"
+                                    "<script>alert(1)</script> [bad](javascript:alert(1))", {"who": "Mr. Lin"}))
+    assert "<h2>Steps</h2>" in shown and "<li>Call Mr. Lin</li>" in shown
+    assert '<a href="https://example.com">Log it</a>' in shown
+    assert "<script>" not in shown and "&lt;script&gt;" in shown and 'href="javascript' not in shown
 
 
 def test_a_second_review_opens_undecided_with_the_first_decision_beside_it(client, engine):
