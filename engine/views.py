@@ -25,6 +25,7 @@ class TaskView:
     kind: str = "user"                             # user (a form) | manual | task (done and confirmed)
     instructions: str | None = None
     values: dict = field(default_factory=dict)     # what the form opens with
+    data: dict = field(default_factory=dict)       # the task's process data, which its instructions may use
 
 
 @dataclass(frozen=True)

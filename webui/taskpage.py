@@ -65,7 +65,7 @@ def render(task: TaskView, values: dict, errors=(), message: str | None = None, 
         errors=errors_by_field(errors, translate=form_text), message=message, draft=draft,
         files=engine().attachments.list(task.instance_id, me()), file_errors=list(file_errors),
         accept=attachments.ACCEPT, max_mb=attachments.MAX_MB,
-        review=is_review(schema), confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), task.values),
+        review=is_review(schema), confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), {**task.data, **task.values}),
         answers=earlier_answers(view, info, skip=task.bpmn_id),
         changes=changes_since_return(task.id, info) if is_review(schema) else [],
         rounds=decisions(view, info, display_names()), names=display_names()), status

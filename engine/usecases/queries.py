@@ -20,6 +20,7 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
     """A task with its form; `with_form` also loads the workflow for prefilled values."""
     session = uow.session
     values: dict = {}
+    data: dict = {}
     instructions = None
     model = ctx.models.by_id(session, inst.definition_id)      # cached: cheap for lists too
     form, ui = model.form(row.form_file), model.form(row.ui_file)
@@ -33,11 +34,12 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
                 head = forms.header(inst.project_name, who.display_name if who else "",
                                     who.time_zone if who else "Asia/Taipei", ctx.clock())
                 values = copy.deepcopy(forms.prefill(form, human.data, head))   # never hand out cached state
+                data = copy.deepcopy(human.data)
     return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
                     form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
                     state=row.state, created=row.created_at, project_name=inst.project_name, owner=inst.owner,
                     account_name=inst.account_name or "", kind=model.kinds.get(row.bpmn_id, "user"),
-                    instructions=instructions, values=values)
+                    instructions=instructions, values=values, data=data)
 
 
 def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: str | None = None,

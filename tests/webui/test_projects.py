@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine import demo
+from engine.naming import NAME_LENGTH
 
 from .conftest import login, page_of, start_project, text_of
 
@@ -17,8 +18,22 @@ def test_a_new_project_needs_a_name(client, engine):
     login(client, "amy")
     response = client.post("/projects/new", data={"project_name": "  "})
     assert response.status_code == 422
-    assert page_of(response).xpath("//*[@id='error-summary']")
+    assert page_of(response).xpath("//*[@id='error-summary']//a[@href='#field-project_name']")
     assert engine.instances(owner="amy") == []
+
+
+def test_the_new_project_page_is_the_processes_start_form_and_allows_what_the_column_holds(client, engine):
+    login(client, "amy")
+    page = page_of(client.get("/projects/new"))
+    assert page.xpath("string(//h1)") == "啟動新專案"
+    assert page.xpath("//input[@id='field-project_name']/@maxlength") == [str(NAME_LENGTH)]
+    too_long = "長" * (NAME_LENGTH + 1)
+    response = client.post("/projects/new", data={"project_name": too_long})
+    assert response.status_code == 422
+    assert page_of(response).xpath("string(//input[@id='field-project_name']/@value)") == too_long
+    assert engine.instances(owner="amy") == []
+    iid = start_project(client, "長" * NAME_LENGTH)
+    assert engine.instance(iid).project_name == "長" * NAME_LENGTH
 
 
 def test_my_projects_lists_only_mine_with_where_each_stands(client, engine):

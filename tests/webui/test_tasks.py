@@ -6,6 +6,7 @@ from engine import demo
 from webui.formdata import flatten
 from webui.instructions import render_instructions
 
+from ..conftest import DATA as MODELS
 from .conftest import DATA, login, open_task, page_of, start_project, text_of
 
 
@@ -197,3 +198,20 @@ def test_a_draft_is_kept_per_user(client, engine):
     task = open_task(engine, iid, "customer_info")
     client.post(f"/tasks/{task.id}", data={"customer.industry": "Rail", "_action": "draft"})
     assert engine.drafts.get(task.id, "amy") is not None and engine.drafts.get(task.id, "bob") is None
+
+
+def test_a_manual_task_shows_its_markdown_instructions_and_a_done_button_and_takes_nothing_else(client, engine):
+    engine.deploy(MODELS / "manual_steps")
+    iid = engine.start("manual_steps", "amy")
+    task = engine.instance(iid).tasks[0]
+    login(client, "amy")
+    page = page_of(client.get(f"/tasks/{task.id}"))
+    assert page.xpath("string(//div[@class='instructions-body']/h2)") == "Count the Taoyuan shelves"
+    assert page.xpath("//div[@class='instructions-body']/ol/li/strong/text()") == ["every"]
+    assert page.xpath("//div[@class='form-actions']/button/text()") == ["已完成"]
+    assert not page.xpath("//form[contains(@class, 'task-form')]//textarea")
+    response = client.post(f"/tasks/{task.id}", data={"_action": "complete"})
+    assert response.status_code == 302
+    (report,) = engine.instance(iid).tasks
+    assert report.bpmn_id == "file_report" and response.location.endswith(f"/tasks/{report.id}")
+    assert "Put the count sheet in the <em>stock</em> binder." in client.get(response.location).get_data(as_text=True)
