@@ -32,7 +32,7 @@ ZONES = (
 )
 
 # The well-known groups' names as people read them, and what membership means.
-GROUP_NAMES = {"rep": N_("Reps"), "manager": N_("Department managers"), "committee": N_("Key-account committee"),
+GROUP_NAMES = {"rep": N_("Reps"), "manager": N_("Department managers"), "committee": N_("Committee members"),
                "chair": N_("Committee chair"), "admin": N_("Administrators")}
 GROUP_MEANINGS = {
     "rep": N_("Sales reps who own key-account projects."),
