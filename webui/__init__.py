@@ -7,7 +7,8 @@ from flask import Flask
 
 from engine import Engine
 
-from . import admin, attachments, auth, errors, history, i18n, inbox, projects, security, settings, tasks
+from . import admin, attachments, auth, errors, inbox, projects, security, settings, tasks
+from .common import history, i18n
 from .config import Config, secret_key
 from .sessions import EngineSessions
 

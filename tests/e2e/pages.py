@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine import demo
-from webui.formdata import flatten
+from webui.common.formdata import flatten
 
 
 def log_in(page, base: str, username: str, lang: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""webui.diagram: the BPMN diagram drawn as static SVG from the file's own DI.
+"""webui.projects.diagram: the BPMN diagram drawn as static SVG from the file's own DI.
 
 Pure lxml in and out: no Flask, no database, no engine.
 """
@@ -13,8 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from webui.diagram import render_svg
-from webui.diagram_shapes import clean
+from webui.projects.diagram import render_svg
+from webui.projects.diagram_shapes import clean
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "diagram" / "fixture.bpmn"

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.errors import ValidationFailed
 from engine.forms import validate
-from webui.formdata import errors_by_field, flatten, parse_form, redisplay
+from webui.common.formdata import errors_by_field, flatten, parse_form, redisplay
 
 from .test_formdata import FILLED, FORM_IDS, HEADER, schema_of
 

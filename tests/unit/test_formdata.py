@@ -1,4 +1,4 @@
-"""webui.formdata: flat HTML form fields <-> the documents forms/*.schema.json describe.
+"""webui.common.formdata: flat HTML form fields <-> the documents forms/*.schema.json describe.
 
 No Flask app and no database: plain dicts, a werkzeug MultiDict and the real form schemas.
 """
@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.errors import FieldError, ValidationFailed
 from engine.forms import validate
-from webui.formdata import errors_by_field, field_name, flatten, parse_form, redisplay
+from webui.common.formdata import errors_by_field, field_name, flatten, parse_form, redisplay
 
 FORMS = pathlib.Path(__file__).resolve().parents[2] / "forms"
 FORM_IDS = sorted(p.name.removesuffix(".schema.json") for p in FORMS.glob("*.schema.json"))

@@ -3,8 +3,8 @@ drafts, conflicts, permissions, the generic form and the instructions sandbox.""
 from __future__ import annotations
 
 from engine import demo
-from webui.formdata import flatten
-from webui.instructions import render_instructions
+from webui.common.formdata import flatten
+from webui.tasks.instructions import render_instructions
 
 from ..conftest import DATA as MODELS
 from .conftest import DATA, login, open_task, page_of, start_project, text_of

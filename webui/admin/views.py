@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 
 from engine import FieldError, ValidationFailed
 
-from . import admin_deploy, admin_groups, admin_outbox, admin_users
-from .admin_forms import field_errors, group_label, person_choices
-from .current import engine, me, user
-from .i18n import form_text
+from ..common.current import engine, me, user
+from ..common.fields import field_errors, group_label, person_choices
+from ..common.i18n import form_text
+from . import deploy, groups, outbox, users
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (admin_users.bp, admin_groups.bp, admin_deploy.bp, admin_outbox.bp):
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+for child in (users.bp, groups.bp, deploy.bp, outbox.bp):
     bp.register_blueprint(child)
 STATUSES = ("running", "suspended", "error", "completed", "terminated")
 

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 
 from engine import NotFound
 
-from .current import engine
+from ..common.current import engine
 
-bp = Blueprint("auth", __name__)
+bp = Blueprint("auth", __name__, template_folder="templates")
 PUBLIC = {"auth.login", "i18n.language", "static"}
 
 

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from engine.views import GroupView
 
-from .admin_forms import GROUP_MEANINGS, field_errors, group_label, person_choices
-from .current import engine, me
+from ..common.current import engine, me
+from ..common.fields import GROUP_MEANINGS, field_errors, group_label, person_choices
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 

@@ -10,8 +10,8 @@ from engine import FieldError, ValidationFailed
 from engine.directory import WELL_KNOWN
 from engine.views import UserView
 
-from .admin_forms import field_errors, group_label, out_of_office, person_choices, zone_choices
-from .current import engine, me
+from ..common.current import engine, me
+from ..common.fields import field_errors, group_label, out_of_office, person_choices, zone_choices
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 TEXT_FIELDS = ("username", "display_name", "email", "department", "reports_to", "time_zone")

@@ -12,8 +12,8 @@ from werkzeug.datastructures import FileStorage
 
 from engine import FieldError, ValidationFailed
 
-from .admin_forms import field_errors
-from .current import engine, me
+from ..common.current import engine, me
+from ..common.fields import field_errors
 
 bp = Blueprint("deploy", __name__, url_prefix="/deploy")
 TEXT_FILES = (".bpmn", ".dmn", ".json")

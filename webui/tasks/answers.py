@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from engine.views import InstanceView
 
-from .current import engine
-from .history import choice_title, decision_of
-from .i18n import form_text
-from .process_files import ProcessInfo
+from ..common.current import engine
+from ..common.history import choice_title, decision_of
+from ..common.i18n import form_text
+from ..common.process_files import ProcessInfo
 
 
 @dataclass(frozen=True)

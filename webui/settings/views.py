@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 
 from engine import FieldError, ValidationFailed
 
-from .admin_forms import field_errors, local_day, out_of_office, person_choices, zone_choices
-from .current import engine, me, user
-from .i18n import LOCALES
+from ..common.current import engine, me, user
+from ..common.fields import field_errors, local_day, out_of_office, person_choices, zone_choices
+from ..common.i18n import LOCALES
 
-bp = Blueprint("settings", __name__, url_prefix="/settings")
+bp = Blueprint("settings", __name__, url_prefix="/settings", template_folder="templates")
 RECENT = 20
 
 

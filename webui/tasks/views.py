@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 
 from engine import ValidationFailed
 
-from . import attachments, taskpage
-from .current import engine, me
-from .formdata import ADD_ROW, flatten, parse_form, redisplay
-from .i18n import form_text
+from ..attachments import views as attachments
+from ..common.current import engine, me
+from ..common.formdata import ADD_ROW, flatten, parse_form, redisplay
+from ..common.i18n import form_text
+from . import page
 
-bp = Blueprint("tasks", __name__)
+bp = Blueprint("tasks", __name__, template_folder="templates")
 
 
 @bp.get("/tasks/<task_id>")
@@ -21,30 +22,30 @@ def show(task_id: str):
     if task.state != "open":
         return render_template("tasks/closed.html", task=task)
     saved = engine().drafts.get(task_id, me())
-    values = saved if saved is not None else flatten(taskpage.form_of(task), taskpage.opening_values(task))
-    return taskpage.render(task, values, draft=saved is not None)
+    values = saved if saved is not None else flatten(page.form_of(task), page.opening_values(task))
+    return page.render(task, values, draft=saved is not None)
 
 
 @bp.post("/tasks/<task_id>")
 def submit(task_id: str):
     task = engine().task(task_id, me())
-    schema = taskpage.form_of(task)
-    shown = redisplay(schema, request.form, taskpage.fixed_of(task))
-    g.redisplay = lambda status, errors, message: taskpage.render(task, shown, errors, message, status)
+    schema = page.form_of(task)
+    shown = redisplay(schema, request.form, page.fixed_of(task))
+    g.redisplay = lambda status, errors, message: page.render(task, shown, errors, message, status)
     action = request.form.get("_action", "")
     if action == "attach":
         engine().drafts.save(task_id, me(), shown)          # what was typed is kept whatever the file holds
     try:
         added = attachments.attach_chosen(task, required=action == "attach")
     except (ValidationFailed, attachments.NoFileChosen) as exc:
-        return taskpage.render(task, shown, status=422, draft=action == "attach",
+        return page.render(task, shown, status=422, draft=action == "attach",
                                file_errors=attachments.reasons(exc))
     if added is not None:
         flash(_("“%(name)s” is attached to the project.", name=added.filename), "success")
     if action == "attach":
         return redirect(url_for(".show", task_id=task_id, _anchor="files"))
     if request.form.get(ADD_ROW):
-        return taskpage.render(task, shown)
+        return page.render(task, shown)
     if action == "draft":
         engine().drafts.save(task_id, me(), shown)
         flash(_("Draft saved. It will be here when you come back."), "success")

@@ -6,14 +6,14 @@ from flask import g, render_template
 from engine.forms import HEADER
 from engine.views import TaskView
 
-from . import attachments
+from ..attachments import views as attachments
+from ..common.current import engine, me
+from ..common.formdata import errors_by_field
+from ..common.history import decisions
+from ..common.i18n import form_text
+from ..common.process_files import process_info
 from .answers import changes_since_return, earlier_answers
-from .current import engine, me
-from .formdata import errors_by_field
-from .history import decisions
-from .i18n import form_text
 from .instructions import render_instructions
-from .process_files import process_info
 
 GENERIC_FORM = {"type": "object", "title": "Complete the task",
                 "properties": {"comment": {"type": "string", "title": "Comment", "maxLength": 5000}}}

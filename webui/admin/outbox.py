@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from .current import engine
+from ..common.current import engine
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 LATEST = 200

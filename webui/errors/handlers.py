@@ -13,9 +13,9 @@ from werkzeug.exceptions import HTTPException
 
 from engine import Conflict, DeployError, EngineError, NotAllowed, NotFound, ProcessError, ValidationFailed
 
-from .attachments import MAX_MB
+from ..attachments.views import MAX_MB
 
-bp = Blueprint("errors", __name__)
+bp = Blueprint("errors", __name__, template_folder="templates")
 
 
 def _texts(status: int) -> tuple[str, str]:

@@ -10,10 +10,10 @@ from collections import Counter
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .current import engine, me
-from .i18n import form_text
+from ..common.current import engine, me
+from ..common.i18n import form_text
 
-bp = Blueprint("inbox", __name__)
+bp = Blueprint("inbox", __name__, template_folder="templates")
 
 
 @bp.get("/")

@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 
 from engine.views import InstanceView, StartForm
 
-from . import history
-from .current import engine, me
+from ..common import history
+from ..common.current import engine, me
+from ..common.formdata import errors_by_field, parse_form, redisplay
+from ..common.i18n import current_locale, form_text
+from ..common.process_files import process_info
+from ..tasks.page import display_names
 from .diagram import render_svg
-from .formdata import errors_by_field, parse_form, redisplay
-from .i18n import current_locale, form_text
-from .process_files import process_info
-from .taskpage import display_names
 
-bp = Blueprint("projects", __name__, url_prefix="/projects")
+bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
 OPEN = ("running", "suspended", "error")
 NO_START_FORM = {"type": "object", "properties": {}}
 

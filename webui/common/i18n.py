@@ -16,11 +16,11 @@ from babel.messages.pofile import read_po
 from flask import Blueprint, current_app, g, redirect, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
 
-from .auth import safe_next
+from ..auth.views import safe_next
 
 bp = Blueprint("i18n", __name__)
 LOCALES = {"zh_Hant": "繁體中文", "en": "English"}
-SOURCE = Path(__file__).resolve().parent / "translations"
+SOURCE = Path(__file__).resolve().parents[1] / "translations"
 
 
 def compile_catalogs(target: Path) -> Path:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from lxml import etree
 
-from webui import diagram_shapes as shapes
-from webui.diagram_shapes import Box, sub
+from . import diagram_shapes as shapes
+from .diagram_shapes import Box, sub
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN, "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",

@@ -1,4 +1,4 @@
-"""SVG drawing primitives for webui.diagram: one function per BPMN shape kind.
+"""SVG drawing primitives for webui.projects.diagram: one function per BPMN shape kind.
 
 Kept apart from the DI parsing so each half stays readable. Only presentation
 attributes are used (no <style>, no style=""), so the SVG renders the same inline,

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from engine.usecases.attachments import MAX_BYTES, TYPES, AttachmentView
 from engine.views import TaskView
 
-from .current import engine, me
+from ..common.current import engine, me
 
 bp = Blueprint("attachments", __name__)
 FIELD = "attachment"                    # the file input's name on the task page
