@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import demo
-from .mailer import SmtpSettings, deliver
+from .mail import SmtpSettings, deliver
 from .errors import EngineError
 from .facade import Engine
 

@@ -26,7 +26,7 @@ from .usecases import access, admin, changes, instances, queries, tasks, timers,
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
-from .usecases.notifications import Notifications
+from .usecases.outbox import Notifications
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .usecases.projection import audit

@@ -219,17 +219,31 @@ class Incident(Base):
 
 
 class Notification(Base):
-    """An outbox row: the web UI mails it, or shows it on the outbox page."""
+    """An outbox row: the facts of one message to one person, and how its delivery went.
+
+    No finished text is stored. The mail module words the message when it is sent (or shown),
+    in the language the recipient had when it was queued, so no project name can overflow a
+    column or break a header. `status` is pending -> sent | failed | skipped.
+    """
 
     __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_queue", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)           # the recipient
     kind: Mapped[str] = mapped_column(String(32))
     instance_id: Mapped[str | None] = mapped_column(String(36))
     task_id: Mapped[str | None] = mapped_column(String(36))
-    subject: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str | None] = mapped_column(String(64))                   # whose action caused it
+    locale: Mapped[str] = mapped_column(String(16), default="zh_Hant")
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)                 # e.g. decisions, outcome
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(255))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuthSession(Base):

@@ -41,8 +41,7 @@ def reassign(ctx: Context, uow, task_id: str, admin: str, to_user: str) -> None:
     now = ctx.clock()
     audit(uow.session, row.instance_id, "reassigned", admin, now, row, data={"from": before, "to": to_user})
     inst = uow.session.get(Instance, row.instance_id)
-    notify(uow.session, Directory(uow.session), [to_user], "task_assigned", f"{row.name} — {inst.project_name}",
-           now, inst.id, row.id)
+    notify(uow.session, Directory(uow.session), [to_user], "task_assigned", now, inst.id, row.id, actor=admin)
 
 
 def handover(ctx: Context, uow, from_user: str, to_user: str, admin: str) -> int:
@@ -100,7 +99,7 @@ def rewind(ctx: Context, uow, instance_id: str, admin: str, bpmn_id: str) -> Non
         raise ValidationFailed([FieldError("$.bpmn_id", f"{bpmn_id!r} is not a completed step of this instance")])
     now = ctx.clock()
     audit(s, inst.id, "rewound", admin, now, bpmn_id=bpmn_id)
-    apply_runtime(s, directory, inst, rt, now)
+    apply_runtime(s, directory, inst, rt, now, actor=admin)
 
 
 class Admin:

@@ -59,7 +59,7 @@ def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) 
     s.add(inst)
     audit(s, inst.id, "started", username, now, data={"project_name": inst.project_name, "number": number,
                                                       "version": definition.version})
-    apply_runtime(s, directory, inst, rt, now)
+    apply_runtime(s, directory, inst, rt, now, actor=username)
     uow.on_success(lambda: ctx.runtimes.put(inst, rt))
     return inst.id
 

@@ -1,71 +1,115 @@
-"""The outbox: notifications the engine wrote, for the web UI to mail or show."""
+"""Who hears what after a step: the engine's notification rules, queued as facts.
+
+Every use case that runs the workflow ends in `apply_runtime`, which calls `announce` with
+what the step did: who acted, which task they completed, which tasks opened, whether the
+project ended. The rules (docs/process.md, "Notifications"):
+
+- nobody is told about work their own action created (starting a project mails nobody);
+- a new task is `task_assigned`;
+- a step that comes back to whoever did it, because a later step decided so, is `returned`
+  (with that decision and its reasons); a step that comes round again to its reviewer after
+  the work before it was redone is `resubmitted`;
+- the owner hears a review step's result once every answer to it is in (`decision`), and
+  how the project ended (`project_ended`);
+- one message per person per step: the most telling one.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from ..db.schema import Notification, User
+from ..db.schema import AuditEvent, Instance, Notification, Task
+from ..directory import Directory
 
-
-@dataclass(frozen=True)
-class NotificationView:
-    id: int
-    username: str
-    kind: str
-    subject: str
-    instance_id: str | None
-    task_id: str | None
-    created_at: datetime
-    sent_at: datetime | None
+PRIORITY = ("project_ended", "returned", "decision", "resubmitted", "task_assigned")   # most telling first
+_ANSWER_FIELDS = ("decision", "reason_code", "comment", "return_to")
 
 
-def _view(n: Notification) -> NotificationView:
-    return NotificationView(n.id, n.username, n.kind, n.subject, n.instance_id, n.task_id, n.created_at, n.sent_at)
+def notify(session: Session, directory: Directory, usernames: list[str], kind: str, now: datetime,
+           instance_id: str | None, task_id: str | None = None, actor: str | None = None,
+           facts: dict | None = None) -> None:
+    """Queue a message of `kind` to each of `usernames`, except the actor and inactive people.
+    The recipient's language is kept as it is now; the words are chosen at delivery."""
+    for name in dict.fromkeys(usernames):
+        person = directory.find(name)
+        if person is None or not person.active or name == actor:
+            continue
+        session.add(Notification(username=name, kind=kind, instance_id=instance_id, task_id=task_id,
+                                 actor=actor, locale=person.locale, facts=dict(facts or {}), created_at=now,
+                                 status="pending", attempts=0, next_attempt_at=now))
 
 
-class Notifications:
-    def __init__(self, eng):
-        self._eng = eng
+def decision_of(answer: dict | None) -> dict | None:
+    """A review answer: the object in it that has a `decision` field (the web UI reads it alike)."""
+    for value in (answer or {}).values():
+        if isinstance(value, dict) and isinstance(value.get("decision"), str):
+            return value
+    return None
 
-    def for_user(self, username: str, limit: int = 50) -> list[NotificationView]:
-        return self._eng._read(lambda uow: [_view(n) for n in uow.session.scalars(
-            select(Notification).where(Notification.username == username)
-            .order_by(Notification.id.desc()).limit(limit))])
 
-    def latest(self, limit: int = 200) -> list[NotificationView]:
-        """The newest notifications of everybody (the admin outbox page)."""
-        return self._eng._read(lambda uow: [_view(n) for n in uow.session.scalars(
-            select(Notification).order_by(Notification.id.desc()).limit(limit))])
+def receivers(directory: Directory, row: Task) -> list[str]:
+    """Who may do an open task: its assignee, else its group (never the excluded owner)."""
+    people = [row.assignee] if row.assignee else directory.members_of(row.candidate_group or "")
+    return [u for u in people if u and u != row.excluded_user]
 
-    def outbox(self, limit: int = 100) -> list[tuple[NotificationView, str | None]]:
-        """Unsent notifications of users who want them, with each user's e-mail address."""
-        return self._eng._read(lambda uow: [(_view(n), email) for n, email in uow.session.execute(
-            select(Notification, User.email).join(User, User.username == Notification.username)
-            .where(Notification.sent_at.is_(None), User.notify.is_(True), User.active.is_(True))
-            .order_by(Notification.id).limit(limit))])
 
-    def deliver_pending(self, send, limit: int = 100) -> int:
-        """Hand pending notifications to `send(batch) -> delivered ids`, once each, even with
-        many workers: the rows stay locked (SKIP LOCKED on PostgreSQL) until they are marked."""
-        def use_case(uow):
-            rows = uow.session.execute(
-                select(Notification, User.email).join(User, User.username == Notification.username)
-                .where(Notification.sent_at.is_(None), User.notify.is_(True), User.active.is_(True))
-                .order_by(Notification.id).limit(limit).with_for_update(of=Notification, skip_locked=True)).all()
-            if not rows:
-                return 0
-            delivered = set(send([(_view(n), email) for n, email in rows]))
-            now = self._eng.ctx.clock()
-            for n, _email in rows:
-                if n.id in delivered:
-                    n.sent_at = now
-            return len(delivered)
-        return self._eng._write(use_case)
+def _round_answers(session: Session, done: Task) -> list[dict]:
+    """The decisions given to `done`'s step in this round: every member's, for a vote."""
+    together = select(Task.id).where(Task.instance_id == done.instance_id, Task.bpmn_id == done.bpmn_id,
+                                     Task.created_at == done.created_at, Task.state == "completed")
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.instance_id == done.instance_id, AuditEvent.kind == "completed",
+        AuditEvent.task_id.in_(together)).order_by(AuditEvent.id))
+    answers = []
+    for event in events:
+        found = decision_of(event.data)
+        if found is not None:
+            answers.append({"task_id": event.task_id, "by": event.actor,
+                            **{k: found[k] for k in _ANSWER_FIELDS if isinstance(found.get(k), str)}})
+    return answers
 
-    def mark_sent(self, ids: list[int]) -> None:
-        if ids:
-            now = self._eng.ctx.clock()
-            self._eng._write(lambda uow: uow.session.execute(
-                update(Notification).where(Notification.id.in_(ids)).values(sent_at=now)))
+
+def _kind_of_new_task(session: Session, row: Task, done: Task | None) -> str:
+    """`task_assigned` the first time; later `returned` when the step first ran before the
+    step that sent it back, `resubmitted` when it first ran after the step that was redone."""
+    again = session.scalar(select(Task.id).where(Task.instance_id == row.instance_id, Task.bpmn_id == row.bpmn_id,
+                                                 Task.state == "completed").limit(1)) is not None
+    if not again:
+        return "task_assigned"
+    if done is None:
+        return "returned"                 # an admin's rewind
+    first = dict(session.execute(select(AuditEvent.bpmn_id, func.min(AuditEvent.id)).where(
+        AuditEvent.instance_id == row.instance_id, AuditEvent.kind == "completed",
+        AuditEvent.bpmn_id.in_({row.bpmn_id, done.bpmn_id})).group_by(AuditEvent.bpmn_id)).all())
+    return "returned" if first.get(row.bpmn_id, 0) < first.get(done.bpmn_id, 0) else "resubmitted"
+
+
+def announce(session: Session, directory: Directory, inst: Instance, new_rows: list[Task], now: datetime,
+             actor: str | None = None, done: Task | None = None, ended: bool = False) -> None:
+    """Queue what this step tells whom (see the module's rules)."""
+    plans: dict[str, tuple[str, list[Task], dict]] = {}
+
+    def plan(name: str, kind: str, rows: list[Task], facts: dict) -> None:
+        current = plans.get(name)
+        if current is not None and current[0] == kind:
+            current[1].extend(r for r in rows if r not in current[1])
+        elif current is None or PRIORITY.index(kind) < PRIORITY.index(current[0]):
+            plans[name] = (kind, list(rows), facts)
+
+    answers = _round_answers(session, done) if done is not None else []
+    for row in new_rows:
+        kind = _kind_of_new_task(session, row, done)
+        for name in receivers(directory, row):
+            plan(name, kind, [row], {"decisions": answers} if kind == "returned" and answers else {})
+    if ended:
+        plan(inst.owner, "project_ended", [done] if done else [], {"outcome": inst.outcome, "decisions": answers})
+    elif answers and session.scalar(select(Task.id).where(
+            Task.instance_id == inst.id, Task.bpmn_id == done.bpmn_id, Task.state == "open").limit(1)) is None:
+        plan(inst.owner, "decision", [done], {"decisions": answers, "next": [r.id for r in new_rows]})
+    for name, (kind, rows, facts) in plans.items():
+        ids = [r.id for r in rows]
+        if len(ids) > 1:
+            facts = {**facts, "tasks": ids}
+        notify(session, directory, [name], kind, now, inst.id, ids[0] if ids else None, actor, facts)

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from .. import auditlog, naming
 from ..assignment import Lane, offer_for
-from ..db.schema import Instance, Notification, Task, TaskCandidate
+from ..db.schema import Instance, Task, TaskCandidate
 from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
 from ..status import Status
+from .notifications import announce, notify  # noqa: F401 - notify: the use cases' one way to queue mail
 
 
 def open_tasks(session: Session, instance_id: str) -> list[Task]:
@@ -33,17 +34,6 @@ def audit(session: Session, instance_id: str, kind: str, actor: str | None, now:
                     task_id=task.id if task else extra.get("task_id"),
                     bpmn_id=task.bpmn_id if task else extra.get("bpmn_id"),
                     task_name=task.name if task else extra.get("task_name"), meta=meta, payload=data)
-
-
-def notify(session: Session, directory: Directory, usernames: list[str], kind: str, subject: str,
-           now: datetime, instance_id: str, task_id: str | None = None) -> None:
-    limit = Notification.__table__.c.subject.type.length     # a long instance name must not break a step
-    subject = subject if len(subject) <= limit else subject[:limit - 1] + "…"
-    for name in dict.fromkeys(usernames):
-        person = directory.find(name)
-        if person is not None and person.active:
-            session.add(Notification(username=name, kind=kind, subject=subject, created_at=now,
-                                     instance_id=instance_id, task_id=task_id))
 
 
 def _lane(directory: Directory, human: HumanTask) -> Lane:
@@ -76,18 +66,14 @@ def _new_task_row(session: Session, directory: Directory, inst: Instance, human:
     if offer.candidates:
         session.flush()                          # the row first: candidates refer to it
         session.add_all(TaskCandidate(task_id=row.id, username=u) for u in offer.candidates)
-    receivers = [offer.assignee] if offer.assignee else list(offer.candidates) or directory.members_of(offer.group or "")
-    receivers = [u for u in receivers if u and u != offer.excluded]
-    again = session.scalar(select(Task.id).where(Task.instance_id == inst.id, Task.bpmn_id == human.bpmn_id,
-                                                 Task.state == "completed").limit(1)) is not None
-    kind, prefix = ("returned", "Returned: ") if again else ("task_assigned", "")
-    notify(session, directory, receivers, kind, f"{prefix}{human.name} — {inst.project_name}", now, inst.id, row.id)
     return row
 
 
 def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
-                  now: datetime, submitted: dict | None = None) -> list[Task]:
-    """Save `rt` into `inst` and bring the task projection in line; returns new task rows."""
+                  now: datetime, submitted: dict | None = None, actor: str | None = None,
+                  done: Task | None = None) -> list[Task]:
+    """Save `rt` into `inst`, bring the task projection in line and queue the notifications
+    of `actor`'s step (`done`: the task they completed); returns new task rows."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
     kept = set()
@@ -103,7 +89,8 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     inst.next_timer_at = rt.next_timer_at()
     inst.stage = ", ".join(dict.fromkeys(h.name for h in humans))[:300]
     inst.updated_at = now
-    if rt.completed and inst.status == Status.RUNNING.value:
+    ended = rt.completed and inst.status == Status.RUNNING.value
+    if ended:
         inst.status = Status.COMPLETED.value
         inst.outcome = inst.outcome or rt.outcome()
         inst.ended_at = now
@@ -118,4 +105,5 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     if named:
         inst.project_name = named
     session.flush()
+    announce(session, directory, inst, new_rows, now, actor=actor, done=done, ended=ended)
     return new_rows

@@ -72,7 +72,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     s.execute(delete(Draft).where(Draft.task_id == row.id))      # nobody's draft outlives the task
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
-    apply_runtime(s, directory, inst, rt, now, values)
+    apply_runtime(s, directory, inst, rt, now, values, actor=username, done=row)
     return [t for t in open_tasks(s, inst.id)
             if may_act(user, t.assignee, t.candidate_group, t.excluded_user, directory.candidates_of(t.id))]
 

@@ -59,7 +59,7 @@ def fire_instance(ctx: Context, uow, instance_id: str, now: datetime) -> int:
         audit(s, inst.id, kind, None, now, bpmn_id=timer.bpmn_id, task_name=timer.name,
               data={"attached_to": timer.attached_to, "notified": sorted(set(receivers))})
         if kind in ("reminder", "escalation"):
-            subject = f"{kind.capitalize()}: {waiting[0].name if waiting else timer.name} — {inst.project_name}"
-            notify(s, directory, receivers, kind, subject, now, inst.id, waiting[0].id if waiting else None)
+            notify(s, directory, receivers, kind, now, inst.id, waiting[0].id if waiting else None,
+                   facts={"step": timer.name, "waiting_for": sorted({t.assignee for t in waiting if t.assignee})})
     apply_runtime(s, directory, inst, rt, ctx.clock())
     return len(fired)

@@ -207,4 +207,4 @@ def test_a_returned_proposal_notifies_the_rep_as_a_return(kam_eng):
     iid = to_manager_review(kam_eng, "amy", "Back to you")
     complete_open(kam_eng, iid, "manager_review", "return")
     assert notified(kam_eng, "returned") == ["amy"]
-    assert [n.subject for n in kam_eng.notifications.for_user("amy")][0].startswith("Returned: Project proposal")
+    assert kam_eng.notifications.for_user("amy", locale="en")[0].subject.startswith("Returned to you: Project proposal")

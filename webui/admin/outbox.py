@@ -1,27 +1,38 @@
-"""Admin → Outbox: the latest notifications to everyone, and whether each went out.
+"""Admin → Outbox: every message with its delivery state, newest first, one status at a time;
+a failed (or sent) message can be sent again.
 
-The timer worker delivers them (engine/mailer.py): by SMTP when it is configured, else to
-the log. The engine has no "latest across users" query yet, so this gathers them per user.
+The worker delivers them (engine/mail): by SMTP when it is configured, else to the log. The
+subjects are worded by the engine's mail module in the admin's language.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from ..common.current import engine
+from ..common.current import engine, me
+from ..common.i18n import current_locale
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
-LATEST = 200
+STATUSES = ("pending", "failed", "sent", "skipped")
+PER_PAGE = 50
 
 
-def latest_notifications(limit: int = LATEST):
-    """(notifications newest first, ids still waiting for the worker, people by username)."""
-    people = {u.username: u for u in engine().users()}
-    notes = [n for name in people for n in engine().notifications.for_user(name, limit=limit)]
-    waiting = {n.id for n, _email in engine().notifications.outbox(limit=1000)}
-    return sorted(notes, key=lambda n: n.id, reverse=True)[:limit], waiting, people
+def _status(value: str | None) -> str | None:
+    return value if value in STATUSES else None
 
 
 @bp.get("/")
 def index():
-    notes, waiting, people = latest_notifications()
-    return render_template("admin/outbox.html", notes=notes, waiting=waiting, people=people, limit=LATEST)
+    status = _status(request.args.get("status"))
+    page = request.args.get("page", "")
+    found = engine().notifications.page(me(), status=status, page=int(page) if page.isdigit() else 1,
+                                        per_page=PER_PAGE, locale=current_locale())
+    return render_template("admin/outbox.html", found=found, status=status or "", statuses=STATUSES,
+                           page=found.page, pages=found.pages)
+
+
+@bp.post("/<int:notification_id>/send-again")
+def send_again(notification_id: int):
+    engine().notifications.send_again(notification_id, me())
+    flash(_("The message is queued again; the worker sends it on its next round."), "success")
+    return redirect(url_for(".index", status=_status(request.form.get("status"))))

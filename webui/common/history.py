@@ -97,6 +97,7 @@ def _what(event: HistoryEvent) -> str:
         "ended": _("The project ended: %(outcome)s", outcome=outcome_label(event.data.get("outcome"))),
         "reminder": _("Reminder sent for “%(task)s”", task=task),
         "escalation": _("Escalated “%(task)s”", task=task),
+        "mail_resent": _("Had a notification e-mail sent again"),
     }
     return texts.get(event.kind, event.kind)
 

@@ -13,7 +13,7 @@ from engine import FieldError, ValidationFailed
 
 from ..common.current import engine, me, user
 from ..common.fields import field_errors, local_day, out_of_office, person_choices, zone_choices
-from ..common.i18n import LOCALES
+from ..common.i18n import LOCALES, current_locale
 
 bp = Blueprint("settings", __name__, url_prefix="/settings", template_folder="templates")
 RECENT = 20
@@ -30,7 +30,7 @@ def _page(values: dict | None = None, errors=(), status: int = 200):
     return render_template("settings/index.html", values=shown, away=away, errors=field_errors(errors),
                            zones=zone_choices(person.time_zone), locales=LOCALES, people=people,
                            people_choices=person_choices(people),
-                           notes=engine().notifications.for_user(me(), limit=RECENT)), status
+                           notes=engine().notifications.for_user(me(), locale=current_locale(), limit=RECENT)), status
 
 
 @bp.get("/")
