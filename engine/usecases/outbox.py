@@ -37,6 +37,12 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 
+def next_due(now: datetime):
+    """The claim query: the oldest due unsent message (served by ix_notifications_queue)."""
+    return (select(Notification).where(Notification.status == "pending", Notification.next_attempt_at <= now)
+            .order_by(Notification.next_attempt_at, Notification.id).limit(1).with_for_update(skip_locked=True))
+
+
 @dataclass(frozen=True)
 class Job:
     """A claimed message: everything delivery needs, read in the claiming transaction."""
@@ -108,10 +114,7 @@ class Notifications:
 
         def use_case(uow):
             while True:
-                n = uow.session.scalar(
-                    select(Notification).where(Notification.status == "pending", Notification.next_attempt_at <= now)
-                    .order_by(Notification.next_attempt_at, Notification.id).limit(1)
-                    .with_for_update(skip_locked=True))
+                n = uow.session.scalar(next_due(now))
                 if n is None:
                     return None
                 person = uow.directory.find(n.username)

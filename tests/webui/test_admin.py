@@ -1,5 +1,5 @@
-"""Administration: the admin-only guard, instances (status, rewind, reassign), incidents
-with retry, and the outbox."""
+"""Administration: the admin-only guard, instances (status, rewind, reassign) and incidents
+with retry. The outbox has its own file."""
 from __future__ import annotations
 
 import pytest
@@ -17,7 +17,7 @@ ADMIN_URLS = [
     ("post", "/admin/instances/some-id/suspend"), ("post", "/admin/instances/some-id/rewind"),
     ("post", "/admin/instances/some-id/tasks/some-task/reassign"), ("post", "/admin/incidents/1/retry"),
     ("post", "/admin/users/new"), ("post", "/admin/users/amy"), ("post", "/admin/users/amy/active"),
-    ("post", "/admin/users/amy/handover"), ("post", "/admin/deploy/"),
+    ("post", "/admin/users/amy/handover"), ("post", "/admin/deploy/"), ("post", "/admin/outbox/1/send-again"),
 ]
 
 
@@ -140,15 +140,3 @@ def test_an_admin_retries_an_incident_with_corrected_json(client, engine):
     assert client.post(action, data={"data": '{"level": 5}'}).status_code == 302
     assert engine.instance(iid).status == "completed"
     assert not page_of(client.get("/admin/incidents")).xpath("//textarea")
-
-
-def test_the_outbox_lists_notifications_with_recipient_and_state(client, engine):
-    demo.to_manager_review(engine, "amy", "Outbox project")
-    engine.notifications.mark_sent([n.id for n, _email in engine.notifications.outbox() if n.username == "amy"])
-    login(client, "zoe")
-    client.post("/language", data={"lang": "en", "next": "/"})
-    rows = page_of(client.get("/admin/outbox/")).xpath("//tbody/tr")
-    to_bob = [r for r in rows if "Bob Wang" in r.xpath("string(td[1])")]
-    assert "Outbox project" in to_bob[0].xpath("string(td[3])") and "Waiting" in to_bob[0].xpath("string(td[5])")
-    assert all(r.xpath("td[5]//time") for r in rows if "Amy Lin" in r.xpath("string(td[1])"))
-    assert "SMTP" in text_of(client.get("/admin/outbox/"))

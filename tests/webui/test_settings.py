@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from engine import demo
+from engine.mail import deliver
 
 from .conftest import login, page_of, text_of
 
@@ -26,8 +27,9 @@ def test_saving_language_time_zone_and_notifications(client, engine):
     bob = engine.user("bob")
     assert (bob.locale, bob.time_zone) == ("en", "Europe/London")
     demo.to_manager_review(engine, "amy", "Quiet")
-    assert "bob" not in {n.username for n, _email in engine.notifications.outbox()}
-    assert "Quiet" in text_of(client.get("/settings/"))                 # still listed on the page
+    assert deliver(engine, None) == 0
+    row = page_of(client.get("/settings/")).xpath("//table//tr[contains(., 'Quiet')]")[0]   # still listed
+    assert "Not e-mailed" in row.text_content()
 
 
 def test_an_unknown_time_zone_comes_back_with_the_error_and_the_choices_kept(client, engine):
@@ -84,3 +86,14 @@ def test_my_recent_notifications_link_to_their_task(client, engine):
     login(client, "bob")
     page = page_of(client.get("/settings/"))
     assert page.xpath(f"//table//a[@href='/tasks/{task.id}']")
+
+
+def test_my_recent_notifications_are_worded_in_the_language_i_read_the_page_in(client, engine):
+    iid = demo.to_manager_review(engine, "amy", "Notified")
+    demo.complete_open(engine, iid, "manager_review", "return")
+    login(client, "amy")
+    subjects = page_of(client.get("/settings/")).xpath("//table//td[2]//a/text()")
+    assert subjects == ["已退回給您：Notified－專案建議書"]
+    client.post("/language", data={"lang": "en", "next": "/settings/"})
+    subjects = page_of(client.get("/settings/")).xpath("//table//td[2]//a/text()")
+    assert subjects == ["Returned to you: Project proposal – Notified"]
