@@ -15,11 +15,13 @@ project ended. The rules (docs/process.md, "Notifications"):
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import auditlog
 from ..db.schema import AuditEvent, Instance, Notification, Task
 from ..directory import Directory
 
@@ -55,20 +57,26 @@ def receivers(directory: Directory, row: Task) -> list[str]:
     return [u for u in people if u and u != row.excluded_user]
 
 
-def _round_answers(session: Session, done: Task) -> list[dict]:
-    """The decisions given to `done`'s step in this round: every member's, for a vote."""
+def _answer(task_id: str | None, actor: str | None, data: dict | None) -> dict | None:
+    found = decision_of(data)
+    if found is None:
+        return None
+    return {"task_id": task_id, "by": actor, **{k: found[k] for k in _ANSWER_FIELDS if isinstance(found.get(k), str)}}
+
+
+def _round_answers(session: Session, done: Task, submitted: dict | None) -> list[dict]:
+    """The decisions given to `done`'s step in this round (every member's, for a vote): the
+    earlier ones from the audit log, this one as submitted (its event is appended at commit)."""
     together = select(Task.id).where(Task.instance_id == done.instance_id, Task.bpmn_id == done.bpmn_id,
-                                     Task.created_at == done.created_at, Task.state == "completed")
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == done.instance_id, AuditEvent.kind == "completed",
-        AuditEvent.task_id.in_(together)).order_by(AuditEvent.id))
-    answers = []
-    for event in events:
-        found = decision_of(event.data)
-        if found is not None:
-            answers.append({"task_id": event.task_id, "by": event.actor,
-                            **{k: found[k] for k in _ANSWER_FIELDS if isinstance(found.get(k), str)}})
-    return answers
+                                     Task.created_at == done.created_at, Task.state == "completed",
+                                     Task.id != done.id)
+    events = list(session.scalars(select(AuditEvent).where(
+        AuditEvent.stream == auditlog.instance_stream(done.instance_id), AuditEvent.kind == "completed",
+        AuditEvent.task_id.in_(together)).order_by(AuditEvent.seq)))
+    data = auditlog.payloads(session, [e.id for e in events])
+    answers = [_answer(e.task_id, e.actor, data.get(e.id)) for e in events]
+    answers.append(_answer(done.id, done.closed_by, submitted))
+    return [a for a in answers if a is not None]
 
 
 def _kind_of_new_task(session: Session, row: Task, done: Task | None) -> str:
@@ -80,15 +88,17 @@ def _kind_of_new_task(session: Session, row: Task, done: Task | None) -> str:
         return "task_assigned"
     if done is None:
         return "returned"                 # an admin's rewind
-    first = dict(session.execute(select(AuditEvent.bpmn_id, func.min(AuditEvent.id)).where(
-        AuditEvent.instance_id == row.instance_id, AuditEvent.kind == "completed",
+    first = dict(session.execute(select(AuditEvent.bpmn_id, func.min(AuditEvent.seq)).where(
+        AuditEvent.stream == auditlog.instance_stream(row.instance_id), AuditEvent.kind == "completed",
         AuditEvent.bpmn_id.in_({row.bpmn_id, done.bpmn_id})).group_by(AuditEvent.bpmn_id)).all())
-    return "returned" if first.get(row.bpmn_id, 0) < first.get(done.bpmn_id, 0) else "resubmitted"
+    # a step with no completion on record yet first ran just now, after everything recorded
+    return "returned" if first.get(row.bpmn_id, math.inf) < first.get(done.bpmn_id, math.inf) else "resubmitted"
 
 
 def announce(session: Session, directory: Directory, inst: Instance, new_rows: list[Task], now: datetime,
-             actor: str | None = None, done: Task | None = None, ended: bool = False) -> None:
-    """Queue what this step tells whom (see the module's rules)."""
+             actor: str | None = None, done: Task | None = None, submitted: dict | None = None,
+             ended: bool = False) -> None:
+    """Queue what this step tells whom (see the module's rules); `submitted` is `done`'s answer."""
     plans: dict[str, tuple[str, list[Task], dict]] = {}
 
     def plan(name: str, kind: str, rows: list[Task], facts: dict) -> None:
@@ -98,7 +108,7 @@ def announce(session: Session, directory: Directory, inst: Instance, new_rows: l
         elif current is None or PRIORITY.index(kind) < PRIORITY.index(current[0]):
             plans[name] = (kind, list(rows), facts)
 
-    answers = _round_answers(session, done) if done is not None else []
+    answers = _round_answers(session, done, submitted) if done is not None else []
     for row in new_rows:
         kind = _kind_of_new_task(session, row, done)
         for name in receivers(directory, row):

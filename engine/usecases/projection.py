@@ -105,5 +105,5 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     if named:
         inst.project_name = named
     session.flush()
-    announce(session, directory, inst, new_rows, now, actor=actor, done=done, ended=ended)
+    announce(session, directory, inst, new_rows, now, actor=actor, done=done, submitted=submitted, ended=ended)
     return new_rows

@@ -14,9 +14,13 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import update
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text, update
 
 from engine import Engine
+from engine.db.connect import MIGRATIONS, make_engine
 from engine.db.schema import Instance
 from engine.demo import to_manager_review
 from engine.mail import SmtpSettings, deliver
@@ -215,3 +219,43 @@ def test_the_queue_is_read_through_its_index(mail_eng):
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")    # a tiny table: ask whether it *can*
             plan = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
     assert "ix_notifications_queue" in " ".join(str(row) for row in plan)
+
+
+OLD_ROWS = [
+    "INSERT INTO users (username, display_name, email, active, time_zone, locale, notify, created_at) "
+    "VALUES ('bob', 'Bob Wang', 'bob@example.com', true, 'Asia/Taipei', 'en', true, :at)",
+    "INSERT INTO definitions (id, process_id, version, content_hash, name, main_file, files, created_at) "
+    "VALUES (1, 'p', 1, 'h', 'P', 'p.bpmn', '{}', :at)",
+    "INSERT INTO instances (id, definition_id, process_id, status, owner, project_name, account_name, stage, "
+    "workflow, serializer_version, version, created_at, updated_at) "
+    "VALUES ('i-1', 1, 'p', 'running', 'amy', 'Metro', '', '', '{}', '1', 1, :at, :at)",
+    "INSERT INTO tasks (id, instance_id, spiff_task_id, bpmn_id, name, state, created_at) "
+    "VALUES ('t-1', 'i-1', 's-1', 'manager_review', 'Department manager review', 'open', :at)",
+    "INSERT INTO notifications (username, kind, instance_id, task_id, subject, created_at, sent_at) "
+    "VALUES ('bob', 'task_assigned', 'i-1', 't-1', 'Department manager review — Metro', :at, :at)",
+    "INSERT INTO notifications (username, kind, instance_id, task_id, subject, created_at, sent_at) "
+    "VALUES ('bob', 'reminder', 'i-1', 't-1', 'Reminder: Department manager review — Metro', :at, NULL)",
+]
+
+
+def test_notifications_queued_before_the_upgrade_are_listed_and_delivered_after_it(db_url, caplog):
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    ours = next(s for s in ScriptDirectory.from_config(cfg).walk_revisions() if "outbox rows hold facts" in s.doc)
+    old = make_engine(db_url)
+    with old.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, ours.down_revision)
+        for statement in OLD_ROWS:
+            conn.execute(text(statement), {"at": datetime(2026, 11, 1, 9, 0)})
+    old.dispose()
+    eng = Engine(db_url, forms_dir=ROOT / "forms")
+    try:
+        assert [(n.kind, n.status, n.subject) for n in eng.notifications.for_user("bob")] == [
+            ("reminder", "pending", "Reminder: Department manager review – Metro"),
+            ("task_assigned", "sent", "New task: Department manager review – Metro")]
+        with caplog.at_level(logging.INFO, logger="kamflow.mail"):
+            assert deliver(eng, None) == 1
+        assert "Bob Wang <bob@example.com>: Reminder: Department manager review – Metro" in caplog.text
+    finally:
+        eng.close()
