@@ -21,6 +21,7 @@ test: install
 bench: install
 	$(PY) bench/engine.py
 	$(PY) bench/web.py
+	$(PY) bench/mail.py
 
 clean:
 	rm -rf $(VENV) instance

@@ -108,7 +108,8 @@ def announce(session: Session, directory: Directory, inst: Instance, new_rows: l
         elif current is None or PRIORITY.index(kind) < PRIORITY.index(current[0]):
             plans[name] = (kind, list(rows), facts)
 
-    answers = _round_answers(session, done, submitted) if done is not None else []
+    decided = done is not None and decision_of(submitted) is not None
+    answers = _round_answers(session, done, submitted) if decided else []
     for row in new_rows:
         kind = _kind_of_new_task(session, row, done)
         for name in receivers(directory, row):

@@ -9,6 +9,7 @@ message in flight is sent twice. A failure is retried after `backoff(attempts)`;
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from .admin import require_admin
 from .mail_facts import facts_of
 from .projection import audit
 
+log = logging.getLogger("kamflow.mail")
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=2)
 LONGEST_WAIT = timedelta(hours=2)
@@ -93,6 +95,15 @@ def _why_not_mailed(person) -> str | None:
     return None
 
 
+def _failed(n: Notification, error: str, now: datetime) -> None:
+    """One more failed try: wait `backoff(attempts)`, or give up after MAX_ATTEMPTS."""
+    n.last_error = error[:2000]
+    if n.attempts >= MAX_ATTEMPTS:
+        n.status, n.failed_at = "failed", now
+    else:
+        n.next_attempt_at = now + backoff(n.attempts)
+
+
 @lru_cache(maxsize=8)
 def _renderer(forms_dir: Path) -> Renderer:
     return Renderer(forms_dir)
@@ -126,8 +137,13 @@ class Notifications:
                 n.attempts += 1
                 n.next_attempt_at = now + LEASE
                 n.message_id = n.message_id or make_msgid(domain=domain)
-                return Job(n.id, n.message_id, person.email, n.locale, n.attempts,
-                           facts_of(ctx, uow.session, uow.directory, n))
+                try:
+                    facts = facts_of(ctx, uow.session, uow.directory, n)
+                except Exception as exc:      # noqa: BLE001 - what the row points at is unreadable:
+                    _failed(n, f"{type(exc).__name__}: {exc}", now)      # this message fails, the next goes
+                    uow.session.flush()
+                    continue
+                return Job(n.id, n.message_id, person.email, n.locale, n.attempts, facts)
         return self._eng._write(use_case)
 
     def mark_sent(self, notification_id: int) -> None:
@@ -145,13 +161,8 @@ class Notifications:
 
         def use_case(uow):
             n = uow.session.get(Notification, notification_id, with_for_update=True)
-            if n is None or n.status != "pending":
-                return
-            n.last_error = error[:2000]
-            if n.attempts >= MAX_ATTEMPTS:
-                n.status, n.failed_at = "failed", now
-            else:
-                n.next_attempt_at = now + backoff(n.attempts)
+            if n is not None and n.status == "pending":
+                _failed(n, error, now)
         self._eng._write(use_case)
 
     def send_again(self, notification_id: int, admin: str) -> None:
@@ -174,12 +185,17 @@ class Notifications:
 
     # -- what people read ---------------------------------------------------------------
     def _view(self, uow, n: Notification, locale: str | None, with_body: bool = False) -> NotificationView:
-        facts = facts_of(self._eng.ctx, uow.session, uow.directory, n)
         shown_in = locale or n.locale
-        body = self.renderer.letter(facts, shown_in).body if with_body else ""
-        return NotificationView(n.id, n.username, facts.recipient, n.kind, self.renderer.subject(facts, shown_in),
-                                n.instance_id, n.task_id, n.created_at, n.status, n.attempts, n.next_attempt_at,
-                                n.last_error, n.sent_at, n.failed_at, body)
+        try:
+            facts = facts_of(self._eng.ctx, uow.session, uow.directory, n)
+            recipient, subject = facts.recipient, self.renderer.subject(facts, shown_in)
+            body = self.renderer.letter(facts, shown_in).body if with_body else ""
+        except Exception:                 # noqa: BLE001 - one unreadable row must not take the page down
+            log.exception("notification %s cannot be worded", n.id)
+            recipient, subject, body = n.username, "—", ""
+        return NotificationView(n.id, n.username, recipient, n.kind, subject, n.instance_id, n.task_id,
+                                n.created_at, n.status, n.attempts, n.next_attempt_at, n.last_error, n.sent_at,
+                                n.failed_at, body)
 
     def for_user(self, username: str, locale: str | None = None, limit: int = 20) -> list[NotificationView]:
         """A person's newest notifications, worded in `locale` (default: as queued)."""

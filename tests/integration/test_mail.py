@@ -200,6 +200,17 @@ def test_a_project_name_as_long_as_its_column_starts_reminds_and_mails(mail_eng,
     assert all(name in msg.get_content() for _r, msg in inbox.messages)
 
 
+def test_a_row_whose_facts_cannot_be_read_fails_alone_and_the_lists_still_show(mail_eng, smtp_server):
+    inbox, settings = smtp_server
+    iid = mail_eng.start(P, "amy", {"project_name": "Metro"})
+    with mail_eng.ctx.uow() as uow:
+        notify(uow.session, uow.directory, ["dan"], "escalation", mail_eng.ctx.clock(), iid, facts={"waiting_for": 5})
+    queue(mail_eng, iid, ["bob"])
+    assert deliver(mail_eng, settings) == 1 and inbox.messages[0][0] == ["bob@example.com"]
+    (bad,) = mail_eng.notifications.for_user("dan")
+    assert (bad.status, bad.attempts, bad.subject) == ("pending", 1, "—") and "TypeError" in bad.last_error
+
+
 def test_an_unreachable_mail_server_stops_the_round_and_fails_nothing(mail_eng):
     iid = mail_eng.start(P, "amy", {"project_name": "Metro"})
     queue(mail_eng, iid, ["bob", "cat"])

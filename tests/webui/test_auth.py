@@ -27,7 +27,7 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/admin/instances/x/suspend", "/admin/instances/x/rewind", "/admin/instances/x/tasks/y/reassign",
          "/admin/incidents/1/retry", "/admin/deploy/", "/admin/users/x/active", "/admin/users/x/handover",
          "/admin/groups/", "/admin/groups/x", "/admin/groups/x/members", "/admin/groups/x/members/y/remove",
-         "/admin/groups/x/delete", "/logout"]
+         "/admin/groups/x/delete", "/admin/outbox/1/send-again", "/logout"]
 
 
 def test_the_lists_above_cover_every_route_of_the_app(app):
