@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from ..db.schema import Instance, Notification, Task
 from ..directory import Directory
 from ..mail import Decision, MailFacts, NextStep
-from .notifications import receivers
 
 TASK_KINDS = ("task_assigned", "returned", "resubmitted", "reminder")   # link to the task itself
 
@@ -68,6 +67,6 @@ def facts_of(ctx, session: Session, directory: Directory, n: Notification) -> Ma
         kind=n.kind, recipient=read.name(n.username), project=inst.project_name if inst else "",
         steps=steps, actor=read.name(n.actor) if n.actor else None,
         decisions=tuple(read.decision(a) for a in facts.get("decisions") or [] if isinstance(a, dict)),
-        next_steps=tuple(NextStep(t.name, tuple(read.name(u) for u in receivers(directory, t))) for t in next_rows),
+        next_steps=tuple(NextStep(t.name, tuple(read.name(u) for u in directory.reached_by(t))) for t in next_rows),
         waiting_for=tuple(read.name(u) for u in facts.get("waiting_for") or []),
         outcome=facts.get("outcome"), link_path=link)

@@ -51,12 +51,6 @@ def decision_of(answer: dict | None) -> dict | None:
     return None
 
 
-def receivers(directory: Directory, row: Task) -> list[str]:
-    """Who may do an open task: its assignee, else its group (never the excluded owner)."""
-    people = [row.assignee] if row.assignee else directory.members_of(row.candidate_group or "")
-    return [u for u in people if u and u != row.excluded_user]
-
-
 def _answer(task_id: str | None, actor: str | None, data: dict | None) -> dict | None:
     found = decision_of(data)
     if found is None:
@@ -112,7 +106,7 @@ def announce(session: Session, directory: Directory, inst: Instance, new_rows: l
     answers = _round_answers(session, done, submitted) if decided else []
     for row in new_rows:
         kind = _kind_of_new_task(session, row, done)
-        for name in receivers(directory, row):
+        for name in directory.reached_by(row):
             plan(name, kind, [row], {"decisions": answers} if kind == "returned" and answers else {})
     if ended:
         plan(inst.owner, "project_ended", [done] if done else [], {"outcome": inst.outcome, "decisions": answers})

@@ -90,9 +90,9 @@ def clock():
 def mail_eng(db_url, clock):
     """The organisation (plus `ghost`, whose address the server refuses) on a clock we move."""
     eng = Engine(db_url, forms_dir=ROOT / "forms", clock=clock)
-    for name, roles, dept, boss in ORG:
-        eng.add_user(name, roles=roles, department=dept, reports_to=boss, email=f"{name}@example.com")
-    eng.add_user("ghost", roles=["rep"], department="north", email=REFUSED)
+    for name, groups, dept, boss in ORG:
+        eng.add_user(name, groups=groups, department=dept, reports_to=boss, email=f"{name}@example.com")
+    eng.add_user("ghost", groups=["rep"], department="north", email=REFUSED)
     eng.deploy(ROOT / "workflows")
     yield eng
     eng.close()
