@@ -2,11 +2,11 @@
 
 A `Runtime` is loaded from stored state, changed by exactly one operation (complete a
 task, fire due timers, cancel) and dumped again. Any SpiffWorkflow failure becomes a
-`ProcessError`; the caller then discards this object, so the stored state never changes.
+`ProcessError`, and so does a step that leaves a running workflow unable to move on
+(`engine.invariants`); the caller then discards this object, so the stored state never changes.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from uuid import UUID
@@ -15,17 +15,19 @@ from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import ProcessError
+from ..invariants import Wait, ensure_progress
 from .definitions import ProcessModel
+from .rewind import reset, rewind_repeated_activity
 from .scripts import make_script_engine
+from .snapshot import differences, snapshot
 from .state import dump_state, load_state
+from .waits import waits_of
 
-_LIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 _LONG_AGO = "1970-01-01T00:00:00+00:00"
 
 
@@ -116,8 +118,16 @@ class Runtime:
     def dump(self) -> str:
         return dump_state(self.workflow)
 
+    def differences_from(self, other: "Runtime") -> list[str]:
+        """Where this workflow differs from `other` in anything that decides its next step."""
+        return differences(snapshot(self.workflow), snapshot(other.workflow))
+
     # -- reading ----------------------------------------------------------------------
     completed = property(lambda self: self.workflow.is_completed())
+
+    def waits(self) -> list[Wait]:
+        """What the workflow waits for: open human tasks and events (see `engine.invariants`)."""
+        return waits_of(self.workflow)
 
     def human_tasks(self) -> list[HumanTask]:
         if self._human is None:
@@ -226,12 +236,7 @@ class Runtime:
             return False
         target = done[-1]
 
-        def reset():
-            removed = self.workflow.reset_from_task_id(target.id, data=dict(target.data))
-            for gone in removed:
-                self.workflow.event_manager.remove_task(gone)
-            self._prune_event_manager()
-        self._run(reset)
+        self._run(lambda: reset(self.workflow, target, dict(target.data)))
         return True
 
     def _run(self, step) -> None:
@@ -239,62 +244,11 @@ class Runtime:
         try:
             step()
             self.workflow.do_engine_steps()
-            while self._rewind_repeated_activity():
+            while rewind_repeated_activity(self.workflow):
                 self.workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
             spec = getattr(getattr(exc, "task", None), "task_spec", None)
             element = getattr(spec, "bpmn_id", "") or getattr(spec, "name", "") or ""
             message = str(exc).split("\n")[0]
             raise ProcessError(message, element=element, line=getattr(exc, "line_number", "") or "") from exc
-
-    # -- keeping the tree bounded -----------------------------------------------------------
-    def _rewind_repeated_activity(self) -> bool:
-        """When a loop re-enters an activity, rewind to its first run instead of growing.
-
-        A return sends the process back to an earlier activity, and SpiffWorkflow appends a fresh copy
-        of everything after it each round. Rewinding to the activity's first run (with the current
-        data) keeps one copy; the audit log is the history. Skipped when other live work would be lost.
-        """
-        wf = self.workflow
-        top = wf.get_tasks(skip_subprocesses=True)
-        for task in top:
-            if not task.has_state(TaskState.READY | TaskState.STARTED):
-                continue
-            if not (task.task_spec.manual or isinstance(task.task_spec, SubWorkflowTask)):
-                continue
-            first = next((t for t in top if t.task_spec is task.task_spec
-                          and t.state == TaskState.COMPLETED and _is_ancestor(t, task)), None)
-            if first is None or self._other_live_work(first, task):
-                continue
-            current = task.data      # the reset deep-merges the first round's data over what it is given:
-            removed = wf.reset_from_task_id(first.id, data=copy.deepcopy(current))
-            first.data = current     # put back the current values (a loop counter, a changed answer)
-            for gone in removed:
-                wf.event_manager.remove_task(gone)
-            self._prune_event_manager()
-            return True
-        return False
-
-    @staticmethod
-    def _other_live_work(first, task) -> bool:
-        keep = {id(t) for t in task}   # the task itself and its own descendants
-        return any(t.has_state(_LIVE) and id(t) not in keep for t in first if t is not first)
-
-    def _prune_event_manager(self) -> None:
-        em = self.workflow.event_manager
-        for tid in list(em.tasks):
-            try:
-                alive = self.workflow.get_task_from_id(tid)
-            except SpiffWorkflowException:
-                alive = None
-            if alive is None or alive is not em.tasks[tid]:
-                em.tasks.pop(tid, None)
-
-
-def _is_ancestor(candidate, task) -> bool:
-    node = task.parent
-    while node is not None:
-        if node is candidate:
-            return True
-        node = node.parent
-    return False
+        ensure_progress(self.completed, self.waits())
