@@ -18,11 +18,15 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from ..errors import DeployError
+from .wiring import complete_wiring
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS}
 FORM_KEYS = ("formJsonSchemaFilename", "formUiSchemaFilename")
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+UNSUPPORTED = {   # elements SpiffWorkflow 3.2.0 parses but cannot run: refuse them at deploy
+    "adHocSubProcess": "SpiffWorkflow 3.2 fails when it starts one (KeyError 'data_objects')",
+}
 
 
 @dataclass
@@ -102,6 +106,13 @@ def _check_references(file: str, root) -> None:
             if flow.get(end) not in ids:
                 raise DeployError(f"sequence flow points to a missing element {flow.get(end)!r} ({end})",
                                   file=file, line=flow.sourceline, element=flow.get("id") or "")
+
+
+def _check_supported(file: str, root) -> None:
+    for tag, why in UNSUPPORTED.items():
+        for element in root.iterfind(f".//bpmn:{tag}", NS):
+            raise DeployError(f"{tag} is not supported: {why}", file=file, line=element.sourceline,
+                              element=element.get("id") or "")
 
 
 def _check_code(spec, file: str, root) -> None:
@@ -187,6 +198,7 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
         if name.endswith(".bpmn"):
             roots[name] = _parse_xml(name, files[name])
             _check_references(name, roots[name])
+            _check_supported(name, roots[name])
             with _deploy_errors(name, roots[name]):
                 parser.add_bpmn_xml(roots[name], filename=name)
     models = {}
@@ -197,9 +209,9 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
         with _deploy_errors(main, root):
             spec = parser.get_spec(pid)
             subs = parser.get_subprocess_specs(pid)
-        _check_code(spec, main, root)
-        for sub in subs.values():
-            _check_code(sub, main, root)
+        for one in (spec, *subs.values()):
+            _check_code(one, main, root)
+            complete_wiring(one)
         process_el = root.xpath(".//bpmn:process[@id=$i]", namespaces=NS, i=pid)[0]
         lane_of, lane_names = _lanes(process_el)
         needed = {n: t for n, t in files.items() if n.endswith(".dmn") or n == main}
