@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,6 +31,7 @@ from .usecases.outbox import Notifications
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .usecases.projection import audit
+from .usecases.runtimes import RuntimeCache
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -38,12 +40,21 @@ _RETRIES = 5
 
 class Engine:
     def __init__(self, url: str, forms_dir: str | Path | None = None,
-                 clock: Callable[[], datetime] | None = None):
+                 clock: Callable[[], datetime] | None = None, *, migrate: bool = True,
+                 verify_cache: bool = False, db: SqlEngine | None = None):
+        """`migrate=False` skips the schema check (~15 ms on SQLite, ~30 ms on PostgreSQL) for
+        callers that know the schema is current, e.g. a test making an engine per call.
+        `verify_cache=True` (tests) compares every runtime kept in memory with a fresh load.
+        `db` shares another engine's SQLAlchemy engine: its connection pool and compiled SQL
+        hold no KAM Flow state, and the caller disposes of it."""
         self.url = url
-        self.db = make_engine(url)
-        upgrade_schema(self.db)
+        self.db = db or make_engine(url)
+        self._owns_db = db is None
+        if migrate:
+            upgrade_schema(self.db)
         self.forms_dir = Path(forms_dir) if forms_dir else DEFAULT_FORMS
-        self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow)
+        self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow,
+                           runtimes=RuntimeCache(verify=verify_cache))
         self.sessions = Sessions(self)
         self.drafts = Drafts(self)
         self.attachments = Attachments(self)
@@ -52,7 +63,8 @@ class Engine:
         self.groups = Groups(self)
 
     def close(self) -> None:
-        self.db.dispose()
+        if self._owns_db:
+            self.db.dispose()
 
     # -- plumbing ---------------------------------------------------------------------
     def _write(self, use_case, *args, on_error: dict | None = None):

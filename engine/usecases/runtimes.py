@@ -4,21 +4,32 @@ Only committed states live here, keyed by (instance id, row version): a use case
 the entry out, so no two requests ever share one object, and the changed runtime goes
 back only once its transaction succeeded. A failed step is simply never put back, and the
 next request loads the stored state, so "a failed step changes nothing" stays true.
+
+A cache is a second path to the same state, so it must equal a fresh load. With
+`verify=True` (tests) every runtime put back is compared with a fresh load of the stored
+state against a freshly parsed, never-run model; any difference raises `CacheDiverged`.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 
+from ..catalog import content_hash
 from ..db.schema import Instance
-from ..spiff import ProcessModel, Runtime
+from ..spiff import ProcessModel, Runtime, parse_bundle
+
+
+class CacheDiverged(AssertionError):
+    """A runtime kept in memory differs from what another process would load (a bug)."""
 
 
 class RuntimeCache:
-    def __init__(self, size: int = 64):
+    def __init__(self, size: int = 64, verify: bool = False):
         self._size = size
         self._entries: OrderedDict[str, tuple[int, int, Runtime]] = OrderedDict()
         self._lock = threading.Lock()
+        self._verify = verify
+        self._pristine: dict[str, ProcessModel] = {}     # parsed, never run: only loaded from
 
     def take(self, inst: Instance) -> Runtime | None:
         with self._lock:
@@ -28,11 +39,23 @@ class RuntimeCache:
         return entry[2]
 
     def put(self, inst: Instance, rt: Runtime) -> None:
+        if self._verify:
+            self._check(inst, rt)
         with self._lock:
             self._entries[inst.id] = (inst.version, inst.definition_id, rt)
             self._entries.move_to_end(inst.id)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+
+    def _check(self, inst: Instance, rt: Runtime) -> None:
+        key = content_hash(rt.model.files)
+        if key not in self._pristine:
+            self._pristine[key] = parse_bundle(dict(rt.model.files))[rt.model.process_id]
+        fresh = Runtime.load(self._pristine[key], inst.workflow, {})
+        diff = rt.differences_from(fresh)
+        if diff:
+            raise CacheDiverged(f"instance {inst.id} v{inst.version}: the cached workflow differs from a "
+                                "fresh load:\n" + "\n".join(diff))
 
 
 def load_runtime(ctx, uow, inst: Instance, model: ProcessModel, functions: dict) -> Runtime:

@@ -1,9 +1,23 @@
-"""An engine with the demo organisation: reps, a manager, three committee members, a chair."""
+"""An engine with the demo organisation: reps, a manager, three committee members, a chair.
+
+Tests marked `across_processes` run twice: once on one engine whose cache of loaded
+workflows is checked against a fresh load after every step (`cached`), and once with every
+facade call on a new `Engine` with empty caches, as if each step ran in another process
+(`fresh`). On PostgreSQL the fresh run is kept to the core paths (marked `core_path`) so CI
+stays short; SQLite runs every path both ways. The engine checks `engine.invariants` after
+every step; at the end of each test every running instance is loaded from storage and
+checked once more.
+"""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from engine import Engine
+from engine.db.schema import Instance
+from engine.invariants import ensure_progress
+from engine.spiff import Runtime
+from engine.status import Status
 
 from ..conftest import DATA, ROOT
 
@@ -17,14 +31,96 @@ ORG = [
     ("col", ["committee", "chair"], "hq", "dan"),
     ("zed", ["admin"], "it", None),
 ]
+PARTS = ("sessions", "drafts", "attachments", "notifications", "admin", "groups")
+
+
+def assert_running_instances_can_move_on(eng: Engine) -> None:
+    """Load every running instance from storage (not from a cache) and check the invariant."""
+    with eng.ctx.uow(read_only=True) as uow:
+        for inst in uow.session.scalars(select(Instance).where(Instance.status == Status.RUNNING.value)):
+            rt = Runtime.load(eng.ctx.models.by_id(uow.session, inst.definition_id), inst.workflow, {})
+            ensure_progress(rt.completed, rt.waits())
+
+
+class _Calls:
+    """Forwards attribute access to the engine (or one of its parts, e.g. `sessions`)."""
+
+    def __init__(self, root: "CheckedEngine", part: str | None = None):
+        self._root, self._part = root, part
+
+    def __getattr__(self, name: str):
+        home = self._root.home
+        value = getattr(getattr(home, self._part) if self._part else home, name)
+        if self._part is None and name in PARTS:
+            return _Calls(self._root, name)
+        if not callable(value) or name.startswith("_"):
+            return value
+
+        def call(*args, **kwargs):
+            eng = self._root.engine_for_a_call()
+            try:
+                return getattr(getattr(eng, self._part) if self._part else eng, name)(*args, **kwargs)
+            finally:
+                if eng is not home:
+                    eng.close()
+        return call
+
+
+class CheckedEngine(_Calls):
+    """The facade as the tests see it, in one of two modes.
+
+    `cached`: one engine for the whole test, verifying its runtime cache against fresh loads.
+    `fresh`: each call on a new `Engine` (no schema check: the first engine made it current)
+    with empty model and runtime caches, closed right after. Only the SQLAlchemy engine (its
+    connection pool and compiled SQL, no KAM Flow state) is shared: compiling every statement
+    anew made a fresh call several times slower. Attributes that are not calls (`ctx`, `db`)
+    come from the first engine, for the tests' own look-ups in the database.
+    """
+
+    def __init__(self, url: str, mode: str):
+        super().__init__(self)
+        self.url, self.mode = url, mode
+        self.home = Engine(url, forms_dir=ROOT / "forms", verify_cache=mode == "cached")
+
+    def engine_for_a_call(self) -> Engine:
+        if self.mode == "cached":
+            return self.home
+        return Engine(self.url, forms_dir=ROOT / "forms", migrate=False, db=self.home.db)
+
+    def close(self) -> None:
+        self.home.close()
+
+
+def pytest_generate_tests(metafunc):
+    if "engine_mode" in metafunc.fixturenames and metafunc.definition.get_closest_marker("across_processes"):
+        metafunc.parametrize("engine_mode", ["cached", "fresh"], indirect=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Fresh engines on PostgreSQL: the core paths only (every path runs fresh on SQLite)."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        fresh_on_pg = params.get("engine_mode") == "fresh" and params.get("db_url") == "postgresql"
+        optional = item.get_closest_marker("across_processes") and not item.get_closest_marker("core_path")
+        (dropped if fresh_on_pg and optional else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture
-def eng(db_url):
-    engine = Engine(db_url, forms_dir=ROOT / "forms")
+def engine_mode(request):
+    return getattr(request, "param", "cached")
+
+
+@pytest.fixture
+def eng(db_url, engine_mode):
+    engine = CheckedEngine(db_url, engine_mode)
     for name, roles, dept, boss in ORG:
         engine.add_user(name, groups=roles, department=dept, reports_to=boss, email=f"{name}@example.com")
     yield engine
+    assert_running_instances_can_move_on(engine.home)
     engine.close()
 
 

@@ -10,6 +10,8 @@ from engine.demo import INFORMATION, answer, complete_open, to_committee, to_man
 from engine.db.schema import Instance, Notification
 from sqlalchemy import select
 
+pytestmark = pytest.mark.across_processes
+
 P = "key_account_development"
 
 
@@ -24,6 +26,7 @@ def test_information_gathering_offers_all_five_forms_to_the_rep_at_once(kam_eng)
     assert all(t.lane == "rep" for t in kam_eng.tasks("amy"))
 
 
+@pytest.mark.core_path
 def test_the_happy_path_ends_with_the_project_established(kam_eng):
     iid = to_committee(kam_eng, "amy", "Metro")
     votes = [t for t in kam_eng.instance(iid).tasks if t.bpmn_id == "committee_vote"]
@@ -39,6 +42,7 @@ def test_the_happy_path_ends_with_the_project_established(kam_eng):
     assert view.data["forms_filled"]["proposal"]["filled_by"] == "amy"
 
 
+@pytest.mark.core_path
 def test_manager_return_sends_proposal_back_to_rep_with_the_reason(kam_eng):
     iid = to_manager_review(kam_eng, "amy", "Metro")
     complete_open(kam_eng, iid, "manager_review", "return", return_to="proposal")
@@ -49,6 +53,7 @@ def test_manager_return_sends_proposal_back_to_rep_with_the_reason(kam_eng):
     assert returned.data["manager_review"]["reason_code"] == "incomplete_information"
 
 
+@pytest.mark.core_path
 def test_manager_return_to_information_reopens_every_information_form(kam_eng):
     iid = to_manager_review(kam_eng, "amy", "Metro")
     complete_open(kam_eng, iid, "manager_review", "return", return_to="information")
@@ -68,6 +73,7 @@ def test_a_manager_return_without_a_reason_is_refused(kam_eng):
     assert open_ids(kam_eng, iid) == ["manager_review"]
 
 
+@pytest.mark.core_path
 def test_committee_majority_return_goes_back_to_the_rep(kam_eng):
     iid = to_committee(kam_eng, "amy", "Metro")
     votes = {t.assignee: t for t in kam_eng.instance(iid).tasks}
@@ -79,6 +85,7 @@ def test_committee_majority_return_goes_back_to_the_rep(kam_eng):
     assert (result["outcome"], result["approvals"], len(result["reasons"])) == ("return", 1, 2)
 
 
+@pytest.mark.core_path
 def test_committee_majority_decline_ends_the_project_declined(kam_eng):
     iid = to_committee(kam_eng, "amy", "Metro")
     for vote in kam_eng.instance(iid).tasks:
@@ -87,6 +94,7 @@ def test_committee_majority_decline_ends_the_project_declined(kam_eng):
     assert (view.status, view.outcome, view.tasks) == ("completed", "declined", [])
 
 
+@pytest.mark.core_path
 def test_a_tied_committee_goes_to_the_chair_who_breaks_it(kam_eng):
     kam_eng.add_user("cyd", groups=["committee"], department="hq")
     iid = kam_eng.start(P, "amy", {"project_name": "Small deal"})
@@ -150,6 +158,7 @@ def notified(eng, kind):
         return sorted(uow.session.scalars(select(Notification.username).where(Notification.kind == kind)))
 
 
+@pytest.mark.core_path
 def test_manager_review_reminds_after_3_days_and_escalates_to_reports_to_after_7(kam_eng):
     iid = to_manager_review(kam_eng, "amy", "Slow")
     now = datetime.now(timezone.utc)
@@ -162,6 +171,7 @@ def test_manager_review_reminds_after_3_days_and_escalates_to_reports_to_after_7
     assert "committee_vote" in open_ids(kam_eng, iid)
 
 
+@pytest.mark.core_path
 def test_committee_reminds_members_who_have_not_voted_and_escalates_to_the_chair(kam_eng):
     iid = to_committee(kam_eng, "amy", "Slow committee")
     votes = {t.assignee: t for t in kam_eng.instance(iid).tasks}

@@ -9,6 +9,8 @@ from engine.db.schema import Instance
 
 from ..conftest import DATA
 
+pytestmark = pytest.mark.across_processes
+
 
 def stored(eng, iid):
     with eng.ctx.uow(read_only=True) as uow:

@@ -5,6 +5,8 @@ import pytest
 
 from engine import Conflict, NotAllowed, NotFound, ValidationFailed
 
+pytestmark = pytest.mark.across_processes
+
 
 def start_and_draft(eng, owner="amy"):
     iid = eng.start("review_loop", owner, {"project_name": "Loop"})
@@ -26,6 +28,7 @@ def test_review_goes_to_the_owners_department_manager_only(loop_eng):
     assert loop_eng.tasks("dan") == [] and loop_eng.tasks("amy") == []
 
 
+@pytest.mark.core_path
 def test_return_sends_the_draft_back_and_approval_ends_the_instance(loop_eng):
     iid = start_and_draft(loop_eng)
     review = loop_eng.tasks("bob")[0]

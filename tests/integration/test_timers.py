@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from engine.db.schema import Notification
 
+pytestmark = pytest.mark.across_processes
+
 
 def notifications(eng, kind=None):
     with eng.ctx.uow(read_only=True) as uow:
@@ -25,6 +27,7 @@ def test_a_review_task_is_due_when_its_reminder_fires(loop_eng):
     assert timedelta(days=2, hours=23) < review.due - datetime.now(timezone.utc) <= timedelta(days=3)
 
 
+@pytest.mark.core_path
 def test_the_reminder_fires_once_when_due_and_notifies_the_reviewer(loop_eng):
     iid = loop_eng.start("review_loop", "amy", {"project_name": "Remind"})
     loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": "x"}})
