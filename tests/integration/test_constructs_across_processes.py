@@ -133,3 +133,14 @@ def test_an_intermediate_timer_waits_with_no_open_task_and_fires_in_another_proc
     assert eng.fire_timers(later(2)) == 1
     complete(eng, iid, "after")
     assert outcome(eng, iid) == ("completed", "established")
+
+
+def test_an_error_thrown_inside_a_subprocess_is_caught_on_its_boundary_in_another_process(fresh):
+    eng, iid = fresh.eng, fresh("error_boundary_subprocess")
+    complete(eng, iid, "check_feasibility", {"feasible": "no"})
+    assert open_ids(eng, iid) == ["explain"]
+    complete(eng, iid, "explain")
+    assert outcome(eng, iid) == ("completed", "declined")
+    feasible = eng.start("error_boundary_subprocess", "amy", {"project_name": "feasible"})
+    complete(eng, feasible, "check_feasibility", {"feasible": "yes"})
+    assert outcome(eng, feasible) == ("completed", "established")
