@@ -36,12 +36,12 @@ def _has_open_work(wf: BpmnWorkflow, task) -> bool:
         return True
     if task.state != TaskState.STARTED:
         return False
-    inside = list(task.children)                 # a loop's or multi-instance's own instances
+    spec = task.task_spec
+    inside = [c for c in task.children if isinstance(spec, LoopTask) and c.task_spec.name == spec.task_spec]
     sub = wf.subprocesses.get(task.id)           # an embedded, called or event subprocess
     if sub is not None:
-        inside.append(sub.task_tree)
-    return any(_is_human(t) or _is_catch(t) or (_is_activity(t) and _has_open_work(wf, t))
-               for node in inside for t in node)
+        inside.extend(sub.tasks.values())
+    return any(_has_open_work(wf, t) for t in inside)
 
 
 def _host(boundary):
@@ -51,10 +51,17 @@ def _host(boundary):
     return next((c for c in split.children if not isinstance(c.task_spec, BoundaryEvent)), None)
 
 
+def _live_tasks(wf: BpmnWorkflow):
+    for workflow in (wf, *wf.subprocesses.values()):
+        for task in workflow.tasks.values():
+            if task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+                yield task
+
+
 def waits_of(wf: BpmnWorkflow) -> list[Wait]:
     found = []
     registered = wf.event_manager.tasks
-    for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+    for task in _live_tasks(wf):
         if _is_human(task):
             found.append(Wait(WaitKind.HUMAN, _bpmn_id(task)))
         elif _is_catch(task):
