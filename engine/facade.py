@@ -12,8 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine as SqlEngine
+from sqlalchemy import Engine as SqlEngine, select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,7 +30,6 @@ from .usecases.outbox import Notifications
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .usecases.projection import audit
-from .usecases.runtimes import RuntimeCache
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -40,21 +38,13 @@ _RETRIES = 5
 
 class Engine:
     def __init__(self, url: str, forms_dir: str | Path | None = None,
-                 clock: Callable[[], datetime] | None = None, *, migrate: bool = True,
-                 verify_cache: bool = False, db: SqlEngine | None = None):
-        """`migrate=False` skips the schema check (~15 ms on SQLite, ~30 ms on PostgreSQL) for
-        callers that know the schema is current, e.g. a test making an engine per call.
-        `verify_cache=True` (tests) compares every runtime kept in memory with a fresh load.
-        `db` shares another engine's SQLAlchemy engine: its connection pool and compiled SQL
-        hold no KAM Flow state, and the caller disposes of it."""
+                 clock: Callable[[], datetime] | None = None, db: SqlEngine | None = None):
         self.url = url
         self.db = db or make_engine(url)
-        self._owns_db = db is None
-        if migrate:
+        if db is None:      # `db`: another Engine's SQLAlchemy engine, its schema current (docs/reliability.md)
             upgrade_schema(self.db)
         self.forms_dir = Path(forms_dir) if forms_dir else DEFAULT_FORMS
-        self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow,
-                           runtimes=RuntimeCache(verify=verify_cache))
+        self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow)
         self.sessions = Sessions(self)
         self.drafts = Drafts(self)
         self.attachments = Attachments(self)
@@ -63,8 +53,7 @@ class Engine:
         self.groups = Groups(self)
 
     def close(self) -> None:
-        if self._owns_db:
-            self.db.dispose()
+        self.db.dispose()
 
     # -- plumbing ---------------------------------------------------------------------
     def _write(self, use_case, *args, on_error: dict | None = None):

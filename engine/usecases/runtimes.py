@@ -5,9 +5,10 @@ the entry out, so no two requests ever share one object, and the changed runtime
 back only once its transaction succeeded. A failed step is simply never put back, and the
 next request loads the stored state, so "a failed step changes nothing" stays true.
 
-A cache is a second path to the same state, so it must equal a fresh load. With
-`verify=True` (tests) every runtime put back is compared with a fresh load of the stored
-state against a freshly parsed, never-run model; any difference raises `CacheDiverged`.
+A cache is a second path to the same state, so it must equal a fresh load. Tests install
+`RuntimeCache(verify=True)` as `engine.ctx.runtimes`: every runtime put back is then compared
+with a fresh load of the stored state against a freshly parsed, never-run model, and any
+difference raises `CacheDiverged`.
 """
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from engine.db.schema import Instance
 from engine.invariants import ensure_progress
 from engine.spiff import Runtime
 from engine.status import Status
+from engine.usecases.runtimes import RuntimeCache
 
 from ..conftest import DATA, ROOT
 
@@ -58,34 +59,31 @@ class _Calls:
 
         def call(*args, **kwargs):
             eng = self._root.engine_for_a_call()
-            try:
-                return getattr(getattr(eng, self._part) if self._part else eng, name)(*args, **kwargs)
-            finally:
-                if eng is not home:
-                    eng.close()
+            return getattr(getattr(eng, self._part) if self._part else eng, name)(*args, **kwargs)
         return call
 
 
 class CheckedEngine(_Calls):
     """The facade as the tests see it, in one of two modes.
 
-    `cached`: one engine for the whole test, verifying its runtime cache against fresh loads.
-    `fresh`: each call on a new `Engine` (no schema check: the first engine made it current)
-    with empty model and runtime caches, closed right after. Only the SQLAlchemy engine (its
-    connection pool and compiled SQL, no KAM Flow state) is shared: compiling every statement
-    anew made a fresh call several times slower. Attributes that are not calls (`ctx`, `db`)
+    `cached`: one engine for the whole test, its runtime cache verified against fresh loads.
+    `fresh`: each call on a new `Engine` with empty model and runtime caches, dropped after
+    the call. It shares only the first engine's SQLAlchemy engine (connection pool and
+    compiled SQL, no KAM Flow state; the schema is current): compiling every statement anew
+    made a fresh call several times slower. Attributes that are not calls (`ctx`, `db`)
     come from the first engine, for the tests' own look-ups in the database.
     """
 
     def __init__(self, url: str, mode: str):
         super().__init__(self)
         self.url, self.mode = url, mode
-        self.home = Engine(url, forms_dir=ROOT / "forms", verify_cache=mode == "cached")
+        self.home = Engine(url, forms_dir=ROOT / "forms")
+        self.home.ctx.runtimes = RuntimeCache(verify=True)
 
     def engine_for_a_call(self) -> Engine:
         if self.mode == "cached":
             return self.home
-        return Engine(self.url, forms_dir=ROOT / "forms", migrate=False, db=self.home.db)
+        return Engine(self.url, forms_dir=ROOT / "forms", db=self.home.db)
 
     def close(self) -> None:
         self.home.close()
