@@ -15,6 +15,7 @@ from ..conftest import DATA
 KAM = "key_account_development"
 
 
+@pytest.mark.across_processes
 def test_any_process_starts_with_nothing_and_is_called_by_its_name_and_number(eng):
     eng.deploy(DATA / "manual_steps")
     first, second = eng.start("manual_steps", "amy", {}), eng.start("manual_steps", "ann")
@@ -23,6 +24,7 @@ def test_any_process_starts_with_nothing_and_is_called_by_its_name_and_number(en
     assert sorted(r["number"] for r in eng.instances()) == [1, 2]
 
 
+@pytest.mark.across_processes
 def test_the_key_account_process_asks_for_the_project_name_through_its_start_form(kam_eng):
     form = kam_eng.start_form(KAM)
     assert form.schema["properties"]["project_name"]["maxLength"] == NAME_LENGTH
@@ -56,6 +58,7 @@ def test_instance_numbers_stay_unique_when_two_processes_start_instances_at_once
     assert sorted(r["number"] for r in eng.instances()) == list(range(1, 11))
 
 
+@pytest.mark.across_processes
 def test_manual_and_plain_tasks_are_in_the_inbox_take_no_data_and_complete_round_after_round(eng):
     eng.deploy(DATA / "manual_steps")
     iid = eng.start("manual_steps", "amy")
@@ -74,6 +77,7 @@ def test_manual_and_plain_tasks_are_in_the_inbox_take_no_data_and_complete_round
     assert [e.bpmn_id for e in view.history if e.kind == "completed"] == ["count_shelves", "file_report"] * 2
 
 
+@pytest.mark.across_processes
 def test_lanes_reach_the_initiator_a_group_named_by_id_the_named_lane_owners_and_a_group_named_by_lane(eng):
     eng.deploy(DATA / "lanes_to_groups")
     eng.groups.create("compliance", "zed", "Checks gifts and hospitality")
