@@ -73,29 +73,33 @@ def test_engines_starting_at_once_on_an_empty_database_all_come_up(db_url):
         r.close()
 
 
-def test_a_timer_firing_mid_completion_makes_the_engine_retry_instead_of_conflicting(loop_eng, db_url, monkeypatch):
-    """Only PostgreSQL can interleave here: SQLite's BEGIN IMMEDIATE queues the timer behind us."""
-    if db_url.startswith("sqlite"):
-        assert loop_eng.db.dialect.name == "sqlite"   # serialised writers: nothing to race
-        return
+def test_a_timer_worker_passes_over_an_instance_a_user_is_completing(loop_eng, db_url, monkeypatch):
+    """The user's transaction locks the instance first; the worker skips it (PostgreSQL) or
+    queues behind it (SQLite) instead of interleaving, so the two can never deadlock."""
     from engine.spiff.runtime import Runtime
     iid = loop_eng.start("review_loop", "amy", {"project_name": "Race a timer"})
     loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": "x"}})
     review = loop_eng.tasks("bob")[0]
     worker = Engine(db_url, forms_dir=ROOT / "forms")
-    original, calls = Runtime.complete, []
+    original, fired = Runtime.complete, []
+    timer = threading.Thread(target=lambda: fired.append(worker.fire_timers(
+        datetime.now(timezone.utc) + timedelta(days=4))))
 
     def complete_while_a_worker_fires(self, spiff_id, data):
-        if not calls:
-            calls.append(worker.fire_timers(datetime.now(timezone.utc) + timedelta(days=4)))
+        if not timer.is_alive() and not fired:
+            timer.start()
+            if worker.db.dialect.name == "postgresql":
+                timer.join(30)          # it must finish while we still hold the row: it skipped it
+                assert fired == [0]
         return original(self, spiff_id, data)
     monkeypatch.setattr(Runtime, "complete", complete_while_a_worker_fires)
     try:
         loop_eng.complete(review.id, "bob", {"review": {"decision": "approve"}})
+        timer.join(30)
     finally:
         worker.close()
     kinds = [e.kind for e in loop_eng.instance(iid).history]
-    assert calls == [1] and "reminder" in kinds and loop_eng.instance(iid).outcome == "established"
+    assert fired == [0] and "reminder" not in kinds and loop_eng.instance(iid).outcome == "established"
 
 
 def test_two_app_processes_taking_turns_always_see_each_others_changes(loop_eng, db_url):
