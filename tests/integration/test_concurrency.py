@@ -129,3 +129,53 @@ def test_a_failed_step_is_not_remembered_by_the_process_that_ran_it(eng):
     eng.retry(first.value.incident_id, "zed", {"level": 1})
     view = eng.instance(iid)
     assert view.status == "completed" and "other" not in view.data and view.data["level"] == 1
+
+
+def test_timer_workers_and_reviewers_on_the_same_instances_never_deadlock_and_lose_nothing(loop_eng, db_url):
+    """Three workers fire reminders while two reviewers approve the same instances: every
+    approval lands, no error reaches anyone, and each reminder fires at most once (exactly
+    once where nobody approved)."""
+    approved = [loop_eng.start("review_loop", "amy", {"project_name": f"Approve {n}"}) for n in range(16)]
+    waiting = [loop_eng.start("review_loop", "amy", {"project_name": f"Wait {n}"}) for n in range(4)]
+    for task in loop_eng.tasks("amy"):
+        loop_eng.complete(task.id, "amy", {"draft": {"text": "x"}})
+    reviews = [t for t in loop_eng.tasks("bob") if t.instance_id in approved]
+    later = datetime.now(timezone.utc) + timedelta(days=4)
+    engines = [Engine(db_url, forms_dir=ROOT / "forms") for _ in range(5)]
+    reviewers_done, fired, failures = threading.Event(), [], []
+
+    def worker(w):
+        while True:
+            last_round = reviewers_done.is_set()
+            try:
+                fired.append(w.fire_timers(later))
+            except Exception as exc:   # noqa: BLE001 - collected and asserted below
+                failures.append(exc)
+            if last_round:
+                return
+
+    def reviewer(r, mine):
+        for task in mine:
+            try:
+                r.complete(task.id, "bob", {"review": {"decision": "approve"}})
+            except Exception as exc:   # noqa: BLE001 - collected and asserted below
+                failures.append(exc)
+    workers = [threading.Thread(target=worker, args=(w,)) for w in engines[:3]]
+    reviewers = [threading.Thread(target=reviewer, args=(r, reviews[i::2])) for i, r in enumerate(engines[3:])]
+    try:
+        for t in workers + reviewers:
+            t.start()
+        for t in reviewers:
+            t.join(120)
+        reviewers_done.set()
+        for t in workers:
+            t.join(120)
+    finally:
+        for e in engines:
+            e.close()
+    assert failures == []
+    reminders = {iid: [e.kind for e in loop_eng.instance(iid).history].count("reminder") for iid in approved + waiting}
+    assert all(loop_eng.instance(iid).outcome == "established" for iid in approved)
+    assert all(reminders[iid] <= 1 for iid in approved) and all(reminders[iid] == 1 for iid in waiting)
+    assert sum(fired) == sum(reminders.values())
+    assert loop_eng.admin.incidents("zed") == []
