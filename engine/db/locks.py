@@ -9,10 +9,12 @@ and these statements are plain reads.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .schema import Incident, Instance, Task
+
+_PG_DEPLOY_LOCK = 7_317_003    # any constant; every KAM Flow process agrees on it
 
 
 def lock_instances(session: Session, instance_ids, skip_locked: bool = False) -> list[Instance]:
@@ -46,3 +48,11 @@ def lock_instances_of_assignee(session: Session, username: str) -> list[Instance
 def lock_instance_of_incident(session: Session, incident_id: int) -> Instance | None:
     iid = session.scalar(select(Incident.instance_id).where(Incident.id == incident_id))
     return lock_instance(session, iid)
+
+
+def lock_deployments(session: Session) -> None:
+    """Deploys queue one behind the other (to the transaction's end), so the second of two
+    identical deploys finds the first one's version instead of inserting it again.
+    SQLite's `BEGIN IMMEDIATE` already does this."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_DEPLOY_LOCK})

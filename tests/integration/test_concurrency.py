@@ -179,3 +179,15 @@ def test_timer_workers_and_reviewers_on_the_same_instances_never_deadlock_and_lo
     assert all(reminders[iid] <= 1 for iid in approved) and all(reminders[iid] == 1 for iid in waiting)
     assert sum(fired) == sum(reminders.values())
     assert loop_eng.admin.incidents("zed") == []
+
+
+def test_deploying_the_same_content_from_many_engines_at_once_yields_one_version(db_url):
+    engines = [Engine(db_url) for _ in range(4)]
+    try:
+        results = run_together(*[lambda e=e: e.deploy(DATA / "review_loop") for e in engines])
+        assert all(isinstance(r, list) for r in results), results
+        assert sorted(r[0]["new"] for r in results) == [False, False, False, True]
+        assert {r[0]["version"] for r in results} == {1}
+    finally:
+        for e in engines:
+            e.close()
