@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import auditlog
 from ..assignment import MANAGER_LANE
 from ..db.schema import AuditEvent, Instance, Task
 from ..directory import Directory
@@ -42,9 +43,10 @@ def _reviewing_managers(directory: Directory, rows: list[Task]) -> set[str]:
 
 
 def _escalated_to(session, instance_id: str) -> set[str]:
-    events = session.scalars(select(AuditEvent.data).where(AuditEvent.instance_id == instance_id,
-                                                           AuditEvent.kind == "escalation"))
-    return {name for data in events for name in (data or {}).get("notified", [])}
+    events = list(session.scalars(select(AuditEvent).where(
+        AuditEvent.stream == auditlog.instance_stream(instance_id), AuditEvent.kind == "escalation")))
+    payloads = auditlog.payloads(session, [e.id for e in events])
+    return {name for e in events for name in {**(e.meta or {}), **payloads.get(e.id, {})}.get("notified", [])}
 
 
 def may_view(uow, instance_id: str, username: str) -> bool:
