@@ -26,11 +26,13 @@ USERS = [
 ]
 
 
-def seed(eng) -> bool:
-    """Demo users and projects on a database that has none of the demo users yet; False if it
-    has. Any number of processes may call this at once: exactly one of them creates them."""
+def seed(eng, empty_only: bool = False) -> bool:
+    """Demo users and projects on a database without any demo user yet (with `empty_only`:
+    without any user at all, so a real deployment never gets demo accounts); False if not.
+    Any number of processes may call this at once: exactly one of them creates the data."""
     with exclusive_setup(eng.db):
-        if {u.username for u in eng.users()} & {name for name, *_ in USERS}:
+        present = {u.username for u in eng.users()}
+        if present & {name for name, *_ in USERS} or (empty_only and present):
             return False
         create_users(eng)
         create_projects(eng)

@@ -36,13 +36,13 @@ def _worker_for(interval: float, once: bool = False):
     return lambda eng, stop=None: run_worker(eng, interval, once=once, stop=stop, mail=mail, base_url=base_url)
 
 
-def _deploy_and_seed(eng: Engine, workflows: str, with_demo: bool) -> None:
+def _deploy_and_seed(eng: Engine, workflows: str, with_demo: bool, empty_only: bool = False) -> None:
     for row in eng.deploy(workflows):
         print(f"deployed {row['process_id']} v{row['version']}{'' if row['new'] else ' (unchanged)'}")
     if not with_demo:
         return
-    if not demo.seed(eng):
-        print("demo data: already there")
+    if not demo.seed(eng, empty_only=empty_only):
+        print("demo data: not created (the database already has users)")
         return
     print("demo projects: created; demo users (DEMO ONLY - change or remove before real use):")
     for name, groups, _dept, _boss, display in demo.USERS:
@@ -99,7 +99,7 @@ def cmd_run(args) -> int:
     url = database_url(args.db)
     eng = Engine(url)
     try:
-        _deploy_and_seed(eng, args.workflows, with_demo=True)
+        _deploy_and_seed(eng, args.workflows, with_demo=True, empty_only=True)   # never on a real database
     finally:
         eng.close()
     _log_to_stderr()

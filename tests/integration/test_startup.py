@@ -65,3 +65,16 @@ def test_six_processes_starting_at_once_on_an_empty_database_set_it_up_exactly_o
     db.dispose()
     assert versions == [("key_account_development", 1)]
     assert (users, projects) == (9, 4)
+
+
+def test_the_demo_is_seeded_once_and_never_onto_a_database_with_real_users(db_url):
+    from engine import Engine, demo
+    eng = Engine(db_url)
+    try:
+        eng.deploy(ROOT / "workflows")
+        eng.add_user("real.person", roles=["admin"])
+        assert not demo.seed(eng, empty_only=True)        # what `kamflow run` asks: not on real data
+        assert demo.seed(eng) and not demo.seed(eng)      # `kamflow init --demo`: once
+        assert len(eng.users()) == 1 + len(demo.USERS) and len(eng.instances()) == 4
+    finally:
+        eng.close()
