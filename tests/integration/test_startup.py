@@ -72,7 +72,7 @@ def test_the_demo_is_seeded_once_and_never_onto_a_database_with_real_users(db_ur
     eng = Engine(db_url)
     try:
         eng.deploy(ROOT / "workflows")
-        eng.add_user("real.person", roles=["admin"])
+        eng.add_user("real.person", groups=["admin"])
         assert not demo.seed(eng, empty_only=True)        # what `kamflow run` asks: not on real data
         assert demo.seed(eng) and not demo.seed(eng)      # `kamflow init --demo`: once
         assert len(eng.users()) == 1 + len(demo.USERS) and len(eng.instances()) == 4
