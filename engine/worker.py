@@ -15,23 +15,25 @@ from .facade import Engine
 from .mail import SmtpSettings, deliver
 
 log = logging.getLogger("kamflow.worker")
+MAIL_BATCH = 500     # messages a round sends before the timers get another look
 
 
-def run_round(eng: Engine, mail: SmtpSettings | None, base_url: str) -> int:
-    """One round: every due timer, then a batch of the outbox; returns how much was done."""
+def run_round(eng: Engine, mail: SmtpSettings | None, base_url: str, mail_batch: int = MAIL_BATCH) -> int:
+    """One round: every due timer, then up to `mail_batch` messages; returns how much was done."""
     fired = eng.fire_timers(datetime.now(timezone.utc))
     if fired:
         log.info("fired %d timer(s)", fired)
-    return fired + deliver(eng, mail, base_url)
+    return fired + deliver(eng, mail, base_url, limit=mail_batch)
 
 
 def run_worker(eng: Engine, interval: float = 10.0, once: bool = False, stop: threading.Event | None = None,
-               mail: SmtpSettings | None = None, base_url: str = "http://127.0.0.1:5000") -> None:
+               mail: SmtpSettings | None = None, base_url: str = "http://127.0.0.1:5000",
+               mail_batch: int = MAIL_BATCH) -> None:
     """Work until `stop` is set (or, with `once`, until a round finds nothing to do)."""
     stop = stop or threading.Event()
     while not stop.is_set():
         try:
-            busy = run_round(eng, mail, base_url) > 0
+            busy = run_round(eng, mail, base_url, mail_batch) > 0
         except Exception:   # noqa: BLE001 - a worker logs and keeps going
             log.exception("worker round failed")
             busy = False
