@@ -1,7 +1,8 @@
 """Deployed process versions: deploy a folder or uploaded files, and load parsed models.
 
 Definitions are versioned by content hash (BPMN, DMN and forms together); deploying the
-same content again is a no-op, and running instances keep the version they started on.
+same content again is a no-op, even from many processes at once (deploys queue behind one
+lock), and running instances keep the version they started on.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .db.locks import lock_deployments
 from .db.schema import Definition, ProcessSequence
 from .errors import DeployError, NotFound
 from .spiff import ProcessModel, parse_bundle
@@ -67,6 +69,7 @@ def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | 
     models = parse_bundle(files, form_lookup=lookup)
     for model in models.values():
         _check_forms(model)
+    lock_deployments(session)
     results = []
     for pid, model in sorted(models.items()):
         digest = content_hash(model.files)

@@ -1,11 +1,13 @@
 """Demo organisation and realistic answers for every stage-1 form.
 
-Used by `kamflow init --demo`, the command-line walk-through, the benchmarks and the
-tests, so all of them exercise the real forms with the same believable data.
+Used by `kamflow init --demo`, `kamflow run`, the benchmarks and the tests, so all of them
+exercise the real forms with the same believable data.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from .db.setup_lock import exclusive_setup
 
 PROCESS = "key_account_development"
 PASSWORD = "kamflow-demo"
@@ -22,6 +24,19 @@ USERS = [
     ("col", ["committee", "chair"], "hq", "dan", "蔡文雄 Colin Tsai"),
     ("zoe", ["admin"], "it", None, "周怡君 Zoe Chou"),
 ]
+
+
+def seed(eng, empty_only: bool = False) -> bool:
+    """Demo users and projects on a database without any demo user yet (with `empty_only`:
+    without any user at all, so a real deployment never gets demo accounts); False if not.
+    Any number of processes may call this at once: exactly one of them creates the data."""
+    with exclusive_setup(eng.db):
+        present = {u.username for u in eng.users()}
+        if present & {name for name, *_ in USERS} or (empty_only and present):
+            return False
+        create_users(eng)
+        create_projects(eng)
+        return True
 
 
 def create_users(eng, password: str | None = PASSWORD) -> None:
@@ -122,19 +137,3 @@ def create_projects(eng) -> int:
     to_manager_review(eng, "ray", "高雄港自動化 Kaohsiung port automation")
     to_committee(eng, "amy", "國泰銀行核心系統 Cathay core banking")
     return 4
-
-
-def walk_through(eng, out=print) -> str:
-    """Take one project from start to authorisation, printing each step (the CLI demo)."""
-    iid = eng.start(PROCESS, "amy", {"project_name": "Demo walk-through 示範專案"})
-    out(f"started {iid} as amy")
-    for bpmn_id in INFORMATION + ("proposal",):
-        out(f"  {bpmn_id:<22} by {', '.join(complete_open(eng, iid, bpmn_id))}")
-    out(f"  manager_review         returned by {', '.join(complete_open(eng, iid, 'manager_review', 'return'))}")
-    out(f"  proposal (again)       by {', '.join(complete_open(eng, iid, 'proposal'))}")
-    out(f"  manager_review         approved by {', '.join(complete_open(eng, iid, 'manager_review'))}")
-    out(f"  committee_vote         by {', '.join(complete_open(eng, iid, 'committee_vote'))}")
-    out(f"  authorisation          by {', '.join(complete_open(eng, iid, 'authorisation'))}")
-    view = eng.instance(iid)
-    out(f"status={view.status} outcome={view.outcome} events={len(view.history)}")
-    return iid

@@ -45,6 +45,13 @@ class Conflict(EngineError):
     """The task was completed or changed by someone else; nothing was saved."""
 
 
+class Busy(Conflict):
+    """The database kept asking to try again (deadlocks, lock time-outs); nothing was saved.
+
+    Raised only after the engine retried by itself; sending the same input again is safe.
+    """
+
+
 class DeployError(EngineError):
     """A BPMN/DMN/form file does not parse or validate; nothing was deployed."""
 

@@ -1,39 +1,43 @@
 """The engine's public face: the web UI, the CLI and the tests use only this.
 
 Each method opens one unit of work and calls one use case. Two cross-cutting rules live
-here and nowhere else: an instance that moved on under us (e.g. a timer fired) is
-reloaded and the operation retried; a process error is recorded as an incident in a
-transaction of its own, after the failed one rolled back.
+here and nowhere else: work the database or another writer undid is run again (an
+instance that moved on under us, e.g. a timer fired; a deadlock or lock time-out the
+database asks us to retry); a process error is recorded as an incident in a transaction
+of its own, after the failed one rolled back.
 """
 from __future__ import annotations
 
 import copy
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import Engine as SqlEngine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import auditlog, catalog
 from .db.connect import make_engine, upgrade_schema
-from .db.schema import Incident, Instance, Task
+from .db.retry import is_transient, pause_before_retry
+from .db.schema import Instance, Task
 from .assignment import may_act
-from .errors import Conflict, NotAllowed, NotFound, ProcessError
-from .status import Status, transition
-from .usecases import access, admin, changes, instances, queries, tasks, timers, users
+from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
+from .status import Status
+from .usecases import access, admin, changes, incidents, instances, queries, tasks, timers, users
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
 from .usecases.outbox import Notifications
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
-from .usecases.projection import audit
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
-_RETRIES = 5
+_ATTEMPTS = 8            # a clash with another writer, or a deadlock, costs at most this many runs
+log = logging.getLogger("kamflow.engine")
 
 
 class Engine:
@@ -56,43 +60,42 @@ class Engine:
         self.db.dispose()
 
     # -- plumbing ---------------------------------------------------------------------
-    def _write(self, use_case, *args, on_error: dict | None = None):
-        """Run a writing use case; retry when the instance moved on; record process errors.
-
-        `on_error` says where a process error belongs: `instance` (a callable giving the
-        instance id), and optionally `task_id`, `actor` and `submitted` for a later retry.
-        """
-        for _ in range(_RETRIES):
+    def _write(self, use_case, *args, on_error: Callable[[ProcessError], None] | None = None):
+        """Run a writing use case in one transaction, again when the instance moved on under
+        us or the database asks for it (with a short random pause); `on_error` records a
+        process error once the failed transaction has rolled back."""
+        busy = False
+        for attempt in range(_ATTEMPTS):
             try:
                 with self.ctx.uow() as uow:
                     return use_case(uow, *args)
             except StaleDataError:
-                continue
+                busy = False
+            except DBAPIError as exc:
+                if not is_transient(exc):
+                    raise
+                busy = True
+                log.info("database asked to retry (attempt %d): %s", attempt + 1, exc.orig)
+                pause_before_retry(attempt)
             except ProcessError as exc:
-                iid = on_error["instance"]() if on_error else None
-                if iid:
-                    exc.incident_id = self._record_incident(iid, exc, on_error)
+                if on_error is not None:
+                    on_error(exc)
                 raise
+        if busy:
+            raise Busy("The database is too busy to save this step right now; nothing was saved")
         raise Conflict("Someone else keeps changing this project; please try again")
 
     def _read(self, use_case, *args):
         with self.ctx.uow(read_only=True) as uow:
             return use_case(uow, *args)
 
-    def _record_incident(self, instance_id: str, exc: ProcessError, where: dict) -> int:
-        with self.ctx.uow() as uow:
-            inst = uow.session.get(Instance, instance_id)
-            now = self.ctx.clock()
-            if inst.status != Status.ERROR.value:
-                inst.status = transition(inst.status, Status.ERROR).value
-            incident = Incident(instance_id=instance_id, task_id=where.get("task_id"), element=exc.element,
-                                line=str(exc.line or ""), message=str(exc), actor=where.get("actor"),
-                                submitted=where.get("submitted") or {}, created_at=now)
-            uow.session.add(incident)
-            audit(uow.session, instance_id, "error", where.get("actor"), now,
-                  data={"element": exc.element, "message": str(exc)})
-            uow.session.flush()
-            return incident.id
+    def _incident_for(self, instance: Callable[[], str | None], **where) -> Callable[[ProcessError], None]:
+        """An `on_error` that records the error against the instance `instance()` names."""
+        def record(exc: ProcessError) -> None:
+            iid = instance()
+            if iid:
+                exc.incident_id = self._write(lambda uow: incidents.record(self.ctx, uow, iid, exc, **where))
+        return record
 
     def _instance_of_task(self, task_id: str) -> Callable[[], str | None]:
         def find():
@@ -193,15 +196,18 @@ class Engine:
             inst = uow.session.get(Instance, rows[0].instance_id) if rows else None
             return [queries.task_view(self.ctx, uow, r, inst, person, with_form=False) for r in rows]
         data = copy.deepcopy(dict(data or {}))    # the (cached) workflow must not share the caller's dicts
-        return self._write(use_case, task_id, user, data,
-                           on_error={"instance": self._instance_of_task(task_id), "task_id": task_id,
-                                     "actor": user, "submitted": data})
+        return self._write(use_case, task_id, user, data, on_error=self._incident_for(
+            self._instance_of_task(task_id), task_id=task_id, actor=user, submitted=data))
 
     def withdraw(self, instance_id: str, user: str, reason: str = "") -> None:
         self._write(lambda uow: instances.withdraw(self.ctx, uow, instance_id, user, reason))
 
     def fire_timers(self, now: datetime | None = None) -> int:
-        """Fire every timer due at `now` (aware; default: the clock); returns how many fired."""
+        """Fire every timer due at `now` (aware; default: the clock); returns how many fired.
+
+        Each instance fires in its own transaction. Whatever goes wrong with one (a process
+        error, a database refusing its row) becomes an incident of that instance and the
+        others still fire: one bad instance never holds back the timers queued behind it."""
         now = now or self.ctx.clock()
         if now.tzinfo is None:
             raise ValueError("fire_timers needs a timezone-aware datetime")
@@ -209,10 +215,19 @@ class Engine:
         for iid in timers.due_instances(self.ctx, now):
             try:
                 fired += self._write(lambda uow, iid=iid: timers.fire_instance(self.ctx, uow, iid, now),
-                                     on_error={"instance": lambda iid=iid: iid})
+                                     on_error=self._incident_for(lambda iid=iid: iid))
             except (ProcessError, Conflict):
                 continue    # recorded as an incident (or taken by another worker); go on with the rest
+            except Exception as exc:   # noqa: BLE001 - any failure of one instance is that instance's
+                self._timer_failed(iid, exc)
         return fired
+
+    def _timer_failed(self, instance_id: str, exc: Exception) -> None:
+        log.error("timers of instance %s failed: %s", instance_id, incidents.describe(exc))
+        try:
+            self._write(lambda uow: incidents.record(self.ctx, uow, instance_id, incidents.describe(exc)))
+        except Exception:   # noqa: BLE001 - not even the incident could be saved: the log has it
+            log.exception("could not record the incident of instance %s", instance_id)
 
     def instance(self, instance_id: str) -> InstanceView:
         return self._read(lambda uow: queries.instance_view(self.ctx, uow, instance_id))
@@ -271,29 +286,7 @@ class Engine:
 
     def retry(self, incident_id: int, user: str, data: dict | None = None) -> None:
         """Admin: run the failed step again, with corrected form data if given."""
-        def use_case(uow):
-            inc = uow.session.get(Incident, incident_id)
-            if inc is None or inc.resolved_at is not None:
-                raise NotFound(f"No open incident {incident_id}")
-            admin = uow.directory.find(user)
-            if admin is None or not admin.is_admin:
-                raise NotAllowed("Only an admin may retry a failed step")
-            inst = uow.session.get(Instance, inc.instance_id)
-            now = self.ctx.clock()
-            if inc.task_id:
-                inst.status = transition(inst.status, Status.RUNNING).value
-                tasks.complete_task(self.ctx, uow, inc.task_id, user, {**inc.submitted, **(data or {})})
-            else:
-                instances.resume_after_error(self.ctx, uow, inst)
-                timers.fire_instance(self.ctx, uow, inst.id, now)
-            inc.resolved_at, inc.resolved_by = now, user
-            audit(uow.session, inst.id, "retried", user, now, data={"incident": incident_id})
-        try:
-            with self.ctx.uow() as uow:
-                use_case(uow)
-        except ProcessError as exc:
-            with self.ctx.uow() as uow:
-                inc = uow.session.get(Incident, incident_id)
-                inc.message, inc.element, inc.line = str(exc), exc.element, str(exc.line or "")
+        def failed_again(exc: ProcessError) -> None:
+            self._write(lambda uow: incidents.note_failed_retry(uow, incident_id, exc))
             exc.incident_id = incident_id
-            raise
+        self._write(lambda uow: incidents.retry(self.ctx, uow, incident_id, user, data), on_error=failed_again)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -40,16 +41,23 @@ def _utcnow() -> datetime:
 
 
 def secret_key(instance_path: str | Path) -> str:
-    """The key in instance/secret_key, created (readable by the owner only) on first use."""
+    """The key in instance/secret_key, created (readable by the owner only) on first use.
+
+    Many workers may start at once: the key is written to a file of its own and then linked
+    into place, which fails if another worker got there first, so every worker reads one
+    complete key and never a half-written file."""
     path = Path(instance_path) / "secret_key"
     if path.is_file():
         return path.read_text(encoding="ascii").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")     # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key)
+        os.link(draft, path)
     except FileExistsError:                  # another worker won the race: use its key
         return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key)
+    finally:
+        os.unlink(draft)
     return key

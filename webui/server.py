@@ -1,8 +1,13 @@
-"""`kamflow run`: the web UI on werkzeug's threaded server with a timer worker beside it."""
+"""Serving the web UI: werkzeug's threaded server for `kamflow run`, gunicorn for production.
+
+Whoever starts the server decides what runs beside it (`background(engine, stop)`, e.g. the
+timer worker); the web UI itself knows nothing of workers or the command line.
+"""
 from __future__ import annotations
 
 import logging
 import threading
+from typing import Callable
 
 from werkzeug.serving import make_server
 
@@ -11,18 +16,16 @@ from . import create_app
 log = logging.getLogger("kamflow.web")
 
 
-def serve(url: str, host: str = "127.0.0.1", port: int = 5000, with_worker: bool = True,
-          interval: float = 10.0) -> int:
-    from engine.cli import run_worker
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)   # schema checks are routine here
+def serve(url: str, host: str = "127.0.0.1", port: int = 5000,
+          background: Callable[..., None] | None = None) -> int:
+    """Serve until Ctrl+C, with `background(engine, stop)` in a thread beside the app."""
     app = create_app({"DATABASE_URL": url})
     stop = threading.Event()
-    worker = None
-    if with_worker:
-        worker = threading.Thread(target=run_worker, args=(app.extensions["kamflow"], interval),
-                                  kwargs={"stop": stop}, name="kamflow-timers", daemon=True)
-        worker.start()
+    helper = None
+    if background is not None:
+        helper = threading.Thread(target=background, args=(app.extensions["kamflow"], stop),
+                                  name="kamflow-worker", daemon=True)
+        helper.start()
     server = make_server(host, port, app, threaded=True)
     print(f"KAM Flow is running at http://{host}:{server.server_port}/ (Ctrl+C stops it)", flush=True)
     try:
@@ -32,6 +35,23 @@ def serve(url: str, host: str = "127.0.0.1", port: int = 5000, with_worker: bool
     finally:
         stop.set()
         server.server_close()
-        if worker is not None:
-            worker.join(timeout=5)
+        if helper is not None:
+            helper.join(timeout=5)
+    return 0
+
+
+def serve_production(url: str, host: str, port: int, workers: int, threads: int) -> int:
+    """The web UI under gunicorn: `workers` processes of `threads` threads each."""
+    from gunicorn.app.base import BaseApplication
+
+    class KamFlow(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                               "accesslog": "-", "timeout": 60}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create_app({"DATABASE_URL": url})
+
+    KamFlow().run()
     return 0

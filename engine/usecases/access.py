@@ -1,24 +1,52 @@
 """Who may see a project: its team and their managers, never everyone.
 
-The owner, admins, the managers above the owner, and anyone who has or had a task on
-the project (including the group a task is offered to) may see it.
+The owner, admins, anyone who has or had a task on the project (including the group a task
+is offered to), anyone an escalation about it was sent to, and everyone up the management
+chain of the owner and of its reviewing managers may see it. An escalation that reaches
+someone therefore always shows them what they are asked to act on.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..db.schema import Instance, Task
+from .. import auditlog
+from ..assignment import MANAGER_LANE
+from ..db.schema import AuditEvent, Instance, Task
 from ..directory import Directory
 
 
-def _manager_chain(directory: Directory, username: str) -> set[str]:
-    chain, person = set(), directory.find(username)
-    if person is not None:
-        chain.update(directory.managers_of(person.department))
-    while person is not None and person.reports_to and person.reports_to not in chain:
-        chain.add(person.reports_to)
-        person = directory.find(person.reports_to)
-    return chain
+def _chain_above(directory: Directory, usernames: set[str]) -> set[str]:
+    """The managers of each person's department and everyone each of them reports to, up to the top."""
+    above: set[str] = set()
+    todo = [m for name in usernames if (p := directory.find(name)) is not None
+            for m in [*directory.managers_of(p.department), p.reports_to] if m]
+    while todo:
+        name = todo.pop()
+        if name in above:
+            continue
+        above.add(name)
+        boss = getattr(directory.find(name), "reports_to", None)
+        if boss:
+            todo.append(boss)
+    return above
+
+
+def _reviewing_managers(directory: Directory, rows: list[Task]) -> set[str]:
+    reviewers = set()
+    for row in rows:
+        if row.lane != MANAGER_LANE:
+            continue
+        reviewers.update(n for n in (row.assignee, row.closed_by) if n)
+        if row.candidate_group and not row.assignee:
+            reviewers.update(directory.members_of(row.candidate_group))
+    return reviewers
+
+
+def _escalated_to(session, instance_id: str) -> set[str]:
+    events = list(session.scalars(select(AuditEvent).where(
+        AuditEvent.stream == auditlog.instance_stream(instance_id), AuditEvent.kind == "escalation")))
+    payloads = auditlog.payloads(session, [e.id for e in events])
+    return {name for e in events for name in {**(e.meta or {}), **payloads.get(e.id, {})}.get("notified", [])}
 
 
 def may_view(uow, instance_id: str, username: str) -> bool:
@@ -30,12 +58,13 @@ def may_view(uow, instance_id: str, username: str) -> bool:
         return False
     if user.is_admin or user.username == inst.owner:
         return True
-    if user.username in _manager_chain(directory, inst.owner):
-        return True
-    for row in s.scalars(select(Task).where(Task.instance_id == instance_id)):
+    rows = list(s.scalars(select(Task).where(Task.instance_id == instance_id)))
+    for row in rows:
         if user.username in (row.assignee, row.closed_by):
             return True
         if row.excluded_user != user.username and (row.candidate_group in user.candidate_groups
                                                    or user.username in directory.candidates_of(row.id)):
             return True
-    return False
+    if user.username in _escalated_to(s, instance_id):
+        return True
+    return user.username in _chain_above(directory, {inst.owner} | _reviewing_managers(directory, rows))

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..db.locks import lock_instance, lock_instance_of_task, lock_instances_of_assignee
 from ..db.schema import Definition, Incident, Instance, Task, User
 from ..directory import Directory
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
@@ -29,6 +30,7 @@ def _active_user(uow, username: str, field: str):
 
 def reassign(ctx: Context, uow, task_id: str, admin: str, to_user: str) -> None:
     require_admin(uow, admin)
+    lock_instance_of_task(uow.session, task_id)
     row = uow.session.get(Task, task_id)
     if row is None:
         raise NotFound(f"No task {task_id!r}")
@@ -48,6 +50,7 @@ def handover(ctx: Context, uow, from_user: str, to_user: str, admin: str) -> int
     """Give every open task assigned to `from_user` to `to_user`; returns how many."""
     require_admin(uow, admin)
     _active_user(uow, to_user, "$.to_user")
+    lock_instances_of_assignee(uow.session, from_user)
     rows = list(uow.session.scalars(select(Task).where(Task.state == "open", Task.assignee == from_user)))
     moved = 0
     for row in rows:
@@ -87,7 +90,7 @@ def rewind(ctx: Context, uow, instance_id: str, admin: str, bpmn_id: str) -> Non
     """Send a running instance back to an earlier user task (its latest completed run)."""
     require_admin(uow, admin)
     s = uow.session
-    inst = s.get(Instance, instance_id)
+    inst = lock_instance(s, instance_id)
     if inst is None:
         raise NotFound(f"No instance {instance_id!r}")
     if inst.status != "running":

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from .. import forms, naming
 from ..catalog import latest_definition
+from ..db.locks import lock_instance
 from ..db.schema import Instance, ProcessSequence
 from ..errors import NotAllowed, NotFound
 from ..spiff import ProcessModel, Runtime
@@ -64,8 +65,12 @@ def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) 
     return inst.id
 
 
-def get_instance(session, instance_id: str) -> Instance:
-    inst = session.get(Instance, instance_id) if instance_id else None
+def get_instance(session, instance_id: str, lock: bool = False) -> Instance:
+    """The instance (its row locked for this transaction when `lock`), or NotFound."""
+    if lock:
+        inst = lock_instance(session, instance_id)
+    else:
+        inst = session.get(Instance, instance_id) if instance_id else None
     if inst is None:
         raise NotFound(f"No instance {instance_id!r}")
     return inst
@@ -79,7 +84,7 @@ def _close_open_tasks(session, inst: Instance, now) -> None:
 def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "") -> None:
     """The owner (or an admin) ends the project at any open step."""
     s = uow.session
-    inst = get_instance(s, instance_id)
+    inst = get_instance(s, instance_id, lock=True)
     user = uow.directory.find(username)
     if user is None or (user.username != inst.owner and not user.is_admin):
         raise NotAllowed(f"{username} may not withdraw this project")
@@ -97,7 +102,7 @@ def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "
 def set_status(ctx: Context, uow, instance_id: str, username: str, target: Status, reason: str = "") -> None:
     """Admin: suspend, resume or terminate an instance."""
     s = uow.session
-    inst = get_instance(s, instance_id)
+    inst = get_instance(s, instance_id, lock=True)
     user = uow.directory.find(username)
     if user is None or not user.is_admin:
         raise NotAllowed("Only an admin may change an instance's status")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from ..assignment import may_act
+from ..db.locks import lock_instance_of_task
 from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
@@ -16,13 +17,14 @@ from .projection import apply_runtime, audit, open_tasks
 
 
 def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
-    row = uow.session.get(Task, task_id) if task_id else None
+    """The task and its instance, the instance row locked first (see `db.locks`)."""
+    inst = lock_instance_of_task(uow.session, task_id)
+    row = uow.session.get(Task, task_id) if inst is not None else None
     if row is None:
         raise NotFound(f"No task {task_id!r}")
     if row.state != "open":
         who = f" by {row.closed_by}" if row.closed_by else ""
         raise Conflict(f"This task was already {row.state}{who}")
-    inst = uow.session.get(Instance, row.instance_id)
     if inst.status != Status.RUNNING.value:
         raise Conflict(f"The project is {inst.status}; its tasks cannot be worked on now")
     return row, inst

@@ -1,14 +1,16 @@
 """Firing due timers: reminders and escalations on reviews, or any timer a process has.
 
-Many workers may run this at once. Each instance is fired in its own transaction; the
-row version guards against double firing, and on PostgreSQL `FOR UPDATE SKIP LOCKED`
-lets a worker pass over rows another worker is already firing.
+Many workers may run this at once. Each instance is fired in its own transaction; its
+row is locked first (on PostgreSQL with SKIP LOCKED, so a worker passes over rows another
+worker, or a user completing a task, holds right now; they stay due for the next round),
+and the row version guards against double firing.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from ..db.schema import Instance
 from ..directory import Directory
@@ -19,11 +21,27 @@ from .runtimes import load_runtime
 from .projection import apply_runtime, audit, notify, open_tasks
 
 
-def due_instances(ctx: Context, now: datetime, limit: int = 100) -> list[str]:
-    with ctx.uow(read_only=True) as uow:
-        return list(uow.session.scalars(
-            select(Instance.id).where(Instance.status == Status.RUNNING.value, Instance.next_timer_at <= now)
-            .order_by(Instance.next_timer_at).limit(limit)))
+def due_instances(ctx: Context, now: datetime, page: int = 100) -> Iterator[str]:
+    """Every running instance with a timer due at `now`, soonest first, each once per call.
+
+    Read page by page after the last one seen, so instances that fail every time (or that
+    another worker holds) never hide the ones queued behind them."""
+    after, seen = None, set()
+    while True:
+        q = select(Instance.id, Instance.next_timer_at).where(
+            Instance.status == Status.RUNNING.value, Instance.next_timer_at <= now)
+        if after is not None:
+            q = q.where(or_(Instance.next_timer_at > after[0],
+                            and_(Instance.next_timer_at == after[0], Instance.id > after[1])))
+        with ctx.uow(read_only=True) as uow:
+            rows = uow.session.execute(q.order_by(Instance.next_timer_at, Instance.id).limit(page)).all()
+        for iid, _due in rows:
+            if iid not in seen:
+                seen.add(iid)
+                yield iid
+        if len(rows) < page:
+            return
+        after = (rows[-1].next_timer_at, rows[-1].id)
 
 
 def _receivers(directory: Directory, timer: FiredTimer, waiting: list) -> list[str]:
@@ -44,7 +62,7 @@ def fire_instance(ctx: Context, uow, instance_id: str, now: datetime) -> int:
     s = uow.session
     inst = s.scalar(select(Instance).where(
         Instance.id == instance_id, Instance.status == Status.RUNNING.value, Instance.next_timer_at <= now)
-        .with_for_update(skip_locked=True))
+        .with_for_update(key_share=True, skip_locked=True).execution_options(populate_existing=True))
     if inst is None:
         return 0
     directory = uow.directory

@@ -73,29 +73,33 @@ def test_engines_starting_at_once_on_an_empty_database_all_come_up(db_url):
         r.close()
 
 
-def test_a_timer_firing_mid_completion_makes_the_engine_retry_instead_of_conflicting(loop_eng, db_url, monkeypatch):
-    """Only PostgreSQL can interleave here: SQLite's BEGIN IMMEDIATE queues the timer behind us."""
-    if db_url.startswith("sqlite"):
-        assert loop_eng.db.dialect.name == "sqlite"   # serialised writers: nothing to race
-        return
+def test_a_timer_worker_passes_over_an_instance_a_user_is_completing(loop_eng, db_url, monkeypatch):
+    """The user's transaction locks the instance first; the worker skips it (PostgreSQL) or
+    queues behind it (SQLite) instead of interleaving, so the two can never deadlock."""
     from engine.spiff.runtime import Runtime
     iid = loop_eng.start("review_loop", "amy", {"project_name": "Race a timer"})
     loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"draft": {"text": "x"}})
     review = loop_eng.tasks("bob")[0]
     worker = Engine(db_url, forms_dir=ROOT / "forms")
-    original, calls = Runtime.complete, []
+    original, fired = Runtime.complete, []
+    timer = threading.Thread(target=lambda: fired.append(worker.fire_timers(
+        datetime.now(timezone.utc) + timedelta(days=4))))
 
     def complete_while_a_worker_fires(self, spiff_id, data):
-        if not calls:
-            calls.append(worker.fire_timers(datetime.now(timezone.utc) + timedelta(days=4)))
+        if not timer.is_alive() and not fired:
+            timer.start()
+            if worker.db.dialect.name == "postgresql":
+                timer.join(30)          # it must finish while we still hold the row: it skipped it
+                assert fired == [0]
         return original(self, spiff_id, data)
     monkeypatch.setattr(Runtime, "complete", complete_while_a_worker_fires)
     try:
         loop_eng.complete(review.id, "bob", {"review": {"decision": "approve"}})
+        timer.join(30)
     finally:
         worker.close()
     kinds = [e.kind for e in loop_eng.instance(iid).history]
-    assert calls == [1] and "reminder" in kinds and loop_eng.instance(iid).outcome == "established"
+    assert fired == [0] and "reminder" not in kinds and loop_eng.instance(iid).outcome == "established"
 
 
 def test_two_app_processes_taking_turns_always_see_each_others_changes(loop_eng, db_url):
@@ -125,3 +129,65 @@ def test_a_failed_step_is_not_remembered_by_the_process_that_ran_it(eng):
     eng.retry(first.value.incident_id, "zed", {"level": 1})
     view = eng.instance(iid)
     assert view.status == "completed" and "other" not in view.data and view.data["level"] == 1
+
+
+def test_timer_workers_and_reviewers_on_the_same_instances_never_deadlock_and_lose_nothing(loop_eng, db_url):
+    """Three workers fire reminders while two reviewers approve the same instances: every
+    approval lands, no error reaches anyone, and each reminder fires at most once (exactly
+    once where nobody approved)."""
+    approved = [loop_eng.start("review_loop", "amy", {"project_name": f"Approve {n}"}) for n in range(16)]
+    waiting = [loop_eng.start("review_loop", "amy", {"project_name": f"Wait {n}"}) for n in range(4)]
+    for task in loop_eng.tasks("amy"):
+        loop_eng.complete(task.id, "amy", {"draft": {"text": "x"}})
+    reviews = [t for t in loop_eng.tasks("bob") if t.instance_id in approved]
+    later = datetime.now(timezone.utc) + timedelta(days=4)
+    engines = [Engine(db_url, forms_dir=ROOT / "forms") for _ in range(5)]
+    reviewers_done, fired, failures = threading.Event(), [], []
+
+    def worker(w):
+        while True:
+            last_round = reviewers_done.is_set()
+            try:
+                fired.append(w.fire_timers(later))
+            except Exception as exc:   # noqa: BLE001 - collected and asserted below
+                failures.append(exc)
+            if last_round:
+                return
+
+    def reviewer(r, mine):
+        for task in mine:
+            try:
+                r.complete(task.id, "bob", {"review": {"decision": "approve"}})
+            except Exception as exc:   # noqa: BLE001 - collected and asserted below
+                failures.append(exc)
+    workers = [threading.Thread(target=worker, args=(w,)) for w in engines[:3]]
+    reviewers = [threading.Thread(target=reviewer, args=(r, reviews[i::2])) for i, r in enumerate(engines[3:])]
+    try:
+        for t in workers + reviewers:
+            t.start()
+        for t in reviewers:
+            t.join(120)
+        reviewers_done.set()
+        for t in workers:
+            t.join(120)
+    finally:
+        for e in engines:
+            e.close()
+    assert failures == []
+    reminders = {iid: [e.kind for e in loop_eng.instance(iid).history].count("reminder") for iid in approved + waiting}
+    assert all(loop_eng.instance(iid).outcome == "established" for iid in approved)
+    assert all(reminders[iid] <= 1 for iid in approved) and all(reminders[iid] == 1 for iid in waiting)
+    assert sum(fired) == sum(reminders.values())
+    assert loop_eng.admin.incidents("zed") == []
+
+
+def test_deploying_the_same_content_from_many_engines_at_once_yields_one_version(db_url):
+    engines = [Engine(db_url) for _ in range(4)]
+    try:
+        results = run_together(*[lambda e=e: e.deploy(DATA / "review_loop") for e in engines])
+        assert all(isinstance(r, list) for r in results), results
+        assert sorted(r[0]["new"] for r in results) == [False, False, False, True]
+        assert {r[0]["version"] for r in results} == {1}
+    finally:
+        for e in engines:
+            e.close()

@@ -1,4 +1,5 @@
-"""The engine stands alone: no Flask, and only engine/spiff touches SpiffWorkflow."""
+"""The layers: the engine stands alone (no Flask, no web UI, no command line; only
+engine/spiff touches SpiffWorkflow); the web UI never imports the command line above it."""
 import ast
 from pathlib import Path
 
@@ -17,6 +18,23 @@ def imports(folder):
 def test_the_engine_never_imports_flask():
     offenders = [str(p) for p, names in imports("engine") if any(n.split(".")[0] == "flask" for n in names)]
     assert offenders == []
+
+
+def importers(folder, packages):
+    return sorted({str(p.relative_to(ROOT)) for p, names in imports(folder)
+                   if any(n.split(".")[0] in packages for n in names)})
+
+
+def test_the_engine_imports_neither_the_web_ui_nor_the_command_line():
+    assert importers("engine", {"webui", "kamflow"}) == []
+
+
+def test_the_web_ui_never_imports_the_command_line():
+    assert importers("webui", {"kamflow"}) == []
+
+
+def test_the_command_line_is_the_one_place_that_composes_both_layers():
+    assert importers("kamflow", {"engine"}) and importers("kamflow", {"webui"})
 
 
 def test_only_engine_spiff_imports_spiffworkflow():

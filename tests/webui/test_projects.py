@@ -111,3 +111,17 @@ def test_only_the_owner_may_withdraw(client, engine):
     login(client, "bob")
     assert client.post(f"/projects/{iid}/withdraw", data={}).status_code == 403
     assert engine.instance(iid).status == "running"
+
+
+def test_the_manager_an_escalation_reaches_can_open_the_project_it_is_about(client, engine):
+    """The issue's case: ray's project, escalated from sue's review, reaches dan."""
+    from datetime import datetime, timedelta, timezone
+    iid = demo.to_manager_review(engine, "ray", "高雄港自動化 Kaohsiung port automation")
+    engine.fire_timers(datetime.now(timezone.utc) + timedelta(days=8))
+    escalation, = [e for e in engine.instance(iid).history if e.kind == "escalation"]
+    assert escalation.data["notified"] == ["dan"]
+    login(client, "dan")
+    assert client.get(f"/projects/{iid}").status_code == 200
+    client.post("/logout")
+    login(client, "bob")                                  # another department's manager
+    assert client.get(f"/projects/{iid}").status_code == 403

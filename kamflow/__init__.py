@@ -1,0 +1,1 @@
+"""The `kamflow` command: composes the engine and the web UI (neither imports this package)."""

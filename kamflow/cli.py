@@ -1,0 +1,169 @@
+"""The `kamflow` command: initialise, deploy, add users, run workers, serve the web UI.
+
+It sits above both layers: the engine knows nothing of it, the web UI knows nothing of it.
+The database comes from `--db` or KAMFLOW_DATABASE_URL (default: SQLite under instance/).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+
+from engine import Engine, EngineError, demo
+from engine.mail import SmtpSettings
+from engine.worker import run_worker
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "sqlite:///instance/kamflow.db"
+
+
+def database_url(arg: str | None = None) -> str:
+    return arg or os.environ.get("KAMFLOW_DATABASE_URL") or DEFAULT_URL
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)   # schema checks are routine here
+
+
+def _worker_for(interval: float, once: bool = False):
+    """The worker loop with this deployment's mail settings, for a thread or a process."""
+    mail = SmtpSettings.from_env()
+    base_url = os.environ.get("KAMFLOW_BASE_URL", "http://127.0.0.1:5000")
+    return lambda eng, stop=None: run_worker(eng, interval, once=once, stop=stop, mail=mail, base_url=base_url)
+
+
+def _deploy_and_seed(eng: Engine, workflows: str, with_demo: bool, empty_only: bool = False) -> None:
+    for row in eng.deploy(workflows):
+        print(f"deployed {row['process_id']} v{row['version']}{'' if row['new'] else ' (unchanged)'}")
+    if not with_demo:
+        return
+    if not demo.seed(eng, empty_only=empty_only):
+        print("demo data: not created (the database already has users)")
+        return
+    print("demo projects: created; demo users (DEMO ONLY - change or remove before real use):")
+    for name, groups, _dept, _boss, display in demo.USERS:
+        print(f"  {name:<6} {display:<14} groups={','.join(groups):<20} password={demo.PASSWORD}")
+
+
+def cmd_init(args) -> int:
+    eng = Engine(database_url(args.db))
+    try:
+        _deploy_and_seed(eng, args.workflows, args.demo)
+    finally:
+        eng.close()
+    return 0
+
+
+def cmd_deploy(args) -> int:
+    eng = Engine(database_url(args.db))
+    try:
+        for row in eng.deploy(args.folder, user=args.user):
+            print(f"{row['process_id']} v{row['version']} {row['hash'][:12]} {'new' if row['new'] else 'unchanged'}")
+    finally:
+        eng.close()
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    eng = Engine(database_url(args.db))
+    try:
+        user = eng.add_user(args.username, groups=args.group, department=args.department,
+                            reports_to=args.reports_to, email=args.email, password=args.password,
+                            display_name=args.name)
+        print(f"{user.username}: groups={','.join(user.groups)} department={user.department or '-'}")
+    finally:
+        eng.close()
+    return 0
+
+
+def cmd_worker(args) -> int:
+    _log_to_stderr()
+    eng = Engine(database_url(args.db))
+    try:
+        _worker_for(args.interval, once=args.once)(eng)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        eng.close()
+    return 0
+
+
+def cmd_run(args) -> int:
+    """Demo data on first run, then the web UI with a timer worker beside it."""
+    from webui.server import serve
+
+    url = database_url(args.db)
+    eng = Engine(url)
+    try:
+        _deploy_and_seed(eng, args.workflows, with_demo=True, empty_only=True)   # never on a real database
+    finally:
+        eng.close()
+    _log_to_stderr()
+    return serve(url, host=args.host, port=args.port, background=_worker_for(args.interval))
+
+
+def cmd_serve(args) -> int:
+    from webui.server import serve_production
+
+    _log_to_stderr()
+    return serve_production(database_url(args.db), args.host, args.port, args.workers, args.threads)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kamflow", description="KAM Flow: the key-account development process")
+    p.add_argument("--db", help="database URL (default: $KAMFLOW_DATABASE_URL or " + DEFAULT_URL + ")")
+    sub = p.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="create the schema and deploy workflows/ (with --demo: demo data)")
+    init.add_argument("--demo", action="store_true")
+    init.add_argument("--workflows", default=str(ROOT / "workflows"))
+    init.set_defaults(func=cmd_init)
+    dep = sub.add_parser("deploy", help="deploy every BPMN/DMN/form under a folder")
+    dep.add_argument("folder")
+    dep.add_argument("--user")
+    dep.set_defaults(func=cmd_deploy)
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="add or update a user")
+    add.add_argument("username")
+    add.add_argument("--group", action="append", default=[], help="a group to belong to; repeat for several")
+    add.add_argument("--department")
+    add.add_argument("--reports-to")
+    add.add_argument("--email")
+    add.add_argument("--name", help="display name")
+    add.add_argument("--password")
+    add.set_defaults(func=cmd_user_add)
+    worker = sub.add_parser("worker", help="fire due timers and send e-mail in a loop (run as many as you like)")
+    worker.add_argument("--interval", type=float, default=10.0)
+    worker.add_argument("--once", action="store_true", help="work until nothing is due, then exit")
+    worker.set_defaults(func=cmd_worker)
+    run = sub.add_parser("run", help="first run: initialise demo data; then serve with a worker beside it")
+    run.add_argument("--workflows", default=str(ROOT / "workflows"))
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=5000)
+    run.add_argument("--interval", type=float, default=10.0, help="seconds between the worker's rounds")
+    run.set_defaults(func=cmd_run)
+    serve = sub.add_parser("serve", help="serve the web UI for production (gunicorn); run `kamflow worker` "
+                                         "beside it for timers and e-mail")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker")
+    serve.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; engine errors become one line on stderr and exit code 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""One failing instance never holds back the timers of the others."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import text
+
+
+def at_review(loop_eng, names: list[str]) -> list[str]:
+    """Instances waiting for bob's review, started in this order (their reminders fall due in it)."""
+    iids = [loop_eng.start("review_loop", "amy", {"project_name": name}) for name in names]
+    for iid in iids:
+        loop_eng.complete(next(t for t in loop_eng.tasks("amy") if t.instance_id == iid).id, "amy",
+                          {"draft": {"text": "x"}})
+    return iids
+
+
+def refuse_updates(eng, instance_id: str, only_while_running: bool) -> None:
+    """Make the real database refuse to save this instance (a string-too-long data error)."""
+    when = "NEW.id = '%s'" % instance_id + (" AND NEW.status = 'running'" if only_while_running else "")
+    with eng.db.begin() as conn:
+        if eng.db.dialect.name == "postgresql":
+            conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION "
+                              "'value too long for type character varying(300)' USING ERRCODE = '22001'; "
+                              "END $$ LANGUAGE plpgsql"))
+            conn.execute(text(f"CREATE TRIGGER refuse BEFORE UPDATE ON instances FOR EACH ROW WHEN ({when}) "
+                              "EXECUTE FUNCTION refuse()"))
+        else:
+            conn.execute(text(f"CREATE TRIGGER refuse BEFORE UPDATE ON instances WHEN {when} "
+                              "BEGIN SELECT RAISE(ABORT, 'value too long'); END"))
+
+
+def reminders(eng, iid: str) -> int:
+    return [e.kind for e in eng.instance(iid).history].count("reminder")
+
+
+LATER = timedelta(days=4)
+
+
+def test_a_database_error_on_one_instance_becomes_its_incident_and_the_others_still_fire(loop_eng):
+    first, *behind = at_review(loop_eng, ["Refused", "Behind 1", "Behind 2"])
+    refuse_updates(loop_eng, first, only_while_running=True)
+    assert loop_eng.fire_timers(datetime.now(timezone.utc) + LATER) == 2
+    assert [reminders(loop_eng, iid) for iid in behind] == [1, 1]
+    view = loop_eng.instance(first)
+    incident, = loop_eng.admin.incidents("zed")
+    assert view.status == "error" and reminders(loop_eng, first) == 0
+    assert incident["instance_id"] == first and "value too long" in incident["message"]
+    assert len(incident["message"]) < 300                   # the reason, not the whole statement
+
+
+def test_an_instance_that_fails_every_round_never_starves_the_timers_behind_it(loop_eng):
+    first, *behind = at_review(loop_eng, ["Always refused", "Behind 1", "Behind 2"])
+    refuse_updates(loop_eng, first, only_while_running=False)      # not even an incident can be saved
+    now = datetime.now(timezone.utc) + LATER
+    assert loop_eng.fire_timers(now) == 2
+    assert loop_eng.fire_timers(now) == 0                           # tried again, fails again, quietly
+    assert [reminders(loop_eng, iid) for iid in behind] == [1, 1]
+    assert loop_eng.instance(first).status == "running" and reminders(loop_eng, first) == 0
+
+
+def test_a_project_whose_name_fills_its_column_never_blocks_the_reminders_queued_behind_it(loop_eng):
+    """The issue's case: a long name made the reminder's subject overflow on PostgreSQL, every round."""
+    long_one, *behind = at_review(loop_eng, ["Long", "Behind 1", "Behind 2"])
+    with loop_eng.db.begin() as conn:
+        conn.execute(text("UPDATE instances SET project_name = :name WHERE id = :id"),
+                     {"name": "長" * 300, "id": long_one})
+    loop_eng.fire_timers(datetime.now(timezone.utc) + LATER)
+    assert [reminders(loop_eng, iid) for iid in behind] == [1, 1]
+    view = loop_eng.instance(long_one)
+    assert reminders(loop_eng, long_one) == 1 or (view.status == "error" and loop_eng.admin.incidents("zed"))

@@ -1,0 +1,30 @@
+"""The `kamflow` command: every command the README lists parses, and nothing loads Flask
+until a command serves the web UI."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from kamflow.cli import build_parser
+
+
+def test_serve_takes_host_port_and_the_number_of_gunicorn_workers():
+    args = build_parser().parse_args(["serve", "--workers", "3", "--port", "8080"])
+    assert (args.workers, args.port, args.host) == (3, 8080, "127.0.0.1")
+    assert args.func.__name__ == "cmd_serve"
+
+
+def test_every_command_of_the_readme_is_there():
+    commands = [["init"], ["init", "--demo"], ["deploy", "workflows"], ["worker"], ["worker", "--interval", "10"],
+                ["worker", "--once"], ["run"], ["serve", "--workers", "2"],
+                ["user", "add", "amy", "--group", "rep", "--department", "north", "--reports-to", "bob",
+                 "--email", "amy@example.com", "--password", "long-enough"]]
+    for command in commands:
+        args = build_parser().parse_args(command)
+        assert args.command == command[0] and callable(args.func)
+
+
+def test_the_worker_command_does_not_load_the_web_ui():
+    loaded = subprocess.run([sys.executable, "-c", "import sys, kamflow.cli; print('flask' in sys.modules)"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "False"
