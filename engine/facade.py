@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import auditlog, catalog
 from .db.connect import make_engine, upgrade_schema
 from .db.schema import Incident, Instance, Task
+from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status, transition
@@ -43,7 +44,8 @@ class Engine:
         self.db = make_engine(url)
         upgrade_schema(self.db)
         self.forms_dir = Path(forms_dir) if forms_dir else DEFAULT_FORMS
-        self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow)
+        self.ctx = Context(sessionmaker(self.db, class_=EngineSession, expire_on_commit=False),
+                           clock=clock or _utcnow)
         self.sessions = Sessions(self)
         self.drafts = Drafts(self)
         self.attachments = Attachments(self)
@@ -219,14 +221,14 @@ class Engine:
     def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
                   limit: int = 200) -> list[dict]:
         def use_case(uow):
+            queries.check_filters(status=status, owner=owner, search=search)
             q = select(Instance).order_by(Instance.updated_at.desc()).limit(limit)
             if status:
                 q = q.where(Instance.status == status)
             if owner:
                 q = q.where(Instance.owner == owner)
             if search:
-                like = f"%{search}%"
-                q = q.where(Instance.project_name.ilike(like) | Instance.account_name.ilike(like))
+                q = q.where(queries.matches(search))
             return [{"id": i.id, "process_id": i.process_id, "number": i.number, "status": i.status, "outcome": i.outcome,
                      "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
                      "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]
