@@ -79,6 +79,7 @@ def instance(iid: str):
 
 @bp.post("/instances/<iid>/rewind")
 def rewind(iid: str):
+    engine().instance(iid)                     # an unknown instance is a 404, before anything else
     g.redisplay = lambda status, errors, _m: _instance_page(iid, errors, status)
     engine().admin.rewind(iid, me(), request.form.get("bpmn_id", ""))
     flash(_("The project went back to the chosen step; its open tasks were replaced."), "success")
@@ -87,6 +88,8 @@ def rewind(iid: str):
 
 @bp.post("/instances/<iid>/tasks/<task_id>/reassign")
 def reassign(iid: str, task_id: str):
+    if task_id not in {t.id for t in engine().instance(iid).tasks}:
+        abort(404)                             # the URL names the task's project: both must match
     g.redisplay = lambda status, errors, _m: _instance_page(iid, errors, status)
     engine().admin.reassign(task_id, me(), request.form.get("to_user", ""))
     flash(_("The task was reassigned."), "success")
