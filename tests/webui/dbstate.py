@@ -11,6 +11,8 @@ from engine.db.schema import Base
 # Sessions change on any request (flashes, expiry); they are the browser's state, not data.
 NOT_DATA = {"auth_sessions"}
 TABLES = Base.metadata.sorted_tables
+# The audit log is append-only in the database itself (docs/audit.md): never put back, it only grows.
+KEPT = [t for t in TABLES if t.name.startswith("audit_")]
 
 
 def _plain(value):
@@ -36,15 +38,22 @@ class Tables:
             return {t.name: [dict(r._mapping) for r in conn.execute(select(t))] for t in TABLES}
 
     def restore(self, rows: dict[str, list[dict]]) -> None:
+        """Every table but the audit log back to `rows`."""
+        tables = [t for t in TABLES if t not in KEPT]
         with self.db.begin() as conn:
-            for table in reversed(TABLES):
+            for table in reversed(tables):
                 conn.execute(delete(table))
-            for table in TABLES:
+            for table in tables:
                 if rows[table.name]:
                     conn.execute(insert(table), rows[table.name])
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def restorable_differ(one: dict, other: dict) -> bool:
+    """Whether `restore` has anything to put back between two snapshots."""
+    return any(one[t.name] != other[t.name] for t in TABLES if t not in KEPT)
 
 
 def changed_rows(before: dict, after: dict) -> dict[str, set[tuple]]:
