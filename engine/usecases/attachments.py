@@ -59,8 +59,9 @@ def check_file(filename: str, content: bytes) -> str:
     """The content type to store, or ValidationFailed saying what is wrong with the file."""
     name = clean_name(filename)
     ext = PurePath(name).suffix.lower()
-    if len(name) > LIMITS["filename"]:
-        raise ValidationFailed([FieldError("$.file", f"the file name is longer than {LIMITS['filename']} characters")])
+    if len(name) > LIMITS["filename"]:               # the column's size: refused, never cut short
+        raise ValidationFailed([FieldError("$.file",
+                                           f"the file name is longer than {LIMITS['filename']} characters")])
     if not name or ext not in TYPES:
         allowed = ", ".join(sorted(TYPES))
         raise ValidationFailed([FieldError("$.file", f"file type not accepted; use one of {allowed}")])

@@ -29,7 +29,8 @@ class Tables:
     def snapshot(self) -> dict[str, frozenset[tuple]]:
         """Every row as the driver returns it (cheap to compare)."""
         with self.db.connect() as conn:
-            return {t.name: frozenset(tuple(map(_plain, row)) for row in conn.exec_driver_sql(f"SELECT * FROM {t.name}"))
+            return {t.name: frozenset(tuple(map(_plain, row))
+                                      for row in conn.exec_driver_sql(f"SELECT * FROM {t.name}"))
                     for t in TABLES}
 
     def rows(self) -> dict[str, list[dict]]:

@@ -9,10 +9,10 @@ characters, right-to-left overrides and mixed scripts, a lone surrogate sent as 
 UTF-8 it becomes on the wire, LIKE wildcards and markup) plus hypothesis examples seeded by
 the target, so every run sends the same; a field like one already walked on the same endpoint
 (same tag, type, maxlength, row or not) gets NUL and one more corpus value; a form's submit
-buttons are pressed in turn. Every request: no 5xx; a refusal (4xx) leaves every table as it was; an accepted value of a typed-text field
-is stored as sent (spaces around it trimmed, line breaks as LF). The database is put back to
-the same baseline before each target (but for the append-only audit log), so every target
-meets the same world.
+buttons are pressed in turn. Every request: no 5xx; a refusal (4xx) leaves every table as it
+was; an accepted value of a typed-text field is stored as sent (spaces around it trimmed, line
+breaks as LF). The database is put back to the same baseline before each target (but for
+the append-only audit log), so every target meets the same world.
 """
 from __future__ import annotations
 

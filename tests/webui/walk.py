@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import lxml.html
+import werkzeug.urls  # noqa: F401 - registers "werkzeug.url_quote", the error handler werkzeug decodes forms with
+
 TEXT_INPUTS = {"text", "search", "email", "url", "tel", ""}
 _ARGS_READ = re.compile(r"request\.(?:args|values)\.get(?:list)?\(\s*[\"'](\w+)[\"']")
 PLACEHOLDER = "FUZZPLACEHOLDER"
@@ -61,17 +63,15 @@ class Walk:
     paths: list[tuple[Call, str]] = field(default_factory=list)          # (call, path argument name)
 
 
-def encode(pairs, keep_surrogates: bool = True) -> str:
+def encode(pairs) -> str:
     """A urlencoded body or query as a browser would send it; lone surrogates go out as their
     (invalid) UTF-8 bytes, which is as far as HTTP lets them travel."""
-    errors = "surrogatepass" if keep_surrogates else "strict"
-    return urlencode([(n.encode("utf-8", errors), v.encode("utf-8", errors)) for n, v in pairs])
+    return urlencode([(n.encode("utf-8", "surrogatepass"), v.encode("utf-8", "surrogatepass")) for n, v in pairs])
 
 
 def sent_as(value: str) -> str:
     """What the server reads from `value` as `encode` sends it: werkzeug keeps bytes that are
     not UTF-8 as their %XX escapes."""
-    import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler it decodes with
     return parse_qsl(encode([("v", value)]), keep_blank_values=True, errors="werkzeug.url_quote")[0][1]
 
 

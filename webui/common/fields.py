@@ -9,12 +9,7 @@ from flask_babel import gettext as _
 from engine import zones
 from engine.views import UserView
 
-from .messages import field_errors  # noqa: F401 - the admin and settings pages take it from here
-
-
-def N_(text: str) -> str:
-    """Marks text for the catalog; it is translated where it is shown."""
-    return text
+from .messages import N_, field_errors  # noqa: F401 - the admin and settings pages take field_errors from here
 
 
 # (zone, city) — Taiwan first, then where customers and colleagues usually are.

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from engine import FieldError, ValidationFailed, zones
+from engine.text import trim
 
 from ..common.current import engine, me, user
 from ..common.fields import field_errors, local_day, out_of_office, person_choices, zone_choices
@@ -68,7 +69,7 @@ def local_range(start: str, until: str, zone: str) -> tuple[datetime | None, dat
 
 @bp.post("/out-of-office")
 def out_of_office_save():
-    values = {name: request.form.get(name, "").strip() for name in ("delegate", "delegate_from", "delegate_until")}
+    values = {name: trim(request.form.get(name, "")) for name in ("delegate", "delegate_from", "delegate_until")}
     g.redisplay = lambda status, errors, _m: _page(values, errors, status)
     if not values["delegate"]:
         raise ValidationFailed([FieldError("$.delegate", _("Choose who receives your new tasks."))])
