@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .db.schema import Attachment, Instance, Task, User
+from .db.schema import Attachment, Group, Instance, Task, User
 from .errors import FieldError, ValidationFailed
 
 # Unicode category Cc (U+0000-U+001F, U+007F-U+009F) and Cs (surrogates)
@@ -24,7 +24,9 @@ _EDGES = " \t\n\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2
 
 ONE_LINE = "must be one line of text without control characters"
 NO_CONTROL = "must not contain control characters"
-REASON_LENGTH = 2000        # a withdraw/suspend reason lives in the audit log's JSON, not in a column
+# Free text kept where no column size applies (the audit log's payload, a Text column).
+REASON_LENGTH = 2000        # a withdraw/suspend reason
+DESCRIPTION_LENGTH = 2000   # a group's description
 
 
 def column_limit(column) -> int:
@@ -49,6 +51,8 @@ LIMITS: dict[str, int] = {
     "step": column_limit(Task.bpmn_id),
     "filename": column_limit(Attachment.filename),
     "reason": REASON_LENGTH,
+    "group_name": column_limit(Group.name),
+    "group_description": DESCRIPTION_LENGTH,
 }
 
 

@@ -26,16 +26,16 @@ def sized(field: str, length: int) -> str:
 @pytest.mark.parametrize("field", USER_FIELDS)
 def test_a_user_field_holds_exactly_its_column_size_and_one_more_is_refused_naming_it(eng, field):
     limit = column_limit(getattr(User, field))
-    eng.add_user("amy", roles=["rep"], **{field: sized(field, limit)})      # PostgreSQL checks varchar(n)
+    eng.add_user("amy", groups=["rep"], **{field: sized(field, limit)})      # PostgreSQL checks varchar(n)
     assert getattr(eng.user("amy"), field) == sized(field, limit)
-    assert refused(lambda: eng.add_user("amy", roles=["rep"], **{field: sized(field, limit + 1)})) == {
+    assert refused(lambda: eng.add_user("amy", groups=["rep"], **{field: sized(field, limit + 1)})) == {
         f"$.{field}": f"must be at most {limit} characters"}
     assert getattr(eng.user("amy"), field) == sized(field, limit)
 
 
 def test_a_150_character_department_is_refused_and_nothing_changes(eng):
     before = eng.user("bob")
-    assert refused(lambda: eng.add_user("bob", roles=["manager"], department="d" * 150)) == {
+    assert refused(lambda: eng.add_user("bob", groups=["manager"], department="d" * 150)) == {
         "$.department": f"must be at most {LIMITS['department']} characters"}
     assert eng.user("bob") == before
 
@@ -43,12 +43,12 @@ def test_a_150_character_department_is_refused_and_nothing_changes(eng):
 @pytest.mark.parametrize("field", ("display_name", "department", "email", "reports_to"))
 def test_a_nul_or_line_break_in_a_user_field_is_refused_naming_the_field(eng, field):
     for bad in ("x\x00y@example.test", "x\ny@example.test"):
-        errors = refused(lambda: eng.add_user("amy", roles=["rep"], **{field: bad}))
+        errors = refused(lambda: eng.add_user("amy", groups=["rep"], **{field: bad}))
         assert set(errors) == {f"$.{field}"}
 
 
 def test_a_time_zone_outside_the_tz_database_is_refused_wherever_it_is_set(eng):
-    assert refused(lambda: eng.add_user("amy", roles=["rep"], time_zone="Mars/Olympus_Mons")) == {
+    assert refused(lambda: eng.add_user("amy", groups=["rep"], time_zone="Mars/Olympus_Mons")) == {
         "$.time_zone": "unknown time zone 'Mars/Olympus_Mons'"}
     assert "$.time_zone" in refused(lambda: eng.set_preferences("amy", time_zone="Asia/Taipei\x00"))
     assert eng.set_preferences("amy", time_zone="Europe/Paris").time_zone == "Europe/Paris"
@@ -109,3 +109,12 @@ def test_an_attachment_name_longer_than_its_column_is_refused(kam_eng):
     assert kam_eng.attachments.add(iid, "amy", name, b"notes").filename == name
     assert refused(lambda: kam_eng.attachments.add(iid, "amy", "n" + name, b"notes")) == {
         "$.file": f"the file name is longer than {LIMITS['filename']} characters"}
+
+
+def test_a_group_name_or_description_with_control_characters_is_refused_naming_it(eng):
+    assert set(refused(lambda: eng.groups.create("comp\x00liance", "zed", "Checks gifts"))) == {"$.name"}
+    assert refused(lambda: eng.groups.create("compliance", "zed", "Checks\x00gifts")) == {
+        "$.description": "must not contain control characters"}
+    assert "$.name" in refused(lambda: eng.groups.create("g" * (LIMITS["group_name"] + 1), "zed", ""))
+    eng.groups.create("g" * LIMITS["group_name"], "zed", "Two\nlines")          # PostgreSQL checks varchar(n)
+    assert "compliance" not in [g.name for g in eng.groups.list()]

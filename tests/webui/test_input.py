@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from engine import demo
-from engine.db.schema import Task, User
+from engine.db.schema import Group, Task, User
 from engine.text import LIMITS
 
 from .conftest import login, open_task, page_of, start_project, text_of
@@ -50,7 +50,7 @@ def test_ids_with_nul_in_the_address_are_404_not_500(db_client):
 def test_the_admin_form_refuses_a_150_character_department_and_keeps_every_typed_value(db_client, db_engine):
     login(db_client, "zoe")
     typed = {"display_name": "林雅美 Amy Lin", "email": "amy@example.test", "department": "d" * 150,
-             "reports_to": "bob", "time_zone": "Asia/Tokyo", "roles": ["rep"]}
+             "reports_to": "bob", "time_zone": "Asia/Tokyo", "groups": ["rep"]}
     response = db_client.post("/admin/users/amy", data=typed)
     assert response.status_code == 422
     page = page_of(response)
@@ -63,7 +63,7 @@ def test_the_admin_form_refuses_a_150_character_department_and_keeps_every_typed
 def test_the_admin_form_refuses_a_time_zone_outside_the_tz_database(db_client, db_engine):
     login(db_client, "zoe")
     response = db_client.post("/admin/users/amy", data={"display_name": "Amy", "department": "north",
-                                                         "time_zone": "Mars/Olympus_Mons", "roles": ["rep"]})
+                                                         "time_zone": "Mars/Olympus_Mons", "groups": ["rep"]})
     assert response.status_code == 422
     assert "Mars/Olympus_Mons" in page_of(response).xpath("string(//*[@id='field-time_zone--error'])")
     assert db_engine.user("amy").time_zone == "Asia/Taipei"
@@ -109,6 +109,8 @@ def test_every_text_box_takes_its_maxlength_from_the_column_or_form_it_fills(cli
         assert form.xpath(f"string(//input[@name='{field}']/@maxlength)") == str(getattr(User, field).type.length)
     assert page_of(client.get("/admin/instances")).xpath("string(//input[@name='q']/@maxlength)") == \
         str(LIMITS["search"])
+    assert page_of(client.get("/admin/groups/")).xpath("string(//input[@name='name']/@maxlength)") == \
+        str(Group.name.type.length)
     login(client, "amy")
     assert page_of(client.get("/")).xpath("string(//input[@name='q']/@maxlength)") == str(LIMITS["search"])
     iid = start_project(client)

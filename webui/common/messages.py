@@ -21,7 +21,6 @@ def N_(text: str) -> str:
 # Engine field messages without a value in them, for the catalog.
 ENGINE_MESSAGES = (
     N_("cannot delegate to yourself"), N_("must be after the start"), N_("use zh_Hant or en"),
-    N_("use 1 to 64 characters without /, not starting or ending with a space"),
     N_("a group of this name exists already"), N_("the engine relies on this group's name"),
     N_("you cannot take yourself out of the admins"),
     N_("must be one line of text without control characters"), N_("must not contain control characters"),
@@ -41,6 +40,8 @@ _QUOTING = (
      lambda m: _("%(count)s open tasks wait for this group; reassign them first", count=m["count"])),
     (re.compile(r"use 2 to (?P<n>\d+) letters, digits or \. _ @ -"),
      lambda m: _("use 2 to %(n)s letters, digits or . _ @ -", n=m["n"])),
+    (re.compile(r"use 1 to (?P<n>\d+) characters without /, not starting or ending with a space"),
+     lambda m: _("use 1 to %(n)s characters without /, not starting or ending with a space", n=m["n"])),
     (re.compile(r"must be at most (?P<n>\d+) characters"), lambda m: _("must be at most %(n)s characters", n=m["n"])),
     (re.compile(r"must be at least (?P<n>\d+) characters"), lambda m: _("must be at least %(n)s characters", n=m["n"])),
 )

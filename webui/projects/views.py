@@ -12,7 +12,7 @@ from engine.views import InstanceView, StartForm
 
 from ..common import history
 from ..common.current import engine, me
-from ..common.formdata import errors_by_field, parse_form, redisplay
+from ..common.formdata import parse_form, redisplay
 from ..common.i18n import current_locale, form_text
 from ..common.messages import field_errors
 from ..common.process_files import process_info
