@@ -21,6 +21,7 @@ from .db.locks import lock_deployments
 from .db.schema import Definition, ProcessSequence
 from .errors import DeployError, NotFound
 from .spiff import ProcessModel, parse_bundle
+from .text import column_limit, problem
 
 MODEL_FILES = (".bpmn", ".dmn")
 
@@ -64,10 +65,21 @@ def _check_forms(model: ProcessModel) -> None:
             raise DeployError(f"not a valid JSON Schema at {where}: {exc.message}", file=name) from exc
 
 
+def _check_names(pid: str, model: ProcessModel) -> None:
+    """The process id, its name and its file's name must fit their columns, on one line."""
+    for what, value, column in (("process id", pid, Definition.process_id),
+                                ("process name", model.name, Definition.name),
+                                ("file name", model.main_file, Definition.main_file)):
+        message = problem(value, column_limit(column))
+        if message:
+            raise DeployError(f"the {what} {message}", file=model.main_file[:column_limit(column)])
+
+
 def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | None) -> list[dict]:
     """Parse everything first (all or nothing), then store each new version."""
     models = parse_bundle(files, form_lookup=lookup)
-    for model in models.values():
+    for pid, model in models.items():
+        _check_names(pid, model)
         _check_forms(model)
     lock_deployments(session)
     results = []

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from .db.schema import Group, GroupMember, TaskCandidate, User
 from .errors import NotFound
+from .text import LIMITS, could_be_key
 
 ADMIN, MANAGER = "admin", "manager"
 WELL_KNOWN = ("rep", MANAGER, "committee", "chair", ADMIN)
@@ -64,7 +65,7 @@ class Directory:
         self._group_names: list[str] | None = None
 
     def find(self, username: str | None) -> Person | None:
-        if not username:
+        if not username or not could_be_key(username, LIMITS["username"]):
             return None
         if username not in self._people:
             rows = self.session.execute(select(User, GroupMember.group_name).outerjoin(

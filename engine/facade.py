@@ -23,6 +23,7 @@ from . import auditlog, catalog
 from .db.connect import make_engine, upgrade_schema
 from .db.retry import is_transient, pause_before_retry
 from .db.schema import Instance, Task
+from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
@@ -48,7 +49,8 @@ class Engine:
         if db is None:      # `db`: another Engine's SQLAlchemy engine, its schema current (docs/reliability.md)
             upgrade_schema(self.db)
         self.forms_dir = Path(forms_dir) if forms_dir else DEFAULT_FORMS
-        self.ctx = Context(sessionmaker(self.db, expire_on_commit=False), clock=clock or _utcnow)
+        self.ctx = Context(sessionmaker(self.db, class_=EngineSession, expire_on_commit=False),
+                           clock=clock or _utcnow)
         self.sessions = Sessions(self)
         self.drafts = Drafts(self)
         self.attachments = Attachments(self)
@@ -235,14 +237,14 @@ class Engine:
     def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
                   limit: int = 200) -> list[dict]:
         def use_case(uow):
+            queries.check_filters(status=status, owner=owner, search=search)
             q = select(Instance).order_by(Instance.updated_at.desc()).limit(limit)
             if status:
                 q = q.where(Instance.status == status)
             if owner:
                 q = q.where(Instance.owner == owner)
             if search:
-                like = f"%{search}%"
-                q = q.where(Instance.project_name.ilike(like) | Instance.account_name.ilike(like))
+                q = q.where(queries.matches(search))
             return [{"id": i.id, "process_id": i.process_id, "number": i.number, "status": i.status, "outcome": i.outcome,
                      "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
                      "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]

@@ -1,15 +1,17 @@
 """A task's form: validate what the user sent, and fill the header the engine owns.
 
 Forms are JSON Schema (draft 2020-12). The header fields (project name, filled by, date
-filled) are `readOnly`: the engine sets them and never takes them from user input.
+filled) are `readOnly`: the engine sets them and never takes them from user input. Every
+answer is checked here, once, for every process and every way in: the schema, plus the
+engine's own text rules (no control characters; line breaks only in multi-line fields).
 """
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from . import text, zones
 from .errors import FieldError, ValidationFailed
 
 HEADER = ("project_name", "filled_by", "date_filled")
@@ -33,7 +35,57 @@ def _field_errors(error) -> list[FieldError]:
     if error.validator in ("oneOf", "anyOf") and all("const" in s for s in error.validator_value):
         choices = ", ".join(str(s["const"]) for s in error.validator_value)
         return [FieldError(_json_path(base), f"must be one of: {choices}")]
-    return [FieldError(_json_path(base), error.message)]
+    return [FieldError(_json_path(base), _message(error))]
+
+
+# Messages that would otherwise quote the (possibly huge) value the user typed.
+_BY_TYPE = {"integer": "must be a whole number", "number": "must be a number", "string": "must be text",
+            "boolean": "must be yes or no"}
+_BY_FORMAT = {"date": "must be a date such as 2026-12-31", "email": "must be an e-mail address"}
+
+
+def _message(error) -> str:
+    rule, value = error.validator, error.validator_value
+    if rule == "maxLength":
+        return f"must be at most {value} characters"
+    if rule == "minLength":
+        return f"must be at least {value} characters"
+    if rule == "pattern":
+        return "is not in the expected form"
+    named = {"type": _BY_TYPE, "format": _BY_FORMAT}.get(rule, {})
+    return (named.get(value) if isinstance(value, str) else None) or error.message
+
+
+def multiline(schema: dict | None, ui: dict | None) -> bool:
+    """A field answered in a text area: tab and line breaks belong there, nowhere else.
+    The same rule picks the widget in webui/templates/macros/form.html."""
+    schema, ui = schema or {}, ui or {}
+    return ui.get("ui:widget") == "textarea" or (schema.get("maxLength") or 0) > 300
+
+
+def _sub(node, key: str) -> dict:
+    found = node.get(key) if isinstance(node, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _text_errors(schema: dict | None, ui: dict, value, path: list) -> list[FieldError]:
+    """Control characters anywhere in an answer (field names included), each at its field.
+    Without a schema nothing says which fields are single lines, so none is held to one."""
+    if isinstance(value, str):
+        message = text.problem(value, multiline=schema is None or multiline(schema, ui))
+        return [FieldError(_json_path(path), message)] if message else []
+    errors: list[FieldError] = []
+    if isinstance(value, dict):
+        props = _sub(schema, "properties")
+        for key, sub in value.items():
+            if not isinstance(key, str) or text.has_control(key):
+                errors.append(FieldError(_json_path(path), "holds a field name with control characters"))
+                continue
+            errors += _text_errors(schema and _sub(props, key), _sub(ui, key), sub, path + [key])
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            errors += _text_errors(schema and _sub(schema, "items"), _sub(ui, "items"), item, path + [i])
+    return errors
 
 
 def read_only_fields(schema: dict) -> set[str]:
@@ -51,16 +103,20 @@ def user_part(schema: dict | None, data: dict | None) -> dict:
     return data
 
 
-def validate(schema: dict | None, data: dict) -> None:
-    """Raise `ValidationFailed` listing every failing field, each with its JSON path."""
-    if not schema:
-        return
-    validator = Draft202012Validator(schema, format_checker=_CHECKER)
-    errors: list[FieldError] = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        for field_error in _field_errors(error):
-            if field_error not in errors:
-                errors.append(field_error)
+def validate(schema: dict | None, data: dict, ui: dict | None = None) -> None:
+    """Raise `ValidationFailed` listing every failing field, each with its JSON path.
+
+    Without a schema only the text rules apply; a field with control characters gets that
+    error alone."""
+    errors = _text_errors(schema or None, ui or {}, data, [])
+    flagged = {e.path for e in errors}
+    if schema:
+        validator = Draft202012Validator(schema, format_checker=_CHECKER)
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+            for field_error in _field_errors(error):
+                if field_error not in errors and field_error.path not in flagged \
+                        and not text.has_control(field_error.path):
+                    errors.append(field_error)
     if errors:
         raise ValidationFailed(errors)
 
@@ -68,7 +124,7 @@ def validate(schema: dict | None, data: dict) -> None:
 def header(project_name: str, filled_by: str, time_zone: str, now: datetime) -> dict:
     """The header as the engine fills it: today is the user's today, in their time zone."""
     return {"project_name": project_name, "filled_by": filled_by,
-            "date_filled": now.astimezone(ZoneInfo(time_zone)).date().isoformat()}
+            "date_filled": now.astimezone(zones.zone_or_utc(time_zone)).date().isoformat()}
 
 
 def prefill(schema: dict | None, task_data: dict, head: dict) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine import Engine
+from engine.text import LIMITS
 
 from . import admin, attachments, auth, errors, inbox, projects, security, settings, tasks
 from .common import history, i18n
@@ -27,7 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.session_interface = EngineSessions(app.extensions["kamflow"].sessions)
     security.init_app(app)
     i18n.init_app(app)
-    app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label)
+    app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label,
+                                 limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, attachments.bp, settings.bp, admin.bp, errors.bp):
         app.register_blueprint(blueprint)

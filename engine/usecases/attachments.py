@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..db.schema import Attachment, Instance, Task
 from ..errors import FieldError, NotAllowed, NotFound, ValidationFailed
+from ..text import LIMITS
 
 MAX_BYTES = 10 * 1024 * 1024
 # extension -> (content type, accepted leading bytes; empty = text, checked as UTF-8)
@@ -51,13 +52,16 @@ def _view(row: Attachment) -> AttachmentView:
 def clean_name(filename: str | None) -> str:
     """The file's own name without folders or control characters (they break headers)."""
     name = PurePath((filename or "").replace("\\", "/")).name
-    return "".join(ch for ch in name if ch.isprintable()).strip()[:255]
+    return "".join(ch for ch in name if ch.isprintable()).strip()
 
 
 def check_file(filename: str, content: bytes) -> str:
     """The content type to store, or ValidationFailed saying what is wrong with the file."""
     name = clean_name(filename)
     ext = PurePath(name).suffix.lower()
+    if len(name) > LIMITS["filename"]:               # the column's size: refused, never cut short
+        raise ValidationFailed([FieldError("$.file",
+                                           f"the file name is longer than {LIMITS['filename']} characters")])
     if not name or ext not in TYPES:
         allowed = ", ".join(sorted(TYPES))
         raise ValidationFailed([FieldError("$.file", f"file type not accepted; use one of {allowed}")])

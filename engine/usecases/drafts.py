@@ -1,6 +1,7 @@
 """Drafts: unfinished form values a user keeps on a task until they submit it."""
 from __future__ import annotations
 
+from .. import forms
 from ..db.schema import Draft, Task
 from ..errors import Conflict
 
@@ -10,8 +11,10 @@ class Drafts:
         self._eng = eng
 
     def save(self, task_id: str, user: str, data: dict) -> None:
-        """Keep `data` for `user` on the task; they must be allowed to work on it."""
+        """Keep `data` for `user` on the task; they must be allowed to work on it. A draft
+        may be incomplete, but it holds no control characters (line breaks are fine)."""
         self._eng.task(task_id, user)            # raises NotFound / NotAllowed
+        forms.validate(None, data)
 
         def use_case(uow):
             task = uow.session.get(Task, task_id)

@@ -15,11 +15,11 @@ from .. import auditlog
 from ..db.schema import AuditEvent, Group, GroupMember, Task, User
 from ..directory import WELL_KNOWN
 from ..errors import FieldError, NotFound, ValidationFailed
+from ..text import LIMITS, field_error, require
 from ..views import GroupView
 from .admin import require_admin
 
-_NAME = re.compile(r"^[^\s/]([^/]{0,62}[^\s/])?$")
-DESCRIPTION_LENGTH = 2000
+_NAME = re.compile(rf"^[^\s/]([^/]{{0,{LIMITS['group_name'] - 2}}}[^\s/])?$")
 
 
 def _view(session, group: Group) -> GroupView:
@@ -44,13 +44,11 @@ def _audit(ctx, uow, name: str, kind: str, admin: str, meta: dict | None = None,
 
 
 def _check(name, description) -> None:
-    errors = []
-    if name is not None and (not isinstance(name, str) or not _NAME.match(name) or not name.isprintable()):
-        errors.append(FieldError("$.name", "use 1 to 64 characters without /, not starting or ending with a space"))
-    if description is not None and (not isinstance(description, str) or len(description) > DESCRIPTION_LENGTH):
-        errors.append(FieldError("$.description", f"must be at most {DESCRIPTION_LENGTH} characters"))
-    if errors:
-        raise ValidationFailed(errors)
+    bad_name = name is not None and (not isinstance(name, str) or not _NAME.match(name) or not name.isprintable())
+    require(FieldError("$.name", f"use 1 to {LIMITS['group_name']} characters without /, not starting or ending "
+                                 "with a space") if bad_name else None,
+            field_error("$.description", description, LIMITS["group_description"], multiline=True)
+            if description is not None else None)
 
 
 def list_groups(uow) -> list[GroupView]:

@@ -13,6 +13,7 @@ from ..errors import NotAllowed, NotFound
 from ..spiff import ProcessModel, Runtime
 from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
+from ..text import LIMITS, check, trim
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
 
@@ -20,11 +21,11 @@ from .projection import apply_runtime, audit, open_tasks
 def start_values(model: ProcessModel, data: dict | None) -> dict:
     """The start data, checked against the process's start form when it names one."""
     schema = model.form(model.start_form[0])
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in dict(data or {}).items()}
+    values = {k: trim(v) if isinstance(v, str) else v for k, v in dict(data or {}).items()}
     if schema:
         read_only = {k for k, sub in schema.get("properties", {}).items() if sub.get("readOnly")}
         values = {k: v for k, v in values.items() if k not in read_only}
-        forms.validate(schema, values)
+    forms.validate(schema, values, model.form(model.start_form[1]))   # without a form: the text rules
     return values
 
 
@@ -83,6 +84,7 @@ def _close_open_tasks(session, inst: Instance, now) -> None:
 
 def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "") -> None:
     """The owner (or an admin) ends the project at any open step."""
+    check("$.reason", reason, LIMITS["reason"], multiline=True)
     s = uow.session
     inst = get_instance(s, instance_id, lock=True)
     user = uow.directory.find(username)
@@ -101,6 +103,7 @@ def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "
 
 def set_status(ctx: Context, uow, instance_id: str, username: str, target: Status, reason: str = "") -> None:
     """Admin: suspend, resume or terminate an instance."""
+    check("$.reason", reason, LIMITS["reason"], multiline=True)
     s = uow.session
     inst = get_instance(s, instance_id, lock=True)
     user = uow.directory.find(username)

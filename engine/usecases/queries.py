@@ -9,6 +9,7 @@ from .. import auditlog
 from ..db.schema import AuditEvent, Definition, Incident, Instance, Task, TaskCandidate
 from ..directory import Person
 from .. import forms
+from ..text import LIMITS, field_error, require
 from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
 from .context import Context
 from .instances import get_instance
@@ -42,10 +43,25 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
                     instructions=instructions, values=values, data=data)
 
 
+def check_filters(**filters: str | None) -> None:
+    """List filters come from search boxes and URLs: a bad one is refused with its name
+    (`search`, `step`, `status`, `owner`), never sent to the database."""
+    limits = {"search": LIMITS["search"], "step": LIMITS["step"], "owner": LIMITS["username"],
+              "status": Instance.status.type.length}
+    require(*(field_error(f"$.{name}", value, limits[name]) for name, value in filters.items() if value))
+
+
+def matches(search: str):
+    """Projects or accounts whose name contains `search` as typed (% and _ are no wildcards)."""
+    return or_(Instance.project_name.icontains(search, autoescape=True),
+               Instance.account_name.icontains(search, autoescape=True))
+
+
 def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: str | None = None,
           limit: int | None = None, offset: int = 0) -> list[TaskView]:
     """The user's own open tasks plus their groups' unclaimed ones, soonest due first;
     optionally only one process step, or projects/accounts matching `search`."""
+    check_filters(step=bpmn_id, search=search)
     s = uow.session
     mine = Task.assignee == user.username
     named = select(TaskCandidate.task_id).where(TaskCandidate.username == user.username)
@@ -55,8 +71,7 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
                      .where(Task.state == "open", or_(mine, offered), Instance.status == "running")
                      .where(or_(Task.excluded_user.is_(None), Task.excluded_user != user.username))
                      .where(Task.bpmn_id == bpmn_id if bpmn_id else true())
-                     .where(or_(Instance.project_name.ilike(f"%{search}%"), Instance.account_name.ilike(f"%{search}%"))
-                            if search else true())
+                     .where(matches(search) if search else true())
                      .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)
                      .offset(offset).limit(limit)).all()
     return [task_view(ctx, uow, t, i, user, with_form=False) for t, i in rows]

@@ -38,7 +38,7 @@ def _actor(directory: Directory, username: str, row: Task) -> Person:
     return user
 
 
-def submitted_values(schema: dict | None, kind: str, data: dict) -> dict:
+def submitted_values(schema: dict | None, kind: str, data: dict, ui: dict | None = None) -> dict:
     """What a person's answer may put into the process data.
 
     A manual task or plain task without a form takes no data; nobody's answer may set
@@ -48,7 +48,7 @@ def submitted_values(schema: dict | None, kind: str, data: dict) -> dict:
         raise ValidationFailed([FieldError(f"$.{k}", "is not a field of this task") for k in sorted(values)])
     if "lane_owners" in values and "lane_owners" not in ((schema or {}).get("properties") or {}):
         raise ValidationFailed([FieldError("$.lane_owners", "is not a field of this task")])
-    forms.validate(schema, values)
+    forms.validate(schema, values, ui)
     return values
 
 
@@ -59,7 +59,8 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     directory = uow.directory
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
-    values = submitted_values(model.form(row.form_file), model.kinds.get(row.bpmn_id, "user"), data)
+    values = submitted_values(model.form(row.form_file), model.kinds.get(row.bpmn_id, "user"), data,
+                              model.form(row.ui_file))
     now = ctx.clock()
     rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)

@@ -1,18 +1,25 @@
-"""Creating and updating users (again = update), and checking passwords."""
+"""Creating and updating users (again = update), and checking passwords.
+
+Every text field is checked against its column (engine/text.py) before anything is saved,
+and a time zone against the tz database, so no profile can break a page later.
+"""
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select
 
+from .. import zones
 from ..db.schema import GroupMember, User
 from ..directory import Directory, Person, _person
-from ..errors import FieldError, NotFound, ValidationFailed
+from ..errors import FieldError, NotFound
 from ..passwords import check_password, hash_password
+from ..text import LIMITS, field_error, require
 from ..views import UserView
 
-_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+_USERNAME = re.compile(rf"^[A-Za-z0-9_.@-]{{2,{LIMITS['username']}}}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+LOCALES = ("zh_Hant", "en")
 _UNSET = object()
 
 
@@ -22,21 +29,46 @@ def view(person: Person) -> UserView:
                     person.notify, person.delegate, person.delegate_from, person.delegate_until)
 
 
+def _username_error(path: str, value) -> FieldError | None:
+    if isinstance(value, str) and _USERNAME.fullmatch(value):
+        return None
+    return FieldError(path, f"use 2 to {LIMITS['username']} letters, digits or . _ @ -")
+
+
+def _zone_error(value) -> FieldError | None:
+    return None if zones.is_known(value) else FieldError("$.time_zone", f"unknown time zone {value!r}")
+
+
+def _locale_error(value) -> FieldError | None:
+    return None if value in LOCALES else FieldError("$.locale", "use zh_Hant or en")
+
+
+def _email_error(value) -> FieldError | None:
+    return field_error("$.email", value, LIMITS["email"]) or (
+        None if _EMAIL.fullmatch(value) else FieldError("$.email", "must be an e-mail address"))
+
+
+def _profile_errors(display_name, department, reports_to, email, time_zone, locale) -> list:
+    """What is wrong with the optional profile fields (None means "not given")."""
+    checks = ((display_name, lambda v: field_error("$.display_name", v, LIMITS["display_name"])),
+              (department, lambda v: field_error("$.department", v, LIMITS["department"])),
+              (reports_to, lambda v: _username_error("$.reports_to", v)), (email, _email_error),
+              (time_zone, _zone_error), (locale, _locale_error))
+    return [check(value) for value, check in checks if value is not None]
+
+
 def add_user(uow, username: str, groups=None, department=None, reports_to=None, email=None,
              password=None, display_name=None, active=True, time_zone=None, locale=None) -> UserView:
     """Create or update a user; `groups` replaces the groups they belong to."""
-    errors = []
-    if not isinstance(username, str) or not _USERNAME.match(username):
-        errors.append(FieldError("$.username", "use 2 to 64 letters, digits or . _ @ -"))
     groups = list(groups or [])
     known = Directory(uow.session).group_names()
     unknown = [g for g in groups if g not in known]
-    if unknown:
-        errors.append(FieldError("$.groups", f"unknown group(s): {', '.join(unknown)}; known: {', '.join(known)}"))
-    if password is not None and len(password) < 8:
-        errors.append(FieldError("$.password", "must be at least 8 characters"))
-    if errors:
-        raise ValidationFailed(errors)
+    require(_username_error("$.username", username),
+            FieldError("$.groups", f"unknown group(s): {', '.join(map(str, unknown))}; known: {', '.join(known)}")
+            if unknown else None,
+            FieldError("$.password", "must be at least 8 characters")
+            if password is not None and len(password) < 8 else None,
+            *_profile_errors(display_name, department, reports_to, email, time_zone, locale))
     s = uow.session
     user = s.get(User, username)
     if user is None:
@@ -44,7 +76,7 @@ def add_user(uow, username: str, groups=None, department=None, reports_to=None, 
         s.add(user)
     user.display_name = display_name or user.display_name or username
     user.department, user.reports_to, user.email, user.active = department, reports_to, email, active
-    user.time_zone = time_zone or user.time_zone or "Asia/Taipei"
+    user.time_zone = time_zone or user.time_zone or zones.DEFAULT
     user.locale = locale or user.locale or "zh_Hant"
     if password is not None:
         user.password_hash = hash_password(password)
@@ -56,7 +88,9 @@ def add_user(uow, username: str, groups=None, department=None, reports_to=None, 
 
 
 def authenticate(uow, username: str, password: str) -> UserView | None:
-    """The user if the password matches and the account is active, else None."""
+    """The user if the password matches and the account is active, else None; a name no
+    account could have is refused as such (it says nothing about who exists)."""
+    require(field_error("$.username", username, LIMITS["username"]))
     user = uow.session.get(User, username) if username else None
     if user is None or not user.active or not check_password(user.password_hash, password):
         return None
@@ -83,15 +117,11 @@ def set_preferences(uow, username: str, notify=_UNSET, locale=_UNSET, time_zone=
     user = uow.session.get(User, username)
     if user is None:
         raise NotFound(f"No user {username!r}")
+    require(_locale_error(locale) if locale is not _UNSET else None,
+            _zone_error(time_zone) if time_zone is not _UNSET else None)
     if locale is not _UNSET:
-        if locale not in ("zh_Hant", "en"):
-            raise ValidationFailed([FieldError("$.locale", "use zh_Hant or en")])
         user.locale = locale
     if time_zone is not _UNSET:
-        try:
-            ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise ValidationFailed([FieldError("$.time_zone", f"unknown time zone {time_zone!r}")]) from None
         user.time_zone = time_zone
     if notify is not _UNSET:
         user.notify = bool(notify)

@@ -108,8 +108,7 @@ def test_text_typed_into_an_integer_field_is_kept_so_validation_names_it():
     assert data["customer"]["criteria"]["sales_volume"] == "abc"
     with pytest.raises(ValidationFailed) as failed:
         validate(CUSTOMER, data)
-    assert "'abc' is not of type 'integer'" in errors_by_field(failed.value.errors)[
-        "customer.criteria.sales_volume"]
+    assert errors_by_field(failed.value.errors)["customer.criteria.sales_volume"] == ["must be a whole number"]
     assert flatten(CUSTOMER, data)["customer.criteria.sales_volume"] == "abc"
 
 

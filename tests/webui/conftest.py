@@ -1,4 +1,9 @@
-"""An app on a fresh SQLite file with the demo organisation and the stage-1 process deployed."""
+"""An app with the demo organisation and the stage-1 process deployed.
+
+`engine`/`app`/`client` use a fresh SQLite file (fast; most page tests). Tests whose point
+is the database (input that only PostgreSQL refuses, the fuzz walk) use `db_engine`/
+`db_app`/`db_client`, which run once on SQLite and once on PostgreSQL (`db_url`).
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,24 +19,51 @@ from ..conftest import ROOT
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.fixture
-def engine(tmp_path):
-    eng = Engine(f"sqlite:///{tmp_path / 'kamflow.db'}", forms_dir=ROOT / "forms")
+def demo_engine(url: str) -> Engine:
+    eng = Engine(url, forms_dir=ROOT / "forms")
     eng.deploy(ROOT / "workflows")
     demo.create_users(eng)
+    return eng
+
+
+def make_app(engine: Engine, tmp_path, **config):
+    return create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
+                       "INSTANCE_PATH": tmp_path / "instance", "WTF_CSRF_ENABLED": False, **config})
+
+
+@pytest.fixture
+def engine(tmp_path):
+    eng = demo_engine(f"sqlite:///{tmp_path / 'kamflow.db'}")
     yield eng
     eng.close()
 
 
 @pytest.fixture
 def app(engine, tmp_path):
-    return create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
-                       "INSTANCE_PATH": tmp_path / "instance", "WTF_CSRF_ENABLED": False})
+    return make_app(engine, tmp_path)
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def db_engine(db_url):
+    """The demo engine on SQLite, then on PostgreSQL."""
+    eng = demo_engine(db_url)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def db_app(db_engine, tmp_path):
+    return make_app(db_engine, tmp_path)
+
+
+@pytest.fixture
+def db_client(db_app):
+    return db_app.test_client()
 
 
 def login(client, username: str, password: str = demo.PASSWORD):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine.text import trim
 from engine.views import GroupView
 
 from ..common.current import engine, me
@@ -14,8 +15,8 @@ bp = Blueprint("groups", __name__, url_prefix="/groups")
 
 
 def _typed() -> dict:
-    return {"name": request.form.get("name", "").strip()[:64],
-            "description": request.form.get("description", "").strip()[:2000]}
+    """What the admin typed, as typed: the engine checks it against the limits and says so."""
+    return {"name": trim(request.form.get("name", "")), "description": trim(request.form.get("description", ""))}
 
 
 def _index(values: dict, errors=(), status: int = 200):

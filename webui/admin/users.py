@@ -8,6 +8,7 @@ from flask_babel import ngettext
 
 from engine import FieldError, ValidationFailed
 from engine.directory import WELL_KNOWN
+from engine.text import trim
 from engine.views import UserView
 
 from ..common.current import engine, me
@@ -19,7 +20,7 @@ TEXT_FIELDS = ("username", "display_name", "email", "department", "reports_to", 
 
 def _typed(username: str | None = None) -> dict:
     """What the admin typed, to save and to show again."""
-    values = {name: request.form.get(name, "").strip()[:200] for name in TEXT_FIELDS}
+    values = {name: trim(request.form.get(name, "")) for name in TEXT_FIELDS}   # the engine checks each
     values["groups"] = request.form.getlist("groups")
     if username:
         values["username"] = username

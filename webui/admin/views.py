@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from engine import FieldError, ValidationFailed
+from engine.text import trim
 
 from ..common.current import engine, me, user
 from ..common.fields import field_errors, group_label, person_choices
@@ -38,9 +39,16 @@ def helpers():
 @bp.get("/instances")
 def instances():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
-    search = request.args.get("q", "").strip()[:200]
-    rows = engine().instances(status=status, search=search or None)
-    return render_template("admin/instances.html", rows=rows, status=status or "", q=search, statuses=STATUSES)
+    search = trim(request.args.get("q", ""))
+    g.redisplay = lambda code, errors, _m: _instances_page(status, None, field_errors(errors), code, shown=search)
+    return _instances_page(status, search or None)
+
+
+def _instances_page(status: str | None, search: str | None, errors: dict | None = None, code: int = 200,
+                    shown: str | None = None):
+    rows = engine().instances(status=status, search=search)
+    return render_template("admin/instances.html", rows=rows, status=status or "", q=shown or search or "",
+                           statuses=STATUSES, errors=errors or {}), code
 
 
 @bp.post("/instances/<iid>/<action>")
@@ -48,7 +56,7 @@ def change(iid: str, action: str):
     act = {"suspend": engine().suspend, "resume": engine().resume, "terminate": engine().terminate}.get(action)
     if act is None:
         abort(404)
-    act(iid, me(), request.form.get("reason", "").strip()[:2000])
+    act(iid, me(), trim(request.form.get("reason", "")))
     flash(_("Done."), "success")
     back = request.form.get("back") == "instance"
     return redirect(url_for(".instance", iid=iid) if back else url_for(".instances"))
@@ -71,6 +79,7 @@ def instance(iid: str):
 
 @bp.post("/instances/<iid>/rewind")
 def rewind(iid: str):
+    engine().instance(iid)                     # an unknown instance is a 404, before anything else
     g.redisplay = lambda status, errors, _m: _instance_page(iid, errors, status)
     engine().admin.rewind(iid, me(), request.form.get("bpmn_id", ""))
     flash(_("The project went back to the chosen step; its open tasks were replaced."), "success")
@@ -79,6 +88,8 @@ def rewind(iid: str):
 
 @bp.post("/instances/<iid>/tasks/<task_id>/reassign")
 def reassign(iid: str, task_id: str):
+    if task_id not in {t.id for t in engine().instance(iid).tasks}:
+        abort(404)                             # the URL names the task's project: both must match
     g.redisplay = lambda status, errors, _m: _instance_page(iid, errors, status)
     engine().admin.reassign(task_id, me(), request.form.get("to_user", ""))
     flash(_("The task was reassigned."), "success")

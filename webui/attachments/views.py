@@ -51,6 +51,8 @@ _MESSAGES = [
     (re.compile(r"the content is not a (\.\w+) file"), lambda m: _("The content is not a %(ext)s file.",
                                                                    ext=m.group(1))),
     (re.compile(r"a text file must be UTF-8"), lambda m: _("A text file must be saved as UTF-8.")),
+    (re.compile(r"the file name is longer than (\d+) characters"),
+     lambda m: _("The file name is longer than %(n)s characters; rename the file and try again.", n=m.group(1))),
 ]
 
 

@@ -5,27 +5,18 @@ token. Signing in opens a new session, signing out closes it.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from engine import NotFound
+from engine.text import trim
 
 from ..common.current import engine
+from ..common.messages import field_errors
+from ..common.redirects import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 PUBLIC = {"auth.login", "i18n.language", "static"}
-
-
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only a path on this site: never an open redirect to somewhere else."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
 
 
 def _restart(**data) -> None:
@@ -74,8 +65,10 @@ def login():
     target = safe_next(request.values.get("next"), url_for("inbox.index"))
     if request.method == "GET":
         return redirect(target) if g.user else render_template("auth/login.html", next=target)
-    username = request.form.get("username", "").strip()
-    person = engine().authenticate(username, request.form.get("password", ""))
+    username = trim(request.form.get("username", ""))
+    g.redisplay = lambda status, errors, _m: (render_template(
+        "auth/login.html", next=target, username=username, errors=field_errors(errors)), status)
+    person = engine().authenticate(username, request.form.get("password", ""))    # a bad name: 422
     if person is None:
         return render_template("auth/login.html", next=target, username=username,
                                error=_("Wrong username or password.")), 401

@@ -2,21 +2,14 @@
 the time zones people choose from, and a user's out-of-office state."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from engine import zones
 from engine.views import UserView
 
-from .formdata import errors_by_field
-from .i18n import form_text
-
-
-def N_(text: str) -> str:
-    """Marks text for the catalog; it is translated where it is shown."""
-    return text
+from .messages import N_, field_errors  # noqa: F401 - the admin and settings pages take field_errors from here
 
 
 # (zone, city) — Taiwan first, then where customers and colleagues usually are.
@@ -42,40 +35,6 @@ GROUP_MEANINGS = {
     "admin": N_("May use the administration pages."),
 }
 
-# Engine field messages the admin and settings pages can show, for the catalog.
-ENGINE_MESSAGES = (
-    N_("use 2 to 64 letters, digits or . _ @ -"), N_("must be at least 8 characters"),
-    N_("cannot delegate to yourself"), N_("must be after the start"), N_("use zh_Hant or en"),
-    N_("use 1 to 64 characters without /, not starting or ending with a space"), N_("a group of this name exists already"),
-    N_("the engine relies on this group's name"), N_("must be at most 2000 characters"),
-    N_("you cannot take yourself out of the admins"),
-)
-
-# Engine messages that quote a value: translated by pattern, the value kept as typed.
-_QUOTING = (
-    (re.compile(r"no active user '(?P<name>.*)'"), lambda m: _("%(name)s is not an active user", name=m["name"])),
-    (re.compile(r"unknown time zone '(?P<zone>.*)'"), lambda m: _("unknown time zone %(zone)s", zone=m["zone"])),
-    (re.compile(r"unknown group\(s\): (?P<groups>[^;]*);.*"), lambda m: _("unknown group: %(groups)s", groups=m["groups"])),
-    (re.compile(r"no user '(?P<name>.*)'"), lambda m: _("there is no user %(name)s", name=m["name"])),
-    (re.compile(r"(?P<count>\d+) open task\(s\) wait for this group; reassign them first"),
-     lambda m: _("%(count)s open tasks wait for this group; reassign them first", count=m["count"])),
-)
-
-
-def engine_message(message: str) -> str:
-    """An engine field message in the page's language (unknown ones stay as they are)."""
-    for pattern, translate in _QUOTING:
-        found = pattern.fullmatch(message)
-        if found:
-            return translate(found)
-    return _(message)
-
-
-def field_errors(errors) -> dict[str, list[str]]:
-    """Engine `FieldError`s by form field name, translated, for the templates."""
-    return errors_by_field(errors, translate=engine_message)
-
-
 def group_label(group: str) -> str:
     """A well-known group's name in the page's language; any other group as the admin named it."""
     return _(GROUP_NAMES[group]) if group in GROUP_NAMES else group
@@ -87,10 +46,11 @@ def person_choices(people: list[UserView]) -> list[tuple[str, str]]:
 
 
 def zone_choices(current: str | None = None) -> list[tuple[str, str]]:
-    """(zone, label) pairs, the current zone included even when it is not a common one."""
+    """(zone, label) pairs, the current zone included even when it is not a common one (or
+    not a time zone at all: a refused value comes back as it was chosen, marked)."""
     choices = [(zone, f"{_(city)} ({zone})" if zone != "UTC" else "UTC") for zone, city in ZONES]
     if current and current not in dict(ZONES):
-        choices.append((current, current))
+        choices.append((current, current if zones.is_known(current) else _("%(zone)s (unknown)", zone=current)))
     return choices
 
 
@@ -107,5 +67,5 @@ def local_day(moment: datetime | None, zone: str, inclusive_end: bool = False) -
     """An aware UTC moment as the ISO date the user sees in their zone (an end is exclusive)."""
     if moment is None:
         return ""
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zones.zone_or_utc(zone))
     return (local - timedelta(microseconds=1) if inclusive_end else local).date().isoformat()

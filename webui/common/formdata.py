@@ -22,6 +22,8 @@ import math
 import re
 from typing import Any, Callable, Iterable, Mapping
 
+from engine.text import trim
+
 ROWS = "_rows."
 ADD_ROW = "_add_row"
 REMOVE_ROW = "_remove_row"
@@ -119,8 +121,8 @@ def _parse_array(schema, form, path, removed, required):
     items = schema.get("items", {})
     out = []
     if kind_of(items) not in ("object", "array"):
-        for text in form.getlist(path):  # a textarea: one item per line
-            out += [v for v in map(lambda line: _scalar(items, line), text.splitlines())
+        for text in form.getlist(path):  # a textarea: one item per line (other separators are refused)
+            out += [v for v in map(lambda line: _scalar(items, line), _lines(text).split("\n"))
                     if v is not _ABSENT]
     for i in form.indices(path):
         if f"{path}.{i}" in removed:
@@ -140,8 +142,14 @@ def _blank(value: Any) -> bool:
     return value is _ABSENT or value is False
 
 
+def _lines(raw: str) -> str:
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _scalar(schema: Mapping, raw: str) -> Any:
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Typed text as the document holds it: line breaks as LF, spaces around it trimmed (but
+    never a control character, so validation refuses it and names the field)."""
+    text = trim(_lines(raw))
     if not text:
         return _ABSENT
     kind = kind_of(schema)

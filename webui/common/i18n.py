@@ -16,7 +16,9 @@ from babel.messages.pofile import read_po
 from flask import Blueprint, current_app, g, redirect, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext
 
-from ..auth.views import safe_next
+from engine import zones
+
+from .redirects import safe_next
 
 bp = Blueprint("i18n", __name__)
 LOCALES = {"zh_Hant": "繁體中文", "en": "English"}
@@ -73,8 +75,10 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    """The user's zone; one the tz database does not know (stored before it was checked) is
+    read as UTC, and the page says so, rather than failing every page."""
     person = g.get("user")
-    return person.time_zone if person is not None and person.time_zone else "Asia/Taipei"
+    return zones.effective(person.time_zone) if person is not None else zones.DEFAULT
 
 
 def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
@@ -96,6 +100,7 @@ def init_app(app) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.extensions["kamflow_forms_i18n"] = load_forms_catalog(app.extensions["kamflow"].forms_dir)
-    app.jinja_env.globals.update(form_text=form_text, LOCALES=LOCALES, current_locale=current_locale)
+    app.jinja_env.globals.update(form_text=form_text, LOCALES=LOCALES, current_locale=current_locale,
+                                 known_zone=zones.is_known)
     app.jinja_env.filters["local_time"] = local_time
     app.register_blueprint(bp)

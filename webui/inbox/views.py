@@ -1,24 +1,33 @@
 """The inbox: my tasks and my groups' unclaimed ones; claim and hand back.
 
 The engine filters (process step, project or account name) and pages in the database;
-a second, unpaged call without the step gives the counts per step.
+a second, unpaged call without the step gives the counts per step. A filter the engine
+refuses (control characters, too long) shows the whole inbox with the error at its field.
 """
 from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+
+from engine.text import trim
 
 from ..common.current import engine, me
 from ..common.i18n import form_text
+from ..common.messages import field_errors
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
 
 @bp.get("/")
 def index():
-    step, text = request.args.get("step", "").strip()[:100], request.args.get("q", "").strip()[:200]
+    step, text = trim(request.args.get("step", "")), trim(request.args.get("q", ""))
+    g.redisplay = lambda status, errors, _m: _page("", "", status, field_errors(errors), shown=(step, text))
+    return _page(step, text)
+
+
+def _page(step: str, text: str, status: int = 200, errors: dict | None = None, shown: tuple | None = None):
     size = current_app.config["PAGE_SIZE"]
     matching = engine().tasks(me(), search=text or None)          # every step: for the counts
     counts = Counter(t.bpmn_id for t in matching)
@@ -26,9 +35,11 @@ def index():
     total = counts.get(step, 0) if step else len(matching)
     pages = max(1, -(-total // size))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    shown = engine().tasks(me(), bpmn_id=step or None, search=text or None, limit=size, offset=(page - 1) * size)
-    return render_template("inbox/index.html", tasks=shown, page=page, pages=pages, total=total,
-                           counts=counts, steps=steps, step=step, q=text, now=current_app.config["CLOCK"]())
+    listed = engine().tasks(me(), bpmn_id=step or None, search=text or None, limit=size, offset=(page - 1) * size)
+    step, text = shown or (step, text)
+    return render_template("inbox/index.html", tasks=listed, page=page, pages=pages, total=total, counts=counts,
+                           steps=steps, step=step, q=text, errors=errors or {},
+                           now=current_app.config["CLOCK"]()), status
 
 
 @bp.post("/tasks/<task_id>/claim")

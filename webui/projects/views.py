@@ -7,12 +7,14 @@ from functools import lru_cache
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine.text import trim
 from engine.views import InstanceView, StartForm
 
 from ..common import history
 from ..common.current import engine, me
-from ..common.formdata import errors_by_field, parse_form, redisplay
+from ..common.formdata import parse_form, redisplay
 from ..common.i18n import current_locale, form_text
+from ..common.messages import field_errors
 from ..common.process_files import process_info
 from ..tasks.page import display_names
 from .diagram import render_svg
@@ -37,7 +39,7 @@ def index():
 def _start_page(start: StartForm, values: dict, errors=(), status: int = 200):
     return render_template("projects/new.html", start=start, schema=start.schema or NO_START_FORM,
                            ui=start.ui_schema or {}, values=values,
-                           errors=errors_by_field(errors, translate=form_text)), status
+                           errors=field_errors(errors)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -83,9 +85,12 @@ def show(iid: str):
 @bp.route("/<iid>/withdraw", methods=["GET", "POST"])
 def withdraw(iid: str):
     view = _visible(iid)
+    reason = trim(request.form.get("reason", ""))
+    g.redisplay = lambda status, errors, _m: (render_template(
+        "projects/withdraw.html", view=view, reason=reason, errors=field_errors(errors)), status)
     if request.method == "GET":
-        return render_template("projects/withdraw.html", view=view)
-    engine().withdraw(iid, me(), request.form.get("reason", "").strip()[:2000])
+        return render_template("projects/withdraw.html", view=view, reason="", errors={})
+    engine().withdraw(iid, me(), reason)
     flash(_("The project was withdrawn."), "info")
     return redirect(url_for(".show", iid=iid))
 

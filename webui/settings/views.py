@@ -3,13 +3,13 @@ the notifications I received lately. Every signed-in user has this page."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from engine import FieldError, ValidationFailed
+from engine import FieldError, ValidationFailed, zones
+from engine.text import trim
 
 from ..common.current import engine, me, user
 from ..common.fields import field_errors, local_day, out_of_office, person_choices, zone_choices
@@ -21,7 +21,7 @@ RECENT = 20
 
 def _page(values: dict | None = None, errors=(), status: int = 200):
     person, away = user(), out_of_office(user())
-    shown = {"locale": person.locale, "time_zone": person.time_zone,
+    shown = {"locale": person.locale, "time_zone": zones.effective(person.time_zone),   # what is in effect
              "notify": {True: "on", False: "off"}.get(away["notify"], ""), "delegate": away["delegate"] or "",
              "delegate_from": local_day(away["delegate_from"], person.time_zone),
              "delegate_until": local_day(away["delegate_until"], person.time_zone, inclusive_end=True)}
@@ -58,7 +58,7 @@ def _day(text: str, field: str) -> date | None:
 
 
 def _midnight(day: date | None, zone: str) -> datetime | None:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(timezone.utc) if day else None
+    return datetime.combine(day, time(0), tzinfo=zones.zone_or_utc(zone)).astimezone(timezone.utc) if day else None
 
 
 def local_range(start: str, until: str, zone: str) -> tuple[datetime | None, datetime | None]:
@@ -69,7 +69,7 @@ def local_range(start: str, until: str, zone: str) -> tuple[datetime | None, dat
 
 @bp.post("/out-of-office")
 def out_of_office_save():
-    values = {name: request.form.get(name, "").strip() for name in ("delegate", "delegate_from", "delegate_until")}
+    values = {name: trim(request.form.get(name, "")) for name in ("delegate", "delegate_from", "delegate_until")}
     g.redisplay = lambda status, errors, _m: _page(values, errors, status)
     if not values["delegate"]:
         raise ValidationFailed([FieldError("$.delegate", _("Choose who receives your new tasks."))])

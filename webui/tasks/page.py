@@ -8,9 +8,9 @@ from engine.views import TaskView
 
 from ..attachments import views as attachments
 from ..common.current import engine, me
-from ..common.formdata import errors_by_field
 from ..common.history import decisions
 from ..common.i18n import form_text
+from ..common.messages import field_errors
 from ..common.process_files import process_info
 from .answers import changes_since_return, earlier_answers
 from .instructions import render_instructions
@@ -62,7 +62,7 @@ def render(task: TaskView, values: dict, errors=(), message: str | None = None, 
     schema = form_of(task)
     return render_template(
         "tasks/task.html", task=task, view=view, schema=schema, ui=ui_of(task), values=values,
-        errors=errors_by_field(errors, translate=form_text), message=message, draft=draft,
+        errors=field_errors(errors), message=message, draft=draft,
         files=engine().attachments.list(task.instance_id, me()), file_errors=list(file_errors),
         accept=attachments.ACCEPT, max_mb=attachments.MAX_MB,
         review=is_review(schema), confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), {**task.data, **task.values}),

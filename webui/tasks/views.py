@@ -33,16 +33,14 @@ def submit(task_id: str):
     shown = redisplay(schema, request.form, page.fixed_of(task))
     g.redisplay = lambda status, errors, message: page.render(task, shown, errors, message, status)
     action = request.form.get("_action", "")
-    if action == "attach":
-        engine().drafts.save(task_id, me(), shown)          # what was typed is kept whatever the file holds
     try:
         added = attachments.attach_chosen(task, required=action == "attach")
-    except (ValidationFailed, attachments.NoFileChosen) as exc:
-        return page.render(task, shown, status=422, draft=action == "attach",
-                               file_errors=attachments.reasons(exc))
+    except (ValidationFailed, attachments.NoFileChosen) as exc:     # refused: nothing saved, all shown again
+        return page.render(task, shown, status=422, file_errors=attachments.reasons(exc))
     if added is not None:
         flash(_("“%(name)s” is attached to the project.", name=added.filename), "success")
     if action == "attach":
+        engine().drafts.save(task_id, me(), shown)          # what was typed comes back after the redirect
         return redirect(url_for(".show", task_id=task_id, _anchor="files"))
     if request.form.get(ADD_ROW):
         return page.render(task, shown)

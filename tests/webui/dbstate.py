@@ -1,0 +1,85 @@
+"""Every row of every table, read straight from the database: to prove that a refused request
+changed nothing, to find where an accepted value was stored, and to put a baseline back."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import create_engine, delete, insert, select
+
+from engine.db.schema import Base
+
+# Sessions change on any request (flashes, expiry); they are the browser's state, not data.
+NOT_DATA = {"auth_sessions"}
+TABLES = Base.metadata.sorted_tables
+# The audit log is append-only in the database itself (docs/audit.md): never put back, it only grows.
+KEPT = [t for t in TABLES if t.name.startswith("audit_")]
+
+
+def _plain(value):
+    """A value as it can be compared and hashed: JSON documents as their text."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+class Tables:
+    def __init__(self, url: str):
+        self.db = create_engine(url)
+
+    def snapshot(self) -> dict[str, frozenset[tuple]]:
+        """Every row as the driver returns it (cheap to compare)."""
+        with self.db.connect() as conn:
+            return {t.name: frozenset(tuple(map(_plain, row))
+                                      for row in conn.exec_driver_sql(f"SELECT * FROM {t.name}"))
+                    for t in TABLES}
+
+    def rows(self) -> dict[str, list[dict]]:
+        """Every row as the model types read it, to put back with `restore`."""
+        with self.db.connect() as conn:
+            return {t.name: [dict(r._mapping) for r in conn.execute(select(t))] for t in TABLES}
+
+    def restore(self, rows: dict[str, list[dict]]) -> None:
+        """Every table but the audit log back to `rows`."""
+        tables = [t for t in TABLES if t not in KEPT]
+        with self.db.begin() as conn:
+            for table in reversed(tables):
+                conn.execute(delete(table))
+            for table in tables:
+                if rows[table.name]:
+                    conn.execute(insert(table), rows[table.name])
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def restorable_differ(one: dict, other: dict) -> bool:
+    """Whether `restore` has anything to put back between two snapshots."""
+    return any(one[t.name] != other[t.name] for t in TABLES if t not in KEPT)
+
+
+def changed_rows(before: dict, after: dict) -> dict[str, set[tuple]]:
+    """Rows added, removed or altered, per table (sessions left out)."""
+    return {name: rows for name in after if name not in NOT_DATA and (rows := before[name] ^ after[name])}
+
+
+def text_leaves(rows: dict[str, set[tuple]]) -> set[str]:
+    """Every string held in the rows, inside JSON documents too (keys and values)."""
+    found: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            found.add(value)
+            if value[:1] in "{[":
+                try:
+                    walk(json.loads(value))
+                except ValueError:
+                    pass
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                walk(key)
+                walk(sub)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for sub in value:
+                walk(sub)
+    walk(list(rows.values()))
+    return found

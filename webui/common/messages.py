@@ -1,0 +1,61 @@
+"""The engine's field messages in the page's language.
+
+The engine words its messages in English; fixed ones are catalog entries, and the ones that
+quote a value or a number are matched by pattern, so the value stays as typed.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+
+from .formdata import errors_by_field
+from .i18n import form_text
+
+
+def N_(text: str) -> str:
+    """Marks text for the catalog; it is translated where it is shown."""
+    return text
+
+
+# Engine field messages without a value in them, for the catalog.
+ENGINE_MESSAGES = (
+    N_("cannot delegate to yourself"), N_("must be after the start"), N_("use zh_Hant or en"),
+    N_("a group of this name exists already"), N_("the engine relies on this group's name"),
+    N_("you cannot take yourself out of the admins"),
+    N_("must be one line of text without control characters"), N_("must not contain control characters"),
+    N_("holds a field name with control characters"), N_("must be an e-mail address"),
+    N_("must be a whole number"), N_("must be a number"), N_("must be text"), N_("must be yes or no"),
+    N_("must be a date such as 2026-12-31"), N_("is not in the expected form"),
+)
+
+# Engine messages that quote a value or a number: translated by pattern, the value kept as typed.
+_QUOTING = (
+    (re.compile(r"no active user '(?P<name>.*)'"), lambda m: _("%(name)s is not an active user", name=m["name"])),
+    (re.compile(r"unknown time zone '(?P<zone>.*)'"), lambda m: _("unknown time zone %(zone)s", zone=m["zone"])),
+    (re.compile(r"unknown group\(s\): (?P<groups>[^;]*);.*"),
+     lambda m: _("unknown group: %(groups)s", groups=m["groups"])),
+    (re.compile(r"no user '(?P<name>.*)'"), lambda m: _("there is no user %(name)s", name=m["name"])),
+    (re.compile(r"(?P<count>\d+) open task\(s\) wait for this group; reassign them first"),
+     lambda m: _("%(count)s open tasks wait for this group; reassign them first", count=m["count"])),
+    (re.compile(r"use 2 to (?P<n>\d+) letters, digits or \. _ @ -"),
+     lambda m: _("use 2 to %(n)s letters, digits or . _ @ -", n=m["n"])),
+    (re.compile(r"use 1 to (?P<n>\d+) characters without /, not starting or ending with a space"),
+     lambda m: _("use 1 to %(n)s characters without /, not starting or ending with a space", n=m["n"])),
+    (re.compile(r"must be at most (?P<n>\d+) characters"), lambda m: _("must be at most %(n)s characters", n=m["n"])),
+    (re.compile(r"must be at least (?P<n>\d+) characters"), lambda m: _("must be at least %(n)s characters", n=m["n"])),
+)
+
+
+def engine_message(message: str) -> str:
+    """An engine field message in the page's language (unknown ones stay as they are)."""
+    for pattern, translate in _QUOTING:
+        found = pattern.fullmatch(message)
+        if found:
+            return translate(found)
+    return form_text(message)
+
+
+def field_errors(errors) -> dict[str, list[str]]:
+    """Engine `FieldError`s by form field name, translated, for the templates."""
+    return errors_by_field(errors, translate=engine_message)
