@@ -1,14 +1,17 @@
 """Who may see a project: its team and their managers, never everyone.
 
-The owner, admins, the managers above the owner, and anyone who has or had a task on
-the project (including the group a task is offered to) may see it.
+The owner, admins, the managers above the owner, anyone who has or had a task on the
+project (including the group a task is offered to), and whoever may see the project's
+account (engine/workspace/access.py) may see it.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from ..db.schema import Instance, Task
+from ..db.workspace import Account
 from ..directory import Directory
+from ..workspace import access as account_access
 
 
 def _manager_chain(directory: Directory, username: str) -> set[str]:
@@ -31,6 +34,9 @@ def may_view(uow, instance_id: str, username: str) -> bool:
     if user.is_admin or user.username == inst.owner:
         return True
     if user.username in _manager_chain(directory, inst.owner):
+        return True
+    account = s.get(Account, inst.account_id) if inst.account_id else None
+    if account is not None and account_access.may_view(uow, account, user):
         return True
     for row in s.scalars(select(Task).where(Task.instance_id == instance_id)):
         if user.username in (row.assignee, row.closed_by):
