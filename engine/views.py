@@ -58,6 +58,7 @@ class InstanceView:
     next_timer_at: datetime | None
     incidents: list[dict] = field(default_factory=list)
     account_id: str | None = None             # the account a key-account project belongs to
+    account_name: str = ""
 
 
 @dataclass(frozen=True)

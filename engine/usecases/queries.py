@@ -102,7 +102,7 @@ def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
                         outcome=inst.outcome, owner=inst.owner, project_name=inst.project_name, stage=inst.stage,
                         data=data, tasks=tasks, history=history, created_at=inst.created_at,
                         updated_at=inst.updated_at, next_timer_at=inst.next_timer_at, incidents=incidents,
-                        account_id=inst.account_id)
+                        account_id=inst.account_id, account_name=inst.account_name or "")
 
 
 def diagram(ctx: Context, uow, instance_id: str) -> dict:

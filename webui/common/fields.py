@@ -49,6 +49,9 @@ ENGINE_MESSAGES = (
     N_("use 1 to 64 characters without /, not starting or ending with a space"), N_("a group of this name exists already"),
     N_("the engine relies on this group's name"), N_("must be at most 2000 characters"),
     N_("you cannot take yourself out of the admins"),
+    N_("this year is listed twice"), N_("would make a circle of reporting lines"),
+    N_("choose someone at this account"), N_("choose an account you look after"),
+    N_("you may only give an account to yourself or to people you manage"),
 )
 
 # Engine messages that quote a value: translated by pattern, the value kept as typed.
