@@ -1,4 +1,4 @@
-"""Migration 0005 adds the workspace to a database that already holds projects, losing nothing."""
+"""Migration 0006 adds the workspace to a database that already holds projects, losing nothing."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -17,7 +17,7 @@ def test_existing_projects_keep_their_tasks_and_belong_to_no_account_after_the_u
     db = make_engine(db_url)
     with db.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
+        command.upgrade(cfg, "0005")
     now = datetime(2026, 11, 1, tzinfo=timezone.utc).replace(tzinfo=None)
     with db.begin() as conn:
         conn.execute(text("INSERT INTO users (username, display_name, active, time_zone, locale, notify, created_at) "

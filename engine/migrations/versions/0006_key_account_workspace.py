@@ -1,16 +1,16 @@
 """the key-account workspace: accounts, their team and revenue, contacts and their stage history,
 competitors and their reps; projects point at their account
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
