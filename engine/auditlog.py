@@ -38,6 +38,10 @@ def instance_stream(instance_id: str) -> str:
     return f"instance:{instance_id}"
 
 
+def account_stream(account_id: str) -> str:
+    return f"account:{account_id}"
+
+
 def _utc(at: datetime) -> str:
     return at.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
 

@@ -60,7 +60,8 @@ def answer(bpmn_id: str, owner: str = "amy", decision: str = "approve", **overri
         }},
         "competitor_info": {"competitors": [{
             "competitor": "Acme Systems", "products_in_use": "Ticketing gates (2015)", "customer_satisfaction": 2,
-            "sales_reps": "Mr. Lee", "sales_approach": "Price-led", "relationship_with_customer": "Weak since 2022"}]},
+            "sales_reps": [{"name": "Mr. Lee", "sales_approach": "Price-led",
+                            "relationship_with_customer": "Weak since 2022"}]}]},
         "project_info": {"project": {
             "procurement_plan": "Replace ticketing back office in 2027", "problem_to_solve": "Peak-hour failures",
             "timetable": "RFP in Q1, award in Q2", "budget_amount": 2_500_000, "budget_currency": "TWD",

@@ -35,6 +35,7 @@ from .usecases.outbox import Notifications
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
+from .workspace.facade import Accounts
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
 _ATTEMPTS = 8            # a clash with another writer, or a deadlock, costs at most this many runs
@@ -57,6 +58,7 @@ class Engine:
         self.notifications = Notifications(self)
         self.admin = admin.Admin(self)
         self.groups = Groups(self)
+        self.accounts = Accounts(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -151,7 +153,8 @@ class Engine:
         def use_case(uow):
             model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
             schema, ui = model.start_form
-            return StartForm(process_id, model.name, copy.deepcopy(model.form(schema)), copy.deepcopy(model.form(ui)))
+            return StartForm(process_id, model.name, copy.deepcopy(model.form(schema)), copy.deepcopy(model.form(ui)),
+                             model.account_field)
         return self._read(use_case)
 
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
@@ -235,20 +238,9 @@ class Engine:
         return self._read(lambda uow: queries.instance_view(self.ctx, uow, instance_id))
 
     def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
-                  limit: int = 200) -> list[dict]:
-        def use_case(uow):
-            queries.check_filters(status=status, owner=owner, search=search)
-            q = select(Instance).order_by(Instance.updated_at.desc()).limit(limit)
-            if status:
-                q = q.where(Instance.status == status)
-            if owner:
-                q = q.where(Instance.owner == owner)
-            if search:
-                q = q.where(queries.matches(search))
-            return [{"id": i.id, "process_id": i.process_id, "number": i.number, "status": i.status, "outcome": i.outcome,
-                     "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
-                     "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]
-        return self._read(use_case)
+                  limit: int = 200, projects_only: bool = False) -> list[dict]:
+        """Instances, latest change first; `projects_only`: key-account projects (`accountField`)."""
+        return self._read(lambda uow: queries.list_instances(self.ctx, uow, status, owner, search, limit, projects_only))
 
     def may_view(self, instance_id: str, user: str) -> bool:
         """May `user` see this project (its data, history, files)?"""

@@ -57,6 +57,8 @@ class InstanceView:
     updated_at: datetime
     next_timer_at: datetime | None
     incidents: list[dict] = field(default_factory=list)
+    account_id: str | None = None             # the account a key-account project belongs to
+    account_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class StartForm:
     name: str
     schema: dict | None
     ui_schema: dict | None
+    account_field: str | None = None          # a key-account process: the start data field naming the account
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ class Instance(Base):
     number: Mapped[int | None] = mapped_column(Integer)              # per process: 1, 2, 3, ...
     project_name: Mapped[str] = mapped_column(String(300), default="")   # the display name
     account_name: Mapped[str] = mapped_column(String(300), default="")
+    account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), index=True)   # a key-account project's
     stage: Mapped[str] = mapped_column(String(300), default="")
     workflow: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))

@@ -47,6 +47,7 @@ class ProcessModel:
     end_outcomes: dict[str, str] = field(default_factory=dict)     # end event id -> outcome
     kinds: dict[str, str] = field(default_factory=dict)            # human task id -> user/manual/task
     properties: dict[str, str] = field(default_factory=dict)       # the process element's own properties
+    account_sections: dict[str, str] = field(default_factory=dict)  # user task id -> `accountSection`
 
     def form(self, filename: str | None) -> dict | None:
         return self.forms.get(filename) if filename else None
@@ -60,6 +61,12 @@ class ProcessModel:
     def display_name_field(self) -> str | None:
         """The (dotted) data field an instance is called by, e.g. `project_name`."""
         return self.properties.get("displayNameField") or None
+
+    @property
+    def account_field(self) -> str | None:
+        """The data field holding a key-account project's account id (`accountField`); None for
+        processes whose instances are not key-account projects."""
+        return self.properties.get("accountField") or None
 
 
 def _parse_xml(name: str, text: str):
@@ -151,6 +158,12 @@ def _process_properties(process_el) -> dict[str, str]:
             if p.get("name")}
 
 
+def _account_sections(specs) -> dict[str, str]:
+    """User tasks whose form shows a part of the project's account (`accountSection`)."""
+    return {ts.bpmn_id: props["accountSection"] for spec in specs for ts in spec.task_specs.values()
+            if isinstance(ts, UserTask) and (props := (ts.extensions or {}).get("properties", {})).get("accountSection")}
+
+
 def _kinds(specs) -> dict[str, str]:
     """What a person does at each task a person completes: fill a form, or do it and confirm."""
     return {ts.bpmn_id: "user" if isinstance(ts, UserTask) else "manual" if isinstance(ts, ManualTask) else "task"
@@ -234,7 +247,8 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
             forms[form_name] = _load_form(form_name, text)
         models[pid] = ProcessModel(pid, process_el.get("name") or pid, main, spec, subs,
                                    lane_of, lane_names, needed, forms, *_describe(process_el, [spec, *subs.values()]),
-                                   kinds=_kinds([spec, *subs.values()]), properties=properties)
+                                   kinds=_kinds([spec, *subs.values()]), properties=properties,
+                                   account_sections=_account_sections([spec, *subs.values()]))
     if not models:
         raise DeployError("no executable process found", file=", ".join(sorted(files)))
     return models

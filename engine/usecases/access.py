@@ -1,9 +1,10 @@
 """Who may see a project: its team and their managers, never everyone.
 
 The owner, admins, anyone who has or had a task on the project (including the group a task
-is offered to), anyone an escalation about it was sent to, and everyone up the management
-chain of the owner and of its reviewing managers may see it. An escalation that reaches
-someone therefore always shows them what they are asked to act on.
+is offered to), anyone an escalation about it was sent to, everyone up the management chain
+of the owner and of its reviewing managers, and whoever may see the project's account
+(engine/workspace/access.py) may see it. An escalation that reaches someone therefore always
+shows them what they are asked to act on.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sqlalchemy import select
 from .. import auditlog
 from ..assignment import MANAGER_LANE
 from ..db.schema import AuditEvent, Instance, Task
+from ..db.workspace import Account
 from ..directory import Directory
+from ..workspace import access as account_access
 
 
 def _chain_above(directory: Directory, usernames: set[str]) -> set[str]:
@@ -57,6 +60,9 @@ def may_view(uow, instance_id: str, username: str) -> bool:
     if inst is None or user is None or not user.active:
         return False
     if user.is_admin or user.username == inst.owner:
+        return True
+    account = s.get(Account, inst.account_id) if inst.account_id else None
+    if account is not None and account_access.may_view(uow, account, user):
         return True
     rows = list(s.scalars(select(Task).where(Task.instance_id == instance_id)))
     for row in rows:

@@ -14,6 +14,7 @@ from ..spiff import ProcessModel, Runtime
 from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
 from ..text import LIMITS, check, trim
+from ..workspace import projects
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
 
@@ -59,6 +60,7 @@ def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) 
                     status=Status.RUNNING.value, owner=username, project_name=name,
                     workflow="", serializer_version="", created_at=now, updated_at=now)
     s.add(inst)
+    projects.link_at_start(ctx, uow, model, values, username, inst)
     audit(s, inst.id, "started", username, now, data={"project_name": inst.project_name, "number": number,
                                                       "version": definition.version})
     apply_runtime(s, directory, inst, rt, now, actor=username)

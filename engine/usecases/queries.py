@@ -13,6 +13,7 @@ from ..text import LIMITS, field_error, require
 from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
 from .context import Context
 from .instances import get_instance
+from ..workspace import projects
 from .runtimes import load_runtime
 
 
@@ -35,6 +36,7 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
                 head = forms.header(inst.project_name, who.display_name if who else "",
                                     who.time_zone if who else "Asia/Taipei", ctx.clock())
                 values = copy.deepcopy(forms.prefill(form, human.data, head))   # never hand out cached state
+                values.update(projects.prefill(uow, inst, model, row.bpmn_id, human.data, form))
                 data = copy.deepcopy(human.data)
     return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
                     form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
@@ -77,6 +79,23 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
     return [task_view(ctx, uow, t, i, user, with_form=False) for t, i in rows]
 
 
+def list_instances(ctx: Context, uow, status: str | None, owner: str | None, search: str | None, limit: int,
+                   projects_only: bool) -> list[dict]:
+    check_filters(status=status, owner=owner, search=search)
+    q = select(Instance).order_by(Instance.updated_at.desc()).limit(limit)
+    if projects_only:
+        q = q.where(Instance.process_id.in_(projects.project_processes(ctx, uow.session)))
+    if status:
+        q = q.where(Instance.status == status)
+    if owner:
+        q = q.where(Instance.owner == owner)
+    if search:
+        q = q.where(matches(search))
+    return [{"id": i.id, "process_id": i.process_id, "number": i.number, "status": i.status, "outcome": i.outcome,
+             "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
+             "account_id": i.account_id, "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]
+
+
 def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
     s = uow.session
     inst = get_instance(s, instance_id)
@@ -97,7 +116,8 @@ def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
     return InstanceView(id=inst.id, process_id=inst.process_id, version=version, status=inst.status,
                         outcome=inst.outcome, owner=inst.owner, project_name=inst.project_name, stage=inst.stage,
                         data=data, tasks=tasks, history=history, created_at=inst.created_at,
-                        updated_at=inst.updated_at, next_timer_at=inst.next_timer_at, incidents=incidents)
+                        updated_at=inst.updated_at, next_timer_at=inst.next_timer_at, incidents=incidents,
+                        account_id=inst.account_id, account_name=inst.account_name or "")
 
 
 def diagram(ctx: Context, uow, instance_id: str) -> dict:

@@ -12,7 +12,9 @@ PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/
              "/projects/some-id/withdraw", "/projects/some-id/authorisation", "/files/some-file", "/settings/",
              "/admin/", "/admin/incidents", "/admin/instances/x", "/admin/deploy/", "/admin/outbox/",
              "/admin/users/", "/admin/users/new", "/admin/users/x", "/admin/groups/", "/admin/groups/x",
-             "/no-such-page"]
+             "/accounts/", "/accounts/new", "/accounts/a", "/accounts/a/edit", "/accounts/a/our-side",
+             "/accounts/a/contacts/new", "/accounts/a/competitors/new", "/contacts/c", "/contacts/c/edit",
+             "/competitors/x/edit", "/no-such-page"]
 
 
 @pytest.mark.parametrize("url", PROTECTED)
@@ -27,7 +29,9 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/admin/instances/x/suspend", "/admin/instances/x/rewind", "/admin/instances/x/tasks/y/reassign",
          "/admin/incidents/1/retry", "/admin/deploy/", "/admin/users/x/active", "/admin/users/x/handover",
          "/admin/groups/", "/admin/groups/x", "/admin/groups/x/members", "/admin/groups/x/members/y/remove",
-         "/admin/groups/x/delete", "/admin/outbox/1/send-again", "/logout"]
+         "/admin/groups/x/delete", "/admin/outbox/1/send-again", "/accounts/new", "/accounts/a/edit",
+         "/accounts/a/our-side", "/accounts/a/contacts/new", "/accounts/a/competitors/new", "/contacts/c/edit",
+         "/contacts/c/remove", "/competitors/x/edit", "/competitors/x/remove", "/logout"]
 
 
 def test_the_lists_above_cover_every_route_of_the_app(app):

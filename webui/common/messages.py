@@ -27,6 +27,9 @@ ENGINE_MESSAGES = (
     N_("holds a field name with control characters"), N_("must be an e-mail address"),
     N_("must be a whole number"), N_("must be a number"), N_("must be text"), N_("must be yes or no"),
     N_("must be a date such as 2026-12-31"), N_("is not in the expected form"),
+    N_("this year is listed twice"), N_("would make a circle of reporting lines"),
+    N_("choose someone at this account"), N_("choose an account you look after"),
+    N_("you may only give an account to yourself or to people you manage"),
 )
 
 # Engine messages that quote a value or a number: translated by pattern, the value kept as typed.

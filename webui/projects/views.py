@@ -2,6 +2,7 @@
 authorisation."""
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -33,24 +34,38 @@ def _visible(iid: str) -> InstanceView:
 
 @bp.get("/")
 def index():
-    return render_template("projects/index.html", projects=engine().instances(owner=me()))
+    return render_template("projects/index.html", projects=engine().instances(owner=me(), projects_only=True))
 
 
-def _start_page(start: StartForm, values: dict, errors=(), status: int = 200):
-    return render_template("projects/new.html", start=start, schema=start.schema or NO_START_FORM,
-                           ui=start.ui_schema or {}, values=values,
-                           errors=field_errors(errors)), status
+def _with_accounts(start: StartForm) -> dict:
+    """The start form, its account field (a key-account process) a choice of the user's accounts."""
+    schema = copy.deepcopy(start.schema or NO_START_FORM)
+    field = (schema.get("properties") or {}).get(start.account_field or "")
+    if field is not None:
+        choices = [{"const": i, "title": name} for i, name in engine().accounts.startable(me())]
+        if choices:
+            field["oneOf"] = choices
+        else:                                   # nothing to pick: the customer form creates the account
+            del schema["properties"][start.account_field]
+    return schema
+
+
+def _start_page(start: StartForm, schema: dict, values: dict, errors=(), status: int = 200):
+    return render_template("projects/new.html", start=start, schema=schema, ui=start.ui_schema or {},
+                           values=values, errors=field_errors(errors)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    """The process's own start form (the key-account process asks for the project's name)."""
+    """The process's own start form (the key-account process asks for the project's name and,
+    picked from the user's accounts, the account it belongs to)."""
     start = engine().start_form(current_app.config["PROCESS_ID"])
-    schema = start.schema or NO_START_FORM
+    schema = _with_accounts(start)
     if request.method == "GET":
-        return _start_page(start, {})
+        chosen = request.args.get("account", "")
+        return _start_page(start, schema, {start.account_field: chosen} if start.account_field and chosen else {})
     typed = redisplay(schema, request.form)
-    g.redisplay = lambda status, errors, _m: _start_page(start, typed, errors, status)
+    g.redisplay = lambda status, errors, _m: _start_page(start, schema, typed, errors, status)
     iid = engine().start(start.process_id, me(), parse_form(schema, request.form))
     flash(_("Project started. Your first tasks are listed below."), "success")
     return redirect(url_for(".show", iid=iid))
