@@ -5,7 +5,6 @@ database, so any process can rebuild the same models from the database alone.
 """
 from __future__ import annotations
 
-import ast
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from ..errors import DeployError
+from .scripts import ScriptRefused, check_code
 from .wiring import complete_wiring
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -128,16 +128,20 @@ def _check_code(spec, file: str, root) -> None:
         snippets = []
         if isinstance(ts, ScriptTask):
             snippets.append(("script", ts.script or ""))
+        snippets.extend((kind, code) for kind in ("prescript", "postscript") if (code := getattr(ts, kind, None)))
         for condition, _target in getattr(ts, "cond_task_specs", None) or []:
             args = getattr(condition, "args", None)   # a gateway condition wraps its expression
             if args and isinstance(args[0], str):
                 snippets.append(("condition", args[0]))
         for kind, code in snippets:
+            bpmn_id = getattr(ts, "bpmn_id", ts.name)
             try:
-                ast.parse(code, mode="exec" if kind == "script" else "eval")
+                check_code(code, "eval" if kind == "condition" else "exec")
             except SyntaxError as exc:
-                bpmn_id = getattr(ts, "bpmn_id", ts.name)
                 raise DeployError(f"{kind} has a syntax error on its line {exc.lineno}: {exc.msg}",
+                                  file=file, line=_line_of(root, bpmn_id), element=bpmn_id) from exc
+            except ScriptRefused as exc:
+                raise DeployError(f"{kind}, its line {exc.line}: {exc}",
                                   file=file, line=_line_of(root, bpmn_id), element=bpmn_id) from exc
 
 
