@@ -1,5 +1,10 @@
 """The restricted script engine that runs BPMN scripts, conditions and DMN expressions.
 
+Every snippet is compiled by RestrictedPython (`engine.spiff.sandbox`) and runs with guarded
+attribute access, iteration and operators bounded by a budget (`engine.spiff.guards`), in
+this process: no names starting with `_`, no frames, no `str.format` attribute walks, no
+`open`/`eval`/`exec`/`compile`/`getattr`, no unbounded loops, recursion or results.
+
 Scripts see task data, the engine's directory functions (e.g. `committee_members_for(owner)`)
 and the globals spiff-arena gives its scripts, so models written there run unmodified:
 `datetime` (the class), `timedelta`, and the modules `time`, `json`, `decimal`, `re`, `uuid`.
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import datetime as _datetime
 import decimal
 import json
@@ -26,6 +32,9 @@ from typing import Callable
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from .guards import Budget, Guards, Limits, ScriptLimitExceeded
+from .sandbox import ScriptRefused, compile_script
+
 _SAFE_NAMES = (
     "abs all any bool callable chr dict divmod enumerate filter float format frozenset hex int "
     "isinstance issubclass iter len list map max min next oct ord pow range repr reversed round set "
@@ -33,15 +42,13 @@ _SAFE_NAMES = (
     "Exception ArithmeticError AssertionError AttributeError IndexError KeyError LookupError "
     "NameError OverflowError RuntimeError StopIteration TypeError ValueError ZeroDivisionError"
 ).split()
-_UNSAFE_MEMBERS = {"time": {"sleep"}}        # a script that sleeps holds a database transaction
-
-
-class ScriptRefused(Exception):
-    """Code uses something the script environment does not offer (a dunder name, an import)."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.line = line
+_UNSAFE_MEMBERS = {
+    "time": {"sleep"},                        # a script that sleeps holds a database transaction
+    # a context is process-wide state, and `prec=10**9` turns one division into minutes of work
+    "decimal": {"getcontext", "setcontext", "localcontext", "Context", "DefaultContext", "BasicContext",
+                "ExtendedContext"},
+}
+__all__ = ["ScriptLimitExceeded", "ScriptRefused", "check_code", "make_script_engine", "Limits"]
 
 
 def _public_view(module: types.ModuleType) -> types.SimpleNamespace:
@@ -70,8 +77,9 @@ SAFE_BUILTINS = {**{name: getattr(builtins, name) for name in _SAFE_NAMES}, "__i
 
 
 @lru_cache(maxsize=2048)
-def check_code(code: str, mode: str = "exec") -> None:
-    """Refuse dunder names and imports the environment does not offer; raise SyntaxError as Python does."""
+def check_code(code: str, mode: str = "exec"):
+    """The restricted code of a snippet; refuse dunder names, imports the environment does not offer
+    and whatever RestrictedPython's policy refuses; raise SyntaxError as Python does."""
     for node in ast.walk(ast.parse(code, mode=mode)):
         name = (node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name)
                 else node.name if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else None)
@@ -83,21 +91,48 @@ def check_code(code: str, mode: str = "exec") -> None:
             if module not in SCRIPT_GLOBALS or getattr(node, "level", 0):
                 raise ScriptRefused(f"import {module} is not allowed in scripts; they may import "
                                     f"{', '.join(sorted(SCRIPT_GLOBALS))}", node.lineno)
+    return compile_script(code, mode)
 
 
-class _CheckedEnvironment(TaskDataEnvironment):
-    """Task data as the scripts' variables, every snippet checked before it runs."""
+class _RestrictedEnvironment(TaskDataEnvironment):
+    """Task data as the scripts' variables; every snippet restricted, with its own budget."""
+
+    def __init__(self, environment_globals: dict, limits: Limits):
+        super().__init__(environment_globals)
+        self.limits = limits
+
+    def _run_globals(self) -> tuple[dict, Budget]:
+        guards = Guards(Budget(self.limits))
+        run_globals = copy.copy(self.globals)
+        run_globals["__builtins__"] = {**SAFE_BUILTINS, **guards.builtins()}
+        run_globals.update(guards.names())
+        return run_globals, guards.budget
 
     def evaluate(self, expression, context, external_context=None):
-        check_code(expression, "eval")
-        return super().evaluate(expression, context, external_context)
+        code = check_code(expression, "eval")
+        run_globals, budget = self._run_globals()
+        names = {**(external_context or {}), **context, **run_globals}   # guards win over task data
+        result = eval(code, names)  # nosec B307 - RestrictedPython code, guarded names only
+        budget.raise_if_exceeded()
+        return result
 
     def execute(self, script, context, external_context=None):
-        check_code(script, "exec")
-        return super().execute(script, context, external_context)
+        code = check_code(script, "exec")
+        self.check_for_overwrite(context, external_context or {})
+        run_globals, budget = self._run_globals()
+        context.update(external_context or {})
+        context.update(run_globals)
+        try:
+            exec(code, context)  # nosec B102 - RestrictedPython code, guarded names only
+        finally:
+            self._remove_globals_and_functions_from_context(context, external_context)
+            for name in run_globals:
+                context.pop(name, None)
+        budget.raise_if_exceeded()
+        return True
 
 
-def make_script_engine(functions: dict[str, Callable]) -> PythonScriptEngine:
+def make_script_engine(functions: dict[str, Callable], limits: Limits = Limits()) -> PythonScriptEngine:
     """A script engine whose globals are the safe builtins, spiff-arena's globals and `functions`."""
-    env_globals = {"__builtins__": SAFE_BUILTINS, **SCRIPT_GLOBALS, **functions}
-    return PythonScriptEngine(environment=_CheckedEnvironment(env_globals))
+    env_globals = {**SCRIPT_GLOBALS, **functions}
+    return PythonScriptEngine(environment=_RestrictedEnvironment(env_globals, limits))
