@@ -52,6 +52,14 @@ class Busy(Conflict):
     """
 
 
+class TooManyAttempts(EngineError):
+    """Too many failed sign-ins for this account or address lately; `retry_at` says when to try again."""
+
+    def __init__(self, retry_at):
+        self.retry_at = retry_at
+        super().__init__(f"too many failed sign-ins; try again after {retry_at.isoformat(timespec='minutes')}")
+
+
 class DeployError(EngineError):
     """A BPMN/DMN/form file does not parse or validate; nothing was deployed."""
 

@@ -27,12 +27,12 @@ from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
-from .usecases import access, admin, changes, incidents, instances, queries, tasks, timers, users
+from .usecases import access, admin, changes, incidents, instances, queries, signin, tasks, timers, users
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
 from .usecases.outbox import Notifications
-from .usecases.sessions import Sessions
+from .usecases.sessions import Sessions, session_key
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .workspace.facade import Accounts
@@ -135,8 +135,22 @@ class Engine:
     def users(self) -> list[UserView]:
         return self._read(users.list_users)
 
-    def authenticate(self, username: str, password: str) -> UserView | None:
-        return self._read(users.authenticate, username, password)
+    def authenticate(self, username: str, password: str, address: str = "unknown") -> UserView | None:
+        """The user, or None for a wrong name or password; TooManyAttempts while this account or
+        client address must wait. The ~40 ms password check holds no transaction open."""
+        now = self.ctx.clock()
+        self._read(signin.check_not_throttled, username, address, now)
+        person = self._read(users.authenticate, username, password)
+        if person is None:
+            self._write(signin.record_failure, username, address, now)
+        else:
+            self._write(signin.record_success, username, address, now)
+        return person
+
+    def change_password(self, username: str, current: str, new: str, keep_session: str | None = None) -> None:
+        """A user's own password change; ends every session of theirs but `keep_session` (a token)."""
+        keep = session_key(keep_session) if keep_session else None
+        self._write(lambda uow: users.change_password(uow, username, current, new, keep, self.ctx.clock()))
 
     def set_preferences(self, username: str, **prefs) -> UserView:
         """A user's own settings: `notify` (bool), `locale`, `time_zone`."""

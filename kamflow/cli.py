@@ -106,6 +106,20 @@ def cmd_run(args) -> int:
     return serve(url, host=args.host, port=args.port, background=_worker_for(args.interval))
 
 
+def cmd_audit_verify(args) -> int:
+    """Walk every audit stream (or one); print the first altered or missing row of each. Exit 1 if any."""
+    eng = Engine(database_url(args.db))
+    try:
+        problems = eng.verify_audit(args.stream)
+    finally:
+        eng.close()
+    for problem in problems:
+        print(f"BROKEN {problem}")
+    if not problems:
+        print("audit log intact: every stream verifies")
+    return 1 if problems else 0
+
+
 def cmd_serve(args) -> int:
     from webui.server import serve_production
 
@@ -135,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name")
     add.add_argument("--password")
     add.set_defaults(func=cmd_user_add)
+    audit = sub.add_parser("audit", help="the tamper-evident audit log").add_subparsers(dest="audit_command",
+                                                                                        required=True)
+    verify = audit.add_parser("verify", help="report the first altered or missing row of each stream")
+    verify.add_argument("--stream", help="only this stream, e.g. instance:<id>, user:<name>, system")
+    verify.set_defaults(func=cmd_audit_verify)
     worker = sub.add_parser("worker", help="fire due timers and send e-mail in a loop (run as many as you like)")
     worker.add_argument("--interval", type=float, default=10.0)
     worker.add_argument("--once", action="store_true", help="work until nothing is due, then exit")

@@ -11,13 +11,16 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from .. import auditlog
 from ..db.schema import AuthSession, User
 
 DEFAULT_TTL = timedelta(hours=12)
 
 
-def _hash(token: str) -> str:
+def session_key(token: str) -> str:
+    """What the database keeps of a session token (its SHA-256), never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
+
 
 
 class Sessions:
@@ -30,7 +33,7 @@ class Sessions:
 
         def use_case(uow):
             now = self._eng.ctx.clock()
-            uow.session.add(AuthSession(token_hash=_hash(token), username=username, data=data or {},
+            uow.session.add(AuthSession(token_hash=session_key(token), username=username, data=data or {},
                                         created_at=now, expires_at=now + ttl))
         self._eng._write(use_case)
         return token
@@ -41,7 +44,7 @@ class Sessions:
             return None
 
         def use_case(uow):
-            row = uow.session.get(AuthSession, _hash(token))
+            row = uow.session.get(AuthSession, session_key(token))
             if row is None or row.expires_at <= self._eng.ctx.clock():
                 return None
             user = uow.session.get(User, row.username)
@@ -51,7 +54,7 @@ class Sessions:
     def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool:
         """Replace the session's data (and extend it by `ttl`); False if it no longer exists."""
         def use_case(uow):
-            row = uow.session.get(AuthSession, _hash(token))
+            row = uow.session.get(AuthSession, session_key(token))
             if row is None:
                 return False
             row.data = dict(data)
@@ -61,9 +64,15 @@ class Sessions:
         return self._eng._write(use_case)
 
     def close(self, token: str | None) -> None:
+        """End the session (signing out, or a new sign-in replacing it), audited on the user's stream."""
+        def use_case(uow):
+            row = uow.session.get(AuthSession, session_key(token))
+            if row is not None:
+                auditlog.record(uow.session, f"user:{row.username}", "session_ended", row.username,
+                                self._eng.ctx.clock())
+                uow.session.delete(row)
         if token:
-            self._eng._write(lambda uow: uow.session.execute(
-                delete(AuthSession).where(AuthSession.token_hash == _hash(token))))
+            self._eng._write(use_case)
 
     def close_all(self, username: str) -> None:
         self._eng._write(lambda uow: uow.session.execute(

@@ -9,10 +9,11 @@ import re
 
 from sqlalchemy import delete, select
 
-from .. import zones
-from ..db.schema import GroupMember, User
+from .. import auditlog, zones
+from ..db.schema import AuthSession, GroupMember, User
 from ..directory import Directory, Person, _person
 from ..errors import FieldError, NotFound
+from ..password_rules import password_error
 from ..passwords import check_password, hash_password
 from ..text import LIMITS, field_error, require
 from ..views import UserView
@@ -66,8 +67,7 @@ def add_user(uow, username: str, groups=None, department=None, reports_to=None, 
     require(_username_error("$.username", username),
             FieldError("$.groups", f"unknown group(s): {', '.join(map(str, unknown))}; known: {', '.join(known)}")
             if unknown else None,
-            FieldError("$.password", "must be at least 8 characters")
-            if password is not None and len(password) < 8 else None,
+            password_error(password) if password is not None else None,
             *_profile_errors(display_name, department, reports_to, email, time_zone, locale))
     s = uow.session
     user = s.get(User, username)
@@ -89,12 +89,30 @@ def add_user(uow, username: str, groups=None, department=None, reports_to=None, 
 
 def authenticate(uow, username: str, password: str) -> UserView | None:
     """The user if the password matches and the account is active, else None; a name no
-    account could have is refused as such (it says nothing about who exists)."""
+    account could have is refused as such (it says nothing about who exists). The hasher runs
+    whether or not the user exists, so the time taken does not tell either."""
     require(field_error("$.username", username, LIMITS["username"]))
     user = uow.session.get(User, username) if username else None
-    if user is None or not user.active or not check_password(user.password_hash, password):
+    known = user is not None and user.active
+    if not check_password(user.password_hash if known else None, password) or not known:
         return None
     return view(Directory(uow.session).get(username))
+
+
+def change_password(uow, username: str, current: str, new: str, keep_session: str | None, now) -> None:
+    """A user's own new password: the current one is required, the new one follows the rules,
+    and every other session of the user ends (a thief signed in elsewhere is signed out)."""
+    user = uow.session.get(User, username)
+    if user is None or not user.active:
+        raise NotFound(f"no active user {username!r}")
+    require(None if check_password(user.password_hash, current) else FieldError("$.current_password",
+                                                                               "is not your current password"),
+            password_error(new, "$.new_password"),
+            FieldError("$.new_password", "must differ from the current password") if new == current else None)
+    user.password_hash = hash_password(new)
+    uow.session.execute(delete(AuthSession).where(AuthSession.username == username,
+                                                  AuthSession.token_hash != (keep_session or "")))
+    auditlog.record(uow.session, f"user:{username}", "password_changed", username, now)
 
 
 def list_users(uow) -> list[UserView]:

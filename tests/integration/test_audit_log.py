@@ -15,6 +15,7 @@ from engine import Engine, auditlog
 from engine.db.connect import MIGRATIONS, make_engine
 from engine.db.schema import AuditEvent, AuditPayload
 from engine.demo import answer
+from kamflow.cli import main
 
 P = "review_loop"
 
@@ -79,6 +80,21 @@ def test_an_altered_event_is_reported_at_its_place(loop_eng):
     problems = loop_eng.verify_audit()
     assert [(p.stream, p.seq, p.message) for p in problems] == [
         (auditlog.instance_stream(iid), 2, "the event was altered")]
+
+
+def test_kamflow_audit_verify_reports_the_first_altered_and_the_first_missing_row(loop_eng, capsys):
+    assert main(["--db", loop_eng.url, "audit", "verify"]) == 0
+    assert "every stream verifies" in capsys.readouterr().out
+    altered = _started_and_drafted(loop_eng)
+    cut = loop_eng.start(P, "ann", {"project_name": "Ferry"})
+    _tamper(loop_eng, "UPDATE audit_events SET actor = 'mallory' WHERE id = :id",
+            id=_events(loop_eng, altered)[1].id)
+    _tamper(loop_eng, *_DELETE, id=_events(loop_eng, cut)[0].id)
+    assert main(["--db", loop_eng.url, "audit", "verify"]) == 1
+    first, second = sorted(capsys.readouterr().out.splitlines(), key=lambda line: cut in line)
+    assert first == (f"BROKEN {auditlog.instance_stream(altered)} #2 (event {_events(loop_eng, altered)[1].id}): "
+                     "the event was altered")
+    assert second.startswith(f"BROKEN {auditlog.instance_stream(cut)} #1") and "missing" in second
 
 
 def test_a_deleted_event_in_the_middle_or_at_the_end_is_reported(loop_eng):

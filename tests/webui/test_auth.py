@@ -25,7 +25,7 @@ def test_every_page_sends_a_signed_out_visitor_to_the_login_page(client, url):
 
 
 POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/projects/x/withdraw",
-         "/settings/preferences", "/settings/out-of-office", "/settings/out-of-office/clear",
+         "/settings/preferences", "/settings/password", "/settings/out-of-office", "/settings/out-of-office/clear",
          "/admin/instances/x/suspend", "/admin/instances/x/rewind", "/admin/instances/x/tasks/y/reassign",
          "/admin/incidents/1/retry", "/admin/deploy/", "/admin/users/x/active", "/admin/users/x/handover",
          "/admin/groups/", "/admin/groups/x", "/admin/groups/x/members", "/admin/groups/x/members/y/remove",

@@ -8,10 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engine import NotFound
+from engine import NotFound, TooManyAttempts
 from engine.text import trim
 
 from ..common.current import engine
+from ..common.i18n import local_time
 from ..common.messages import field_errors
 from ..common.redirects import safe_next
 
@@ -68,7 +69,12 @@ def login():
     username = trim(request.form.get("username", ""))
     g.redisplay = lambda status, errors, _m: (render_template(
         "auth/login.html", next=target, username=username, errors=field_errors(errors)), status)
-    person = engine().authenticate(username, request.form.get("password", ""))    # a bad name: 422
+    try:                                                                          # a bad name: 422
+        person = engine().authenticate(username, request.form.get("password", ""), request.remote_addr or "unknown")
+    except TooManyAttempts as exc:
+        return render_template("auth/login.html", next=target, username=username, error=_(
+            "Too many failed sign-ins. For your security, please wait and try again after %(time)s.",
+            time=local_time(exc.retry_at, "HH:mm"))), 429
     if person is None:
         return render_template("auth/login.html", next=target, username=username,
                                error=_("Wrong username or password.")), 401

@@ -30,6 +30,8 @@ ENGINE_MESSAGES = (
     N_("this year is listed twice"), N_("would make a circle of reporting lines"),
     N_("choose someone at this account"), N_("choose an account you look after"),
     N_("you may only give an account to yourself or to people you manage"),
+    N_("is one of the most common passwords; choose another"), N_("is not your current password"),
+    N_("must differ from the current password"),
 )
 
 # Engine messages that quote a value or a number: translated by pattern, the value kept as typed.

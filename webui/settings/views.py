@@ -50,6 +50,16 @@ def preferences():
     return redirect(url_for(".index"))
 
 
+@bp.post("/password")
+def password():
+    """Change my own password: the current one is required; my other sessions end."""
+    g.redisplay = lambda status, errors, _m: _page({}, errors, status)    # passwords are never shown again
+    engine().change_password(me(), request.form.get("current_password", ""), request.form.get("new_password", ""),
+                             keep_session=session.token)
+    flash(_("Your password was changed. You were signed out everywhere else."), "success")
+    return redirect(url_for(".index"))
+
+
 def _day(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
