@@ -27,8 +27,12 @@ class Config:
         self.SESSION_COOKIE_NAME = "kamflow_session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # `Secure` cookies always (KAMFLOW_SECURE_COOKIES), and on every HTTPS request anyway
         self.SESSION_COOKIE_SECURE = env.get("KAMFLOW_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
-        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=int(env.get("KAMFLOW_SESSION_HOURS") or 10))
+        self.TRUSTED_PROXIES = int(env.get("KAMFLOW_TRUSTED_PROXIES") or 0)      # see webui/security.py
+        # a session ends after this long without a request (idle) and this long after sign-in (absolute)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(env.get("KAMFLOW_SESSION_IDLE_MINUTES") or 120))
+        self.SESSION_MAX_LIFETIME = timedelta(hours=int(env.get("KAMFLOW_SESSION_MAX_HOURS") or 12))
         self.WTF_CSRF_TIME_LIMIT = None          # the token lives as long as the server-side session
         self.BABEL_DEFAULT_LOCALE = "zh_Hant"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Taipei"

@@ -12,10 +12,10 @@ signed cookie itself, as in Flask's default sessions.
 """
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Protocol
 
+from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
@@ -24,7 +24,7 @@ class SessionStore(Protocol):
     """What the engine offers as `Engine.sessions`."""
 
     def open(self, username: str, ttl: timedelta, data: dict | None = None) -> str: ...
-    def get(self, token: str | None) -> tuple[str, dict] | None: ...
+    def get(self, token: str | None, max_age: timedelta | None = None) -> tuple[str, dict] | None: ...
     def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool: ...
     def close(self, token: str | None) -> None: ...
 
@@ -55,6 +55,10 @@ class EngineSessions(SessionInterface):
     def __init__(self, store: SessionStore):
         self.store = store
 
+    def get_cookie_secure(self, app) -> bool:
+        """`Secure` when configured, and whenever the request came over HTTPS."""
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
+
     def _signer(self, app):
         return SecureCookieSessionInterface().get_signing_serializer(app)
 
@@ -67,7 +71,7 @@ class EngineSessions(SessionInterface):
         except Exception:   # noqa: BLE001 - a bad or old cookie is simply no session
             ticket = None
         if isinstance(ticket, dict) and isinstance(ticket.get("token"), str):
-            found = self.store.get(ticket["token"])
+            found = self.store.get(ticket["token"], app.config.get("SESSION_MAX_LIFETIME"))
             if found is not None:
                 username, data = found
                 return ServerSession({**data, "uid": username}, ticket["token"])
@@ -99,9 +103,9 @@ class EngineSessions(SessionInterface):
                                 samesite=self.get_cookie_samesite(app))
 
     def _save_signed_in(self, app, session: ServerSession, uid: str) -> dict | None:
-        lifetime = app.permanent_session_lifetime
-        if time.time() - session.get("_extended", 0) > lifetime.total_seconds() * self.EXTEND_EVERY:
-            session["_extended"] = int(time.time())     # keeps an active session alive
+        lifetime, now = app.permanent_session_lifetime, app.config["CLOCK"]().timestamp()
+        if now - session.get("_extended", 0) > lifetime.total_seconds() * self.EXTEND_EVERY:
+            session["_extended"] = int(now)     # keeps an active session alive (up to its absolute limit)
         data = {k: v for k, v in session.items() if k != "uid"}
         if session.token is None:
             session.token = self.store.open(uid, lifetime, data)
