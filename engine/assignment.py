@@ -69,11 +69,10 @@ def offer_for(lane: Lane, owner: Person, assignee_hint: str | None, managers: li
 
 def may_act(user: Person, assignee: str | None, group: str | None, excluded: str | None,
             candidates: frozenset[str] = frozenset()) -> bool:
-    """May `user` complete (or claim) a task offered like this?"""
+    """May `user` complete (or claim) a task offered like this? Being an admin does not count:
+    admins reassign a task (audited), and the new assignee decides."""
     if not user.active or (excluded and user.username == excluded):
         return False
-    if user.is_admin:
-        return True
     if assignee:
         return user.username == assignee
     return user.username in candidates or (group is not None and group in user.candidate_groups)

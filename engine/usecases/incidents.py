@@ -44,7 +44,10 @@ def record(ctx: Context, uow, instance_id: str, exc: ProcessError, task_id: str 
 
 
 def retry(ctx: Context, uow, incident_id: int, user: str, data: dict | None) -> None:
-    """Admin: run the failed step again, with corrected form data if given."""
+    """Admin: run the failed step again, with corrected process data if given.
+
+    A failed task is completed again as the person who submitted it (their answer, their
+    decision), and the retry is recorded as the admin's: admins do not decide for others."""
     lock_instance_of_incident(uow.session, incident_id)
     inc = uow.session.get(Incident, incident_id)
     if inc is None or inc.resolved_at is not None:
@@ -56,7 +59,7 @@ def retry(ctx: Context, uow, incident_id: int, user: str, data: dict | None) -> 
     now = ctx.clock()
     if inc.task_id:
         inst.status = transition(inst.status, Status.RUNNING).value
-        tasks.complete_task(ctx, uow, inc.task_id, user, {**inc.submitted, **(data or {})})
+        tasks.complete_task(ctx, uow, inc.task_id, inc.actor or user, {**inc.submitted, **(data or {})})
     else:
         instances.resume_after_error(ctx, uow, inst)
         timers.fire_instance(ctx, uow, inst.id, now)

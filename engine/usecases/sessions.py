@@ -38,14 +38,15 @@ class Sessions:
         self._eng._write(use_case)
         return token
 
-    def get(self, token: str | None) -> tuple[str, dict] | None:
-        """(username, data) of a live session whose user is still active, else None."""
+    def get(self, token: str | None, max_age: timedelta | None = None) -> tuple[str, dict] | None:
+        """(username, data) of a live session whose user is still active, else None. A session is
+        live until it has been idle past its expiry, and never longer than `max_age` after it began."""
         if not token:
             return None
 
         def use_case(uow):
-            row = uow.session.get(AuthSession, session_key(token))
-            if row is None or row.expires_at <= self._eng.ctx.clock():
+            row, now = uow.session.get(AuthSession, session_key(token)), self._eng.ctx.clock()
+            if row is None or row.expires_at <= now or (max_age is not None and row.created_at + max_age <= now):
                 return None
             user = uow.session.get(User, row.username)
             return (row.username, dict(row.data or {})) if user is not None and user.active else None

@@ -40,7 +40,7 @@ def test_two_concurrent_completions_of_one_task_exactly_one_wins(loop_eng, db_ur
             review = next(t for t in loop_eng.tasks("bob") if t.instance_id == iid)
             results = run_together(
                 lambda: loop_eng.complete(review.id, "bob", {"review": {"decision": "approve"}}),
-                lambda: other.complete(review.id, "zed", {"review": {"decision": "return"}}),
+                lambda: other.complete(review.id, "bob", {"review": {"decision": "return"}}),
             )
             conflicts = [r for r in results if isinstance(r, Conflict)]
             assert len(conflicts) == 1 and sum(isinstance(r, list) for r in results) == 1, results

@@ -45,7 +45,7 @@ def test_an_admin_fixes_the_data_and_retries_the_failed_step(eng):
     eng.retry(caught.value.incident_id, "zed", {"level": 5})
     view = eng.instance(iid)
     assert (view.status, view.incidents) == ("completed", [])
-    assert [e.kind for e in view.history][-3:] == ["completed", "ended", "retried"]
+    assert [(e.kind, e.actor) for e in view.history][-3:] == [("completed", "amy"), ("ended", None), ("retried", "zed")]
 
 
 def test_a_retry_that_fails_again_keeps_one_open_incident(eng):

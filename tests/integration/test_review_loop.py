@@ -67,9 +67,17 @@ def test_someone_not_entitled_cannot_complete_and_nothing_is_saved(loop_eng):
     assert (after.status, after.data, len(after.history)) == (before.status, before.data, len(before.history))
 
 
-def test_an_admin_may_act_on_any_task_but_not_review_their_own_project(loop_eng):
-    start_and_draft(loop_eng)
-    loop_eng.complete(loop_eng.tasks("bob")[0].id, "zed", {"review": {"decision": "return"}})
+def test_an_admin_does_not_decide_in_the_reviewers_place_but_reassigns_and_never_reviews_their_own(loop_eng):
+    iid = start_and_draft(loop_eng)
+    review = loop_eng.tasks("bob")[0]
+    with pytest.raises(NotAllowed):
+        loop_eng.complete(review.id, "zed", {"review": {"decision": "return"}})
+    with pytest.raises(NotAllowed):
+        loop_eng.task(review.id, "zed")
+    loop_eng.admin.reassign(review.id, "zed", "cat")
+    loop_eng.complete(review.id, "cat", {"review": {"decision": "return"}})
+    assert [(e.kind, e.actor) for e in loop_eng.instance(iid).history if e.kind in ("reassigned", "completed")][-2:] \
+        == [("reassigned", "zed"), ("completed", "cat")]
     own = loop_eng.start("review_loop", "dan", {"project_name": "Dan's own"})
     loop_eng.complete(loop_eng.tasks("dan")[0].id, "dan", {"draft": {"text": "mine"}})
     review = next(t for t in loop_eng.tasks("zed") if t.instance_id == own) if loop_eng.tasks("zed") else None

@@ -49,13 +49,13 @@ def test_lane_owners_name_the_people_and_never_the_owner():
         Offer(None, "group:reviewers", "amy")
 
 
-def test_may_act_respects_assignee_group_candidates_exclusion_admin_and_activity():
+def test_may_act_respects_assignee_group_candidates_exclusion_and_activity_and_gives_admins_nothing_more():
     cat, admin = person("cat", ["committee"]), person("zed", ["admin"])
     assert may_act(cat, None, "group:committee", "amy")
     assert not may_act(cat, "cid", "group:committee", "amy")
     assert may_act(cat, None, None, "amy", frozenset({"cat", "ken"}))
     assert not may_act(person("bob"), None, None, "amy", frozenset({"cat", "ken"}))
-    assert may_act(admin, "cid", None, "amy")
+    assert not may_act(admin, "cid", None, "amy") and not may_act(admin, None, "group:committee", "amy")
     assert not may_act(person("amy", ["admin"]), "cid", None, "amy")
     assert not may_act(person("cat", ["committee"], active=False), None, "group:committee", None)
 
