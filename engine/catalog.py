@@ -17,8 +17,9 @@ from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import auditlog
 from .db.locks import lock_deployments
-from .db.schema import Definition, ProcessSequence
+from .db.schema import Definition, ProcessSequence, utcnow
 from .errors import DeployError, NotFound
 from .spiff import ProcessModel, parse_bundle
 from .text import column_limit, problem
@@ -98,6 +99,8 @@ def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | 
         session.add(row)
         session.flush()
         results.append({"process_id": pid, "version": row.version, "hash": digest, "new": True})
+        auditlog.record(session, "system", "deployed", actor, utcnow(),
+                        meta={"process_id": pid, "version": row.version, "hash": digest})
     return results
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from .. import auditlog
 from ..db.locks import lock_instance, lock_instance_of_task, lock_instances_of_assignee
 from ..db.schema import Definition, Incident, Instance, Task, User
 from ..directory import Directory
@@ -84,6 +85,7 @@ def set_active(ctx: Context, uow, username: str, active: bool, admin: str) -> No
     if user is None:
         raise NotFound(f"No user {username!r}")
     user.active = active
+    auditlog.record(uow.session, f"user:{username}", "activated" if active else "deactivated", admin, ctx.clock())
 
 
 def rewind(ctx: Context, uow, instance_id: str, admin: str, bpmn_id: str) -> None:

@@ -10,7 +10,7 @@ import re
 from sqlalchemy import delete, select
 
 from .. import auditlog, zones
-from ..db.schema import AuthSession, GroupMember, User
+from ..db.schema import AuthSession, GroupMember, User, utcnow
 from ..directory import Directory, Person, _person
 from ..errors import FieldError, NotFound
 from ..password_rules import password_error
@@ -59,8 +59,10 @@ def _profile_errors(display_name, department, reports_to, email, time_zone, loca
 
 
 def add_user(uow, username: str, groups=None, department=None, reports_to=None, email=None,
-             password=None, display_name=None, active=True, time_zone=None, locale=None) -> UserView:
-    """Create or update a user; `groups` replaces the groups they belong to."""
+             password=None, display_name=None, active=True, time_zone=None, locale=None,
+             actor: str | None = None) -> UserView:
+    """Create or update a user; `groups` replaces the groups they belong to. Audited on the
+    user's stream (who did it, the groups, whether a password was set; never the password)."""
     groups = list(groups or [])
     known = Directory(uow.session).group_names()
     unknown = [g for g in groups if g not in known]
@@ -84,6 +86,8 @@ def add_user(uow, username: str, groups=None, department=None, reports_to=None, 
     s.execute(delete(GroupMember).where(GroupMember.username == username))
     s.add_all(GroupMember(username=username, group_name=g) for g in dict.fromkeys(groups))
     s.flush()
+    auditlog.record(s, f"user:{username}", "user_saved", actor, utcnow(),
+                    meta={"groups": sorted(set(groups)), "active": bool(active), "password_set": password is not None})
     return view(Directory(s).get(username))
 
 

@@ -15,6 +15,8 @@ from engine import Engine, auditlog
 from engine.db.connect import MIGRATIONS, make_engine
 from engine.db.schema import AuditEvent, AuditPayload
 from engine.demo import answer
+
+from ..conftest import DATA
 from kamflow.cli import main
 
 P = "review_loop"
@@ -95,6 +97,22 @@ def test_kamflow_audit_verify_reports_the_first_altered_and_the_first_missing_ro
     assert first == (f"BROKEN {auditlog.instance_stream(altered)} #2 (event {_events(loop_eng, altered)[1].id}): "
                      "the event was altered")
     assert second.startswith(f"BROKEN {auditlog.instance_stream(cut)} #1") and "missing" in second
+
+
+def test_deploys_go_on_the_system_stream_and_account_changes_on_the_users_stream(eng):
+    def kinds(stream):
+        with eng.ctx.uow(read_only=True) as uow:
+            return [(e.kind, e.actor) for e in uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.stream == stream).order_by(AuditEvent.seq))]
+    eng.deploy(DATA / "review_loop", user="zed")
+    eng.add_user("pat", groups=["rep"], password="tea by the harbour", actor="zed")
+    assert eng.authenticate("pat", "tea by the harbour", "192.0.2.1").username == "pat"
+    eng.admin.set_active("pat", False, "zed")
+    assert eng.authenticate("pat", "tea by the harbour", "192.0.2.1") is None
+    assert kinds("system")[-1] == ("deployed", "zed")
+    assert kinds("user:pat") == [("user_saved", "zed"), ("signed_in", "pat"), ("deactivated", "zed"),
+                                 ("sign_in_failed", None)]
+    assert eng.verify_audit() == []
 
 
 def test_a_deleted_event_in_the_middle_or_at_the_end_is_reported(loop_eng):

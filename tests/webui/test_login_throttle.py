@@ -65,7 +65,7 @@ def test_failed_and_successful_sign_ins_are_on_the_users_audit_stream(two_apps):
     with engine.ctx.uow(read_only=True) as uow:
         kinds = list(uow.session.scalars(select(AuditEvent.kind).where(AuditEvent.stream == "user:amy")
                                          .order_by(AuditEvent.seq)))
-    assert kinds == ["sign_in_failed", "signed_in"]
+    assert kinds == ["user_saved", "sign_in_failed", "signed_in"]
     assert engine.verify_audit("user:amy") == []
 
 

@@ -50,7 +50,7 @@ def _save(values: dict, password: str | None, active: bool) -> UserView:
     return engine().add_user(values["username"], groups=values["groups"], department=values["department"] or None,
                              reports_to=values["reports_to"] or None, email=values["email"] or None,
                              password=password, display_name=values["display_name"] or None,
-                             time_zone=values["time_zone"] or None, active=active)
+                             time_zone=values["time_zone"] or None, active=active, actor=me())
 
 
 @bp.get("/")
