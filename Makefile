@@ -1,14 +1,23 @@
 # Two commands on a fresh machine: `make run` and `make test`.
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell md5sum pyproject.toml | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | md5sum | cut -c1-12)
+PIP    := -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test install bench clean
+.PHONY: run test install bench clean lock
 
-$(STAMP): pyproject.toml
+# Exact versions of every dependency come from constraints.txt (`make lock` regenerates it).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) $(PIP) -c constraints.txt -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# Resolve pyproject.toml's ranges afresh in a clean venv and pin the result.
+lock:
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/python $(PIP) -e '.[test]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt
+	rm -rf .lock-venv
 
 install: $(STAMP)
 
@@ -22,6 +31,7 @@ bench: install
 	$(PY) bench/engine.py
 	$(PY) bench/web.py
 	$(PY) bench/mail.py
+	$(PY) bench/sandbox.py
 
 clean:
 	rm -rf $(VENV) instance
