@@ -16,7 +16,7 @@ def test_serve_takes_host_port_and_the_number_of_gunicorn_workers():
 
 def test_every_command_of_the_readme_is_there():
     commands = [["init"], ["init", "--demo"], ["deploy", "workflows"], ["worker"], ["worker", "--interval", "10"],
-                ["worker", "--once"], ["run"], ["serve", "--workers", "2"],
+                ["worker", "--once"], ["run"], ["serve", "--workers", "2"], ["audit", "verify"],
                 ["user", "add", "amy", "--group", "rep", "--department", "north", "--reports-to", "bob",
                  "--email", "amy@example.com", "--password", "long-enough"]]
     for command in commands:
