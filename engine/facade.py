@@ -138,7 +138,7 @@ class Engine:
     def authenticate(self, username: str, password: str, address: str = "unknown") -> UserView | None:
         """The user, or None for a wrong name or password; TooManyAttempts while this account or
         client address must wait. The ~40 ms password check holds no transaction open."""
-        now = self.ctx.clock()
+        now, address = self.ctx.clock(), (address or "unknown")[:64]
         self._read(signin.check_not_throttled, username, address, now)
         person = self._read(users.authenticate, username, password)
         if person is None:

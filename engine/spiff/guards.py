@@ -115,7 +115,7 @@ class Guards:
     def builtins(self) -> dict:
         return {"range": self.range, "pow": self.pow, "iter": self.iter, "format": self.format_value}
 
-    def getattr(self, obj, name, default=None):
+    def getattr(self, obj, name):
         if not isinstance(name, str) or name.startswith("_") or name in _DENIED_ATTRIBUTES:
             _refuse(name)
         if isinstance(obj, type) and issubclass(obj, str) and name in _SIZED_STR_METHODS:

@@ -43,7 +43,9 @@ _SAFE_NAMES = (
     "NameError OverflowError RuntimeError StopIteration TypeError ValueError ZeroDivisionError"
 ).split()
 _UNSAFE_MEMBERS = {
-    "time": {"sleep"},                        # a script that sleeps holds a database transaction
+    "time": {"sleep",                         # a script that sleeps holds a database transaction
+             "clock_settime", "clock_settime_ns", "tzset"},     # the machine's clock and zone are not theirs
+    "uuid": {"getnode"},                      # may run `ip`/`ifconfig` to find a MAC address
     # a context is process-wide state, and `prec=10**9` turns one division into minutes of work
     "decimal": {"getcontext", "setcontext", "localcontext", "Context", "DefaultContext", "BasicContext",
                 "ExtendedContext"},

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from engine import ValidationFailed, demo
 from engine.db.schema import AuditEvent
+from engine.password_rules import password_error
 
 from .conftest import login
 
@@ -52,3 +53,7 @@ def test_an_admin_sets_passwords_by_the_same_rules(engine, password):
     with pytest.raises(ValidationFailed) as caught:
         engine.add_user("pat", groups=["rep"], password=password)
     assert [e.path for e in caught.value.errors] == ["$.password"]
+
+
+def test_the_demo_password_follows_the_rules():
+    assert password_error(demo.PASSWORD) is None
