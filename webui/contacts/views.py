@@ -16,7 +16,7 @@ from ..tasks.page import display_names
 
 bp = Blueprint("contacts", __name__, template_folder="templates")
 FIELDS = ("name", "title", "department", "department_kind", "decision_role", "top_executive", "leader",
-          "reports_to_id", "owner")
+          "public_official", "reports_to_id", "owner")
 
 
 def _schema(view: AccountView, contact: ContactView | None) -> dict:
