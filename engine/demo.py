@@ -23,7 +23,10 @@ USERS = [
     ("ken", ["committee"], "hq", "dan", "吳建宏 Ken Wu"),
     ("col", ["committee", "chair"], "hq", "dan", "蔡文雄 Colin Tsai"),
     ("zoe", ["admin"], "it", None, "周怡君 Zoe Chou"),
+    ("eve", ["compliance"], "legal", "dan", "鄭雅文 Eve Cheng"),
 ]
+# groups the demo adds to the engine's well-known ones: the gift approval's lane reaches `compliance`
+GROUPS = {"compliance": "法遵：審核禮品與招待 Reviews gifts and hospitality"}
 
 
 def seed(eng, empty_only: bool = False) -> bool:
@@ -40,7 +43,11 @@ def seed(eng, empty_only: bool = False) -> bool:
 
 
 def create_users(eng, password: str | None = PASSWORD) -> None:
+    existing = {g.name for g in eng.groups.list()}
     for name, groups, dept, boss, display in USERS:
+        for group in set(groups) - existing:
+            eng.groups.create(group, "zoe", GROUPS[group])
+            existing.add(group)
         eng.add_user(name, groups=groups, department=dept, reports_to=boss, email=f"{name}@demo.kamflow.test",
                      password=password, display_name=display)
 

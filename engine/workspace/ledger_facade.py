@@ -56,6 +56,10 @@ class Ledger:
         """A project's decision makers and influencers by stage; None when it has no account."""
         return self._read(ledger_reading.coverage_of, instance_id, user)
 
+    def coverage_for_task(self, task_id: str, user: str) -> Coverage | None:
+        """The coverage a task that checks it (the proposal step) shows; None for other tasks."""
+        return self._eng._read(lambda uow: ledger_reading.coverage_for_task(self._eng.ctx, uow, task_id, user))
+
     def settings(self) -> LedgerSettings:
         return self._eng._read(lambda uow: settings.read(uow.session))
 

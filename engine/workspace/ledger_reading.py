@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..db.schema import Instance
+from ..db.schema import Instance, Task
 from ..db.workspace import Contact
 from ..errors import NotAllowed, NotFound
 from ..usecases import access as project_access
@@ -49,6 +49,15 @@ def going_cold_for(ctx, uow, username: str) -> list[ColdContact]:
         if contact.account_id not in seen:
             seen[contact.account_id] = access.may_view(uow, access.get_account(uow.session, contact.account_id), person)
     return ledger.cold(ctx, uow.session, [c for c in rows if seen[c.account_id]])
+
+
+def coverage_for_task(ctx, uow, task_id: str, viewer: str) -> Coverage | None:
+    """The coverage to show beside a task that checks it (`checkCoverage`); None for other tasks."""
+    row = uow.session.get(Task, task_id) if task_id else None
+    inst = uow.session.get(Instance, row.instance_id) if row is not None else None
+    if inst is None or row.bpmn_id not in ctx.models.by_id(uow.session, inst.definition_id).checks_coverage:
+        return None
+    return coverage_of(uow, inst.id, viewer)
 
 
 def coverage_of(uow, instance_id: str, viewer: str) -> Coverage | None:

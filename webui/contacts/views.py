@@ -52,7 +52,8 @@ def show(contact_id: str):
     contact = engine().accounts.contact(contact_id, me())
     view = engine().accounts.get(contact.account_id, me())
     return render_template("contacts/show.html", contact=contact, view=view, names=display_names(),
-                           people={c.id: c for c in view.contacts})
+                           people={c.id: c for c in view.contacts},
+                           ledger=engine().ledger.of_contact(contact_id, me()))
 
 
 @bp.route("/contacts/<contact_id>/edit", methods=["GET", "POST"])
