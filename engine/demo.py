@@ -23,10 +23,9 @@ USERS = [
     ("ken", ["committee"], "hq", "dan", "吳建宏 Ken Wu"),
     ("col", ["committee", "chair"], "hq", "dan", "蔡文雄 Colin Tsai"),
     ("zoe", ["admin"], "it", None, "周怡君 Zoe Chou"),
-    ("eve", ["compliance"], "legal", "dan", "鄭雅文 Eve Cheng"),
 ]
-# groups the demo adds to the engine's well-known ones: the gift approval's lane reaches `compliance`
-GROUPS = {"compliance": "法遵：審核禮品與招待 Reviews gifts and hospitality"}
+# the gift approval's lane reaches the group `compliance`, which an admin makes (create_ledger)
+COMPLIANCE_USER = ("eve", ["compliance"], "legal", "dan", "鄭雅文 Eve Cheng")
 
 
 def seed(eng, empty_only: bool = False) -> bool:
@@ -39,15 +38,12 @@ def seed(eng, empty_only: bool = False) -> bool:
             return False
         create_users(eng)
         create_projects(eng)
+        create_ledger(eng)
         return True
 
 
 def create_users(eng, password: str | None = PASSWORD) -> None:
-    existing = {g.name for g in eng.groups.list()}
     for name, groups, dept, boss, display in USERS:
-        for group in set(groups) - existing:
-            eng.groups.create(group, "zoe", GROUPS[group])
-            existing.add(group)
         eng.add_user(name, groups=groups, department=dept, reports_to=boss, email=f"{name}@demo.kamflow.test",
                      password=password, display_name=display)
 
@@ -145,3 +141,39 @@ def create_projects(eng) -> int:
     to_manager_review(eng, "ray", "高雄港自動化 Kaohsiung port automation")
     to_committee(eng, "amy", "國泰銀行核心系統 Cathay core banking")
     return 4
+
+
+def create_compliance(eng, password: str | None = PASSWORD) -> None:
+    """The `compliance` group (made by the demo admin) with its demo member, eve."""
+    if "compliance" not in {g.name for g in eng.groups.list()}:
+        eng.groups.create("compliance", "zoe", "法遵：審核禮品與招待 Reviews gifts and hospitality")
+    name, groups, dept, boss, display = COMPLIANCE_USER
+    eng.add_user(name, groups=groups, department=dept, reports_to=boss, email=f"{name}@demo.kamflow.test",
+                 password=password, display_name=display)
+
+
+def create_ledger(eng) -> int:
+    """A year of activities with the people at amy's first account, a target for a decision maker
+    and a gift awaiting compliance; returns how many activities were recorded."""
+    create_compliance(eng)
+    found = eng.accounts.list("amy", limit=1).accounts
+    if not found:
+        return 0
+    people = eng.accounts.get(found[0].id, "amy").contacts
+    today = date.today()
+    plan = [(300, "phone_contact", "初次電話聯繫，約定拜訪時間"), (240, "scheduled_visit", "拜訪資訊處，了解票務系統現況"),
+            (150, "technical_exchange", "技術交流：閘門與後台整合方案"), (45, "business_meal", "與處長午餐，談明年預算")]
+    recorded = 0
+    for i, person in enumerate(people[:3]):
+        for days, kind, notes in plan[:len(plan) - i]:
+            eng.ledger.record_activity(person.id, "amy", {"kind": kind, "notes": notes,
+                                                          "occurred_on": (today - timedelta(days=days + i)).isoformat()})
+            recorded += 1
+    makers = [p for p in people if p.decision_role == "decision_maker"]
+    if makers:
+        eng.ledger.set_target(makers[0].id, "amy", {"stage": "trust",
+                                                    "due_on": (today + timedelta(days=120)).isoformat()})
+        eng.ledger.record_gift(found[0].id, "amy", {
+            "contact_id": makers[0].id, "kind": "gift", "description": "中秋節禮盒（高山茶與鳳梨酥）",
+            "given_on": (today + timedelta(days=10)).isoformat(), "amount": 4800, "currency": "TWD"})
+    return recorded

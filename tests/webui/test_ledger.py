@@ -55,6 +55,7 @@ def test_a_fall_without_a_reason_and_a_rise_without_evidence_are_refused_by_fiel
 
 def test_a_gift_to_a_public_official_shows_as_awaiting_compliance_on_the_account_page(client, engine, metro):
     account_id, _lin = metro
+    demo.create_compliance(engine)
     official = engine.accounts.add_contact(account_id, "amy", {"name": "張局長", "public_official": True})
     login(client, "amy")
     typed = {"contact_id": official, "kind": "gift", "description": "", "given_on": date.today().isoformat(),
