@@ -11,6 +11,7 @@ Whoever may change the account records; whoever may see it reads.
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
@@ -31,18 +32,22 @@ def _trimmed(document: dict) -> dict:
     return {k: v.strip() if isinstance(v, str) else v for k, v in dict(document or {}).items()}
 
 
-def today(ctx) -> date:
-    return ctx.clock().date()
+def today(ctx, time_zone: str = "UTC") -> date:
+    """Today where `time_zone` is: a meeting this morning in Taipei is not in the future."""
+    try:
+        return ctx.clock().astimezone(ZoneInfo(time_zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return ctx.clock().date()
 
 
 def record_activity(ctx, uow, contact_id: str, actor: str, document: dict) -> int:
     """Record what was done with the person; a marker of a higher stage raises their stage."""
     contact = get_contact(uow.session, contact_id)
-    access.editable(uow, contact.account_id, actor)
+    _account, person = access.editable(uow, contact.account_id, actor)
     document = _trimmed(document)
     forms.validate(ACTIVITY, document)
     occurred_on = date.fromisoformat(document["occurred_on"])
-    if occurred_on > today(ctx):
+    if occurred_on > today(ctx, person.time_zone):
         raise ValidationFailed([FieldError("$.occurred_on", "cannot be in the future")])
     activity = Activity(account_id=contact.account_id, contact_id=contact.id, kind=document["kind"],
                         occurred_on=occurred_on, notes=document.get("notes") or "", recorded_by=actor,

@@ -92,7 +92,7 @@ def test_a_stage_set_by_hand_rises_only_on_a_new_marker_activity_and_falls_only_
         ("trust", "activity", ""), ("engagement", "fall", "換了新主管，關係要重建"), ("trust", "activity", "")]
 
 
-def test_activities_refuse_bad_input_naming_each_field_and_outsiders(led):
+def test_activities_refuse_bad_input_naming_each_field_and_outsiders(led, clock):
     _account, wang = account_with_person(led)
     with pytest.raises(ValidationFailed) as refused:
         led.ledger.record_activity(wang, "amy", {"kind": "bribe", "occurred_on": "yesterday"})
@@ -103,6 +103,9 @@ def test_activities_refuse_bad_input_naming_each_field_and_outsiders(led):
     with pytest.raises(NotAllowed):
         led.ledger.record_activity(wang, "cat", {"kind": "phone_contact", "occurred_on": "2026-06-01"})
     assert led.ledger.of_contact(wang, "amy").activities == []
+    clock.now += timedelta(hours=11)                             # 20:00 UTC: 04:00 on 2 June in Taipei
+    led.ledger.record_activity(wang, "amy", {"kind": "phone_contact", "occurred_on": "2026-06-02"})
+    assert [a.occurred_on for a in led.ledger.of_contact(wang, "amy").activities] == [date(2026, 6, 2)]
 
 
 def test_decision_makers_get_a_target_and_quiet_people_go_cold_after_the_configured_days(led, clock):

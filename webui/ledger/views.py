@@ -80,7 +80,7 @@ def change_stage(contact_id: str):
                  url_for("contacts.show", contact_id=contact.id, _anchor="ledger"), ledger_schemas.STAGE_CHANGE,
                  forms.STAGE_UI, {"stage": contact.relationship_stage},
                  lambda doc: engine().ledger.change_stage(contact.id, me(), doc),
-                 _("The relationship stage was saved."), )
+                 _("The relationship stage was saved."))
 
 
 @bp.route("/contacts/<contact_id>/target", methods=["GET", "POST"])
