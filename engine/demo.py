@@ -71,13 +71,13 @@ def answer(bpmn_id: str, owner: str = "amy", decision: str = "approve", **overri
             "procurement_process": "Open tender with technical pre-qualification"}},
         "decision_makers": {"decision_makers": [
             {"name": "Director Lin", "title": "CIO", "department": "IT", "department_kind": "supporting",
-             "role": "decision_maker", "relationship_stage": "engagement", "evidence": "Accepted a site visit"},
+             "role": "decision_maker", "evidence": "Accepted a site visit"},
             {"name": "Ms. Chen", "title": "Head of procurement", "department": "Procurement",
-             "department_kind": "purchasing", "role": "influencer", "relationship_stage": "acquaintance",
+             "department_kind": "purchasing", "role": "influencer",
              "evidence": "Calls the rep by name"}]},
         "decision_participants": {"decision_participants": [
             {"name": "Mr. Wu", "title": "Station operations lead", "department": "Operations",
-             "department_kind": "supporting", "role": "user", "relationship_stage": "trust",
+             "department_kind": "supporting", "role": "user",
              "evidence": "Shares the failure logs with us"}]},
         "proposal": {"proposal": {
             "summary": "Cloud ticketing back office with 99.95% availability", "objectives": "No peak-hour outages",
