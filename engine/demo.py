@@ -24,6 +24,8 @@ USERS = [
     ("col", ["committee", "chair"], "hq", "dan", "蔡文雄 Colin Tsai"),
     ("zoe", ["admin"], "it", None, "周怡君 Zoe Chou"),
 ]
+# the gift approval's lane reaches the group `compliance`, which an admin makes (create_ledger)
+COMPLIANCE_USER = ("eve", ["compliance"], "legal", "dan", "鄭雅文 Eve Cheng")
 
 
 def seed(eng, empty_only: bool = False) -> bool:
@@ -36,6 +38,7 @@ def seed(eng, empty_only: bool = False) -> bool:
             return False
         create_users(eng)
         create_projects(eng)
+        create_ledger(eng)
         return True
 
 
@@ -68,13 +71,13 @@ def answer(bpmn_id: str, owner: str = "amy", decision: str = "approve", **overri
             "procurement_process": "Open tender with technical pre-qualification"}},
         "decision_makers": {"decision_makers": [
             {"name": "Director Lin", "title": "CIO", "department": "IT", "department_kind": "supporting",
-             "role": "decision_maker", "relationship_stage": "engagement", "evidence": "Accepted a site visit"},
+             "role": "decision_maker", "evidence": "Accepted a site visit"},
             {"name": "Ms. Chen", "title": "Head of procurement", "department": "Procurement",
-             "department_kind": "purchasing", "role": "influencer", "relationship_stage": "acquaintance",
+             "department_kind": "purchasing", "role": "influencer",
              "evidence": "Calls the rep by name"}]},
         "decision_participants": {"decision_participants": [
             {"name": "Mr. Wu", "title": "Station operations lead", "department": "Operations",
-             "department_kind": "supporting", "role": "user", "relationship_stage": "trust",
+             "department_kind": "supporting", "role": "user",
              "evidence": "Shares the failure logs with us"}]},
         "proposal": {"proposal": {
             "summary": "Cloud ticketing back office with 99.95% availability", "objectives": "No peak-hour outages",
@@ -138,3 +141,39 @@ def create_projects(eng) -> int:
     to_manager_review(eng, "ray", "高雄港自動化 Kaohsiung port automation")
     to_committee(eng, "amy", "國泰銀行核心系統 Cathay core banking")
     return 4
+
+
+def create_compliance(eng, password: str | None = PASSWORD) -> None:
+    """The `compliance` group (made by the demo admin) with its demo member, eve."""
+    if "compliance" not in {g.name for g in eng.groups.list()}:
+        eng.groups.create("compliance", "zoe", "法遵：審核禮品與招待 Reviews gifts and hospitality")
+    name, groups, dept, boss, display = COMPLIANCE_USER
+    eng.add_user(name, groups=groups, department=dept, reports_to=boss, email=f"{name}@demo.kamflow.test",
+                 password=password, display_name=display)
+
+
+def create_ledger(eng) -> int:
+    """A year of activities with the people at amy's first account, a target for a decision maker
+    and a gift awaiting compliance; returns how many activities were recorded."""
+    create_compliance(eng)
+    found = eng.accounts.list("amy", limit=1).accounts
+    if not found:
+        return 0
+    people = eng.accounts.get(found[0].id, "amy").contacts
+    today = date.today()
+    plan = [(300, "phone_contact", "初次電話聯繫，約定拜訪時間"), (240, "scheduled_visit", "拜訪資訊處，了解票務系統現況"),
+            (150, "technical_exchange", "技術交流：閘門與後台整合方案"), (45, "business_meal", "與處長午餐，談明年預算")]
+    recorded = 0
+    for i, person in enumerate(people[:3]):
+        for days, kind, notes in plan[:len(plan) - i]:
+            eng.ledger.record_activity(person.id, "amy", {"kind": kind, "notes": notes,
+                                                          "occurred_on": (today - timedelta(days=days + i)).isoformat()})
+            recorded += 1
+    makers = [p for p in people if p.decision_role == "decision_maker"]
+    if makers:
+        eng.ledger.set_target(makers[0].id, "amy", {"stage": "trust",
+                                                    "due_on": (today + timedelta(days=120)).isoformat()})
+        eng.ledger.record_gift(found[0].id, "amy", {
+            "contact_id": makers[0].id, "kind": "gift", "description": "中秋節禮盒（高山茶與鳳梨酥）",
+            "given_on": (today + timedelta(days=10)).isoformat(), "amount": 4800, "currency": "TWD"})
+    return recorded

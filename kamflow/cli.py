@@ -45,7 +45,7 @@ def _deploy_and_seed(eng: Engine, workflows: str, with_demo: bool, empty_only: b
         print("demo data: not created (the database already has users)")
         return
     print("demo projects: created; demo users (DEMO ONLY - change or remove before real use):")
-    for name, groups, _dept, _boss, display in demo.USERS:
+    for name, groups, _dept, _boss, display in [*demo.USERS, demo.COMPLIANCE_USER]:
         print(f"  {name:<6} {display:<14} groups={','.join(groups):<20} password={demo.PASSWORD}")
 
 

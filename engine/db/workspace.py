@@ -82,6 +82,7 @@ class Contact(Base):
     decision_role: Mapped[str | None] = mapped_column(String(CODE))      # decision_maker | influencer | ...
     top_executive: Mapped[bool] = mapped_column(Boolean, default=False)  # takes part in the final decision (§4)
     leader: Mapped[bool] = mapped_column(Boolean, default=False)         # among the account's managers/leaders
+    public_official: Mapped[bool] = mapped_column(Boolean, default=False)  # gifts to them need compliance approval
     reports_to_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     relationship_stage: Mapped[str | None] = mapped_column(String(CODE))  # only `change_stage` sets it
     owner: Mapped[str | None] = mapped_column(ForeignKey("users.username", ondelete="SET NULL"))

@@ -48,6 +48,7 @@ class ProcessModel:
     kinds: dict[str, str] = field(default_factory=dict)            # human task id -> user/manual/task
     properties: dict[str, str] = field(default_factory=dict)       # the process element's own properties
     account_sections: dict[str, str] = field(default_factory=dict)  # user task id -> `accountSection`
+    checks_coverage: frozenset[str] = frozenset()  # user task ids with `checkCoverage` (decision-unit coverage)
 
     def form(self, filename: str | None) -> dict | None:
         return self.forms.get(filename) if filename else None
@@ -168,6 +169,12 @@ def _account_sections(specs) -> dict[str, str]:
             if isinstance(ts, UserTask) and (props := (ts.extensions or {}).get("properties", {})).get("accountSection")}
 
 
+def _checks_coverage(specs) -> frozenset[str]:
+    """User tasks that check the project's decision-unit coverage before they complete."""
+    return frozenset(ts.bpmn_id for spec in specs for ts in spec.task_specs.values() if isinstance(ts, UserTask)
+                     and str((ts.extensions or {}).get("properties", {}).get("checkCoverage", "")).lower() == "true")
+
+
 def _kinds(specs) -> dict[str, str]:
     """What a person does at each task a person completes: fill a form, or do it and confirm."""
     return {ts.bpmn_id: "user" if isinstance(ts, UserTask) else "manual" if isinstance(ts, ManualTask) else "task"
@@ -252,7 +259,8 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
         models[pid] = ProcessModel(pid, process_el.get("name") or pid, main, spec, subs,
                                    lane_of, lane_names, needed, forms, *_describe(process_el, [spec, *subs.values()]),
                                    kinds=_kinds([spec, *subs.values()]), properties=properties,
-                                   account_sections=_account_sections([spec, *subs.values()]))
+                                   account_sections=_account_sections([spec, *subs.values()]),
+                                   checks_coverage=_checks_coverage([spec, *subs.values()]))
     if not models:
         raise DeployError("no executable process found", file=", ".join(sorted(files)))
     return models

@@ -12,7 +12,7 @@ from .. import forms
 
 from .runtimes import load_runtime
 from ..status import Status
-from ..workspace import projects
+from ..workspace import coverage, gifts, projects
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
 
@@ -70,7 +70,9 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     head = forms.header(inst.project_name, user.display_name, user.time_zone, now)
     filled = dict(task_data.get("forms_filled") or {})
     filled[row.bpmn_id] = {k: head[k] for k in ("filled_by", "date_filled")}
+    coverage.check_before_completion(uow, inst, model, row.bpmn_id)
     kept = projects.write_back(ctx, uow, inst, model, row.bpmn_id, values, username)
+    gifts.decided(ctx, uow, inst, model, task_data, values, username)
     if not rt.complete(row.spiff_task_id, {**values, **kept, "forms_filled": filled}):
         raise Conflict("This task is no longer open")
     row.state, row.closed_at, row.closed_by = "completed", now, username

@@ -25,7 +25,8 @@ def view_of(contact: Contact, with_history: list | None = None) -> ContactView:
     return ContactView(contact.id, contact.account_id, contact.name, contact.title or "", contact.department or "",
                        contact.department_kind, contact.decision_role, bool(contact.top_executive),
                        bool(contact.leader), contact.reports_to_id, contact.relationship_stage, contact.owner,
-                       contact.updated_at, contact.version, list(with_history or []))
+                       contact.updated_at, contact.version, list(with_history or []),
+                       public_official=bool(contact.public_official))
 
 
 def get_contact(session, contact_id: str) -> Contact:

@@ -75,7 +75,8 @@ def apply_our_side(session, account: Account, document: dict) -> None:
 
 def contact_document(contact: Contact) -> dict:
     document = {name: getattr(contact, name) for name in CONTACT_TEXT}
-    document.update(top_executive=contact.top_executive, leader=contact.leader)
+    document.update(top_executive=contact.top_executive, leader=contact.leader,
+                    public_official=bool(contact.public_official))
     return {k: v for k, v in document.items() if v not in (None, "")}
 
 
@@ -85,6 +86,7 @@ def apply_contact(contact: Contact, document: dict) -> None:
         setattr(contact, name, document.get(name) or default)
     contact.top_executive = bool(document.get("top_executive"))
     contact.leader = bool(document.get("leader"))
+    contact.public_official = bool(document.get("public_official"))
 
 
 def competitor_document(session, competitor: Competitor) -> dict:

@@ -112,6 +112,8 @@ CONTACT = {
         "decision_role": choice(DECISION_ROLES, "Role in the decision"),
         "top_executive": {"type": "boolean", "title": "Senior leader who takes part in the final decision"},
         "leader": {"type": "boolean", "title": "Among the account's managers and senior leaders"},
+        "public_official": {"type": "boolean", "title": "Public official",
+                            "description": "Gifts and hospitality to a public official always need compliance approval."},
         "reports_to_id": {"type": "string", "title": "Reports to", "maxLength": limit(Contact.id)},
         "owner": username("Looked after by"),
     },

@@ -6,7 +6,8 @@ criteria and leaders), `competitors`, `decision_makers` and `decision_participan
 Only the fields the form's own schema has are read or written, so an older process version
 with fewer fields never clears the newer ones. Write-back adds and updates, never removes:
 a person left out of one project's decision makers is still at the account. A relationship
-stage is read-only here except for a contact without one yet (its first assessment).
+stage is read-only here: only the relationship ledger moves it, and a submitted row is given
+the person's stage from the ledger, so the project keeps what was true when it was submitted.
 Rows carry the `contact_id` / `competitor_id` they were pre-filled from; a row without a
 valid one is matched by name at the account, else added.
 """
@@ -17,7 +18,6 @@ import uuid
 from sqlalchemy import select
 
 from ..db.workspace import Account, Competitor, Contact
-from . import stages
 from .documents import ACCOUNT_TEXT, account_document, apply_competitor, competitor_document
 from .rules import CRITERIA, DECISION_ROLES, PARTICIPANT_ROLES
 
@@ -138,9 +138,10 @@ def _person(ctx, uow, account, row, props, actor, instance_id, leader: bool = Fa
             setattr(contact, column, row.get(form, default) if form != "name" else row["name"])
     contact.leader = contact.leader or leader
     contact.updated_at = ctx.clock()
-    if "relationship_stage" in props and contact.relationship_stage is None and row.get("relationship_stage"):
-        stages.change_stage(ctx, uow, contact, row["relationship_stage"], actor, "project_form",
-                            instance_id=instance_id)
+    if "relationship_stage" in props:          # read-only here: the project keeps the ledger's stage
+        row.pop("relationship_stage", None)
+        if contact.relationship_stage:
+            row["relationship_stage"] = contact.relationship_stage
     return contact.id
 
 

@@ -47,6 +47,7 @@ class ContactView:
     updated_at: datetime
     version: int
     stage_history: list[StageChange] = field(default_factory=list)   # oldest first; filled on the contact page
+    public_official: bool = False           # gifts to them need compliance approval
 
 
 @dataclass(frozen=True)

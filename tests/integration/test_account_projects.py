@@ -66,9 +66,8 @@ def test_completed_forms_write_back_and_the_project_keeps_what_was_submitted(kam
     rows[0]["sales_reps"].append({"name": "Ms. Ho", "relationship_with_customer": "Trusted by the CIO"})
     complete(kam_eng, iid, "competitor_info", {"competitors": rows + [{"competitor": "Beta Corp"}]})
     makers = task(kam_eng, iid, "decision_makers").values["decision_makers"]
-    makers[0].update(title="Chief information officer", relationship_stage="engagement")   # a first assessment
-    makers.append({"name": "王總經理", "title": "General manager", "role": "decision_maker",
-                   "relationship_stage": "acquaintance", "top_executive": True})
+    makers[0].update(title="Chief information officer", relationship_stage="engagement")   # read-only: ignored
+    makers.append({"name": "王總經理", "title": "General manager", "role": "decision_maker", "top_executive": True})
     complete(kam_eng, iid, "decision_makers", {"decision_makers": makers})
     complete(kam_eng, iid, "decision_participants", answer("decision_participants"))
     complete(kam_eng, iid, "project_info", answer("project_info"))
@@ -76,12 +75,11 @@ def test_completed_forms_write_back_and_the_project_keeps_what_was_submitted(kam
     view = kam_eng.accounts.get(account_id, "amy")
     assert (view.industry, view.purchasing_department) == ("Rail transport", "Procurement office")
     people = {c.name: c for c in view.contacts}
-    assert (people["林主任"].title, people["林主任"].relationship_stage) == ("Chief information officer", "engagement")
+    assert (people["林主任"].title, people["林主任"].relationship_stage) == ("Chief information officer", None)
     assert (people["王總經理"].decision_role, people["王總經理"].top_executive,
-            people["王總經理"].relationship_stage) == ("decision_maker", True, "acquaintance")
+            people["王總經理"].relationship_stage) == ("decision_maker", True, None)
     assert people["Mr. Wu"].decision_role == "user" and people["陳經理"].decision_role == "influencer"
-    history = kam_eng.accounts.contact(people["王總經理"].id, "amy").stage_history
-    assert [(h.to_stage, h.cause, h.instance_id) for h in history] == [("acquaintance", "project_form", iid)]
+    assert kam_eng.accounts.contact(people["王總經理"].id, "amy").stage_history == []
     assert [(c.name, [r.name for r in c.sales_reps]) for c in view.competitors] == \
         [("Acme Systems", ["Mr. Lee", "Ms. Ho"]), ("Beta Corp", [])]
     applied = [e for e in view.timeline if e.kind == "project_answer_applied"]
@@ -96,18 +94,18 @@ def test_completed_forms_write_back_and_the_project_keeps_what_was_submitted(kam
     assert kam_eng.verify_audit() == []
 
 
-def test_a_form_sets_only_a_first_stage_after_that_the_stage_is_read_only_outside_the_ledger(kam_eng, metro):
+def test_a_form_shows_the_ledger_s_stage_and_never_sets_it_and_the_project_keeps_the_stage_it_saw(kam_eng, metro):
     account_id, lin, _chen, _acme = metro
+    kam_eng.ledger.record_activity(lin, "amy", {"kind": "technical_exchange", "occurred_on": "2026-01-05"})
     first = kam_eng.start(PROCESS, "amy", {"project_name": "第一案", "account_id": account_id})
     makers = task(kam_eng, first, "decision_makers").values["decision_makers"]
-    complete(kam_eng, first, "decision_makers", {"decision_makers": [{**makers[0], "relationship_stage": "trust"}]})
-    second = kam_eng.start(PROCESS, "amy", {"project_name": "第二案", "account_id": account_id})
-    makers = task(kam_eng, second, "decision_makers").values["decision_makers"]
-    assert makers[0]["relationship_stage"] == "trust"
-    complete(kam_eng, second, "decision_makers", {"decision_makers": [{**makers[0], "relationship_stage": "alliance"}]})
+    assert makers[0]["relationship_stage"] == "engagement"
+    complete(kam_eng, first, "decision_makers", {"decision_makers": [{**makers[0], "relationship_stage": "alliance"}]})
     contact = kam_eng.accounts.contact(lin, "amy")
-    assert contact.relationship_stage == "trust"
-    assert [(h.from_stage, h.to_stage, h.instance_id) for h in contact.stage_history] == [(None, "trust", first)]
+    assert contact.relationship_stage == "engagement"
+    assert [(h.to_stage, h.cause) for h in contact.stage_history] == [("engagement", "activity")]
+    (submitted,) = [e.data for e in kam_eng.instance(first).history if e.kind == "completed"]
+    assert submitted["decision_makers"][0]["relationship_stage"] == "engagement"
 
 
 def test_a_project_started_without_an_account_creates_it_from_the_customer_form(kam_eng):

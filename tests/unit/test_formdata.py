@@ -21,7 +21,7 @@ FORM_IDS = sorted(p.name.removesuffix(".schema.json") for p in FORMS.glob("*.sch
 HEADER = {"project_name": "台塑食品 ERP 導入", "filled_by": "mei.lin", "date_filled": "2025-03-14"}
 
 PERSON = {"name": "陳文雄", "title": "財務長", "department": "Finance", "department_kind": "supporting",
-          "role": "decision_maker", "top_executive": True, "relationship_stage": "engagement",
+          "role": "decision_maker", "top_executive": True,
           "evidence": "Attended our demonstration on 2025-02-20.\nAccepted a lunch with our CEO."}
 
 # What a user types into each form (the header is the engine's, so it is not here).
@@ -50,7 +50,7 @@ FILLED = {
     }},
     "decision_makers": {"decision_makers": [PERSON]},
     "decision_participants": {"decision_participants": [
-        {"name": "Lin Ya-ting", "role": "user", "top_executive": False, "relationship_stage": "acquaintance"}]},
+        {"name": "Lin Ya-ting", "role": "user", "top_executive": False}]},
     "proposal": {"proposal": {
         "summary": "Traceability-first ERP rollout.", "solution": "Our ERP, plant by plant.",
         "expected_revenue": 42000000, "currency": "USD", "risks": "Acme's incumbent module."}},

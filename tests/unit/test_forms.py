@@ -377,18 +377,19 @@ def test_decision_participants_may_be_empty():
 
 
 @pytest.mark.parametrize("form_id", ["decision_makers", "decision_participants"])
-@pytest.mark.parametrize("field", ["name", "role", "relationship_stage"])
-def test_a_person_needs_a_name_a_role_and_a_relationship_stage(form_id, field):
+@pytest.mark.parametrize("field", ["name", "role"])
+def test_a_person_needs_a_name_and_a_role(form_id, field):
     data = with_header(form_id, [copy.deepcopy(PERSON_CHEN)])
     del data[DATA_KEY[form_id]][0][field]
     assert mentions(errors(form_id, data), field)
 
 
 @pytest.mark.parametrize("form_id", ["decision_makers", "decision_participants"])
-def test_relationship_stages_are_the_four_stages_lowest_to_highest(form_id):
+def test_relationship_stages_are_the_four_stages_lowest_to_highest_and_read_only_from_the_ledger(form_id):
     person = schema_of(form_id)["properties"][DATA_KEY[form_id]]["items"]
     stages = [o["const"] for o in person["properties"]["relationship_stage"]["oneOf"]]
     assert stages == ["acquaintance", "engagement", "trust", "alliance"]
+    assert person["properties"]["relationship_stage"]["readOnly"] is True
     roles = [o["const"] for o in person["properties"]["role"]["oneOf"]]
     assert roles == ["decision_maker", "influencer", "user", "gatekeeper"]
 

@@ -14,7 +14,8 @@ PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/
              "/admin/users/", "/admin/users/new", "/admin/users/x", "/admin/groups/", "/admin/groups/x",
              "/accounts/", "/accounts/new", "/accounts/a", "/accounts/a/edit", "/accounts/a/our-side",
              "/accounts/a/contacts/new", "/accounts/a/competitors/new", "/contacts/c", "/contacts/c/edit",
-             "/competitors/x/edit", "/no-such-page"]
+             "/competitors/x/edit", "/contacts/c/activities/new", "/accounts/a/activities/new", "/contacts/c/stage",
+             "/contacts/c/target", "/accounts/a/gifts/new", "/admin/workspace/", "/no-such-page"]
 
 
 @pytest.mark.parametrize("url", PROTECTED)
@@ -31,7 +32,9 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/admin/groups/", "/admin/groups/x", "/admin/groups/x/members", "/admin/groups/x/members/y/remove",
          "/admin/groups/x/delete", "/admin/outbox/1/send-again", "/accounts/new", "/accounts/a/edit",
          "/accounts/a/our-side", "/accounts/a/contacts/new", "/accounts/a/competitors/new", "/contacts/c/edit",
-         "/contacts/c/remove", "/competitors/x/edit", "/competitors/x/remove", "/logout"]
+         "/contacts/c/remove", "/competitors/x/edit", "/competitors/x/remove", "/contacts/c/activities/new",
+         "/accounts/a/activities/new", "/contacts/c/stage", "/contacts/c/target", "/accounts/a/gifts/new",
+         "/admin/workspace/", "/logout"]
 
 
 def test_the_lists_above_cover_every_route_of_the_app(app):

@@ -65,7 +65,8 @@ def test_every_visible_ui_string_on_the_main_pages_is_translated(client, engine)
     iid = demo.to_manager_review(engine, "amy", "專案")
     demo.complete_open(engine, iid, "manager_review", "return")
     login(client, "amy")
-    allowed = {"KAM", "Flow", "English", "Amy", "Lin", "Bob", "Wang", "K", "Taipei", "Metro", "PDF"}
+    allowed = {"KAM", "Flow", "English", "Amy", "Lin", "Bob", "Wang", "K", "Taipei", "Metro", "PDF",
+               "Director", "Ms", "Chen"}                # the demo's people, in the project's decision-unit coverage
     for url in ("/", "/projects/", f"/projects/{iid}", f"/tasks/{open_task(engine, iid, 'proposal').id}",
                 "/projects/new", f"/projects/{iid}/withdraw", "/tasks/missing"):
         assert ui_words(client.get(url)) <= allowed, url

@@ -32,7 +32,7 @@ OUR_SIDE_UI = {"ui:order": ["owner", "team", "executive_sponsor"],
                                                 "leaders, for meetings at their level."}}
 ACCOUNT_UI = {**PROFILE_UI, **OUR_SIDE_UI, "ui:order": PROFILE_UI["ui:order"] + OUR_SIDE_UI["ui:order"]}
 CONTACT_UI = {"ui:order": ["name", "title", "department", "department_kind", "decision_role", "top_executive",
-                           "leader", "reports_to_id", "owner"],
+                           "leader", "public_official", "reports_to_id", "owner"],
               "decision_role": {"ui:widget": "radio"}, "department_kind": {"ui:widget": "radio"}}
 COMPETITOR_UI = {"ui:order": ["name", "products_in_use", "customer_satisfaction", "sales_reps"],
                  "products_in_use": LONG,

@@ -11,6 +11,7 @@ from engine.workspace import schemas
 from engine.workspace.views import AccountEvent, AccountView
 
 from ..common.i18n import current_locale, form_text
+from ..ledger.timeline import ledger_texts
 from ..tasks.page import display_names
 
 
@@ -64,6 +65,7 @@ def _what(event: AccountEvent, view: AccountView, people: dict[str, str]) -> Row
         "project_started": _("Started the project “%(name)s”", name=event.data.get("project_name") or ""),
         "project_answer_applied": _("A project form updated the account"),
         "project_answer_skipped": _("A project form was not applied: its author is not on the account team"),
+        **ledger_texts(event, contact_names),
     }
     actor = people.get(event.actor or "", event.actor or "") if event.actor else _("System")
     return Row(event.at, actor, texts.get(kind, kind), link, fields)

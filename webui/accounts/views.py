@@ -69,7 +69,8 @@ def new():
 def show(account_id: str):
     view = engine().accounts.get(account_id, me())
     return render_template("accounts/show.html", view=view, names=display_names(),
-                           influence=influence_map(view.contacts), timeline=account_timeline(view))
+                           influence=influence_map(view.contacts), timeline=account_timeline(view),
+                           ledger=engine().ledger.of_account(account_id, me()))
 
 
 def _edit(account_id: str, schema: dict, ui: dict, template: str, save, done: str, manage: bool = False):

@@ -16,7 +16,7 @@ from ..tasks.page import display_names
 
 bp = Blueprint("contacts", __name__, template_folder="templates")
 FIELDS = ("name", "title", "department", "department_kind", "decision_role", "top_executive", "leader",
-          "reports_to_id", "owner")
+          "public_official", "reports_to_id", "owner")
 
 
 def _schema(view: AccountView, contact: ContactView | None) -> dict:
@@ -52,7 +52,8 @@ def show(contact_id: str):
     contact = engine().accounts.contact(contact_id, me())
     view = engine().accounts.get(contact.account_id, me())
     return render_template("contacts/show.html", contact=contact, view=view, names=display_names(),
-                           people={c.id: c for c in view.contacts})
+                           people={c.id: c for c in view.contacts},
+                           ledger=engine().ledger.of_contact(contact_id, me()))
 
 
 @bp.route("/contacts/<contact_id>/edit", methods=["GET", "POST"])

@@ -39,7 +39,7 @@ def _page(step: str, text: str, status: int = 200, errors: dict | None = None, s
     step, text = shown or (step, text)
     return render_template("inbox/index.html", tasks=listed, page=page, pages=pages, total=total, counts=counts,
                            steps=steps, step=step, q=text, errors=errors or {},
-                           now=current_app.config["CLOCK"]()), status
+                           now=current_app.config["CLOCK"](), going_cold=engine().ledger.going_cold(me())), status
 
 
 @bp.post("/tasks/<task_id>/claim")

@@ -94,7 +94,8 @@ def show(iid: str):
     return render_template("projects/show.html", view=view, diagram=_diagram(iid),
                            timeline=history.timeline(view, info, display_names()), names=display_names(),
                            files=engine().attachments.list(iid, me()),
-                           can_withdraw=view.owner == me() and view.status in OPEN)
+                           can_withdraw=view.owner == me() and view.status in OPEN,
+                           coverage=engine().ledger.coverage(iid, me()) if view.account_id else None)
 
 
 @bp.route("/<iid>/withdraw", methods=["GET", "POST"])

@@ -68,4 +68,5 @@ def render(task: TaskView, values: dict, errors=(), message: str | None = None, 
         review=is_review(schema), confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), {**task.data, **task.values}),
         answers=earlier_answers(view, info, skip=task.bpmn_id),
         changes=changes_since_return(task.id, info) if is_review(schema) else [],
-        rounds=decisions(view, info, display_names()), names=display_names()), status
+        rounds=decisions(view, info, display_names()), names=display_names(),
+        coverage=engine().ledger.coverage_for_task(task.id, me())), status
