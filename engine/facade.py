@@ -36,6 +36,7 @@ from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .workspace.facade import Accounts
+from .workspace.personal import Personal
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
 _ATTEMPTS = 8            # a clash with another writer, or a deadlock, costs at most this many runs
@@ -59,6 +60,7 @@ class Engine:
         self.admin = admin.Admin(self)
         self.groups = Groups(self)
         self.accounts = Accounts(self)
+        self.personal = Personal(self)
 
     def close(self) -> None:
         self.db.dispose()
