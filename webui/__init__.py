@@ -8,7 +8,7 @@ from flask import Flask
 from engine import Engine
 from engine.text import LIMITS
 
-from . import (accounts, admin, attachments, auth, contacts, errors, inbox, profiles, projects, security, settings,
+from . import (accounts, admin, attachments, auth, contacts, dossier, errors, inbox, profiles, projects, security, settings,
                tasks)
 from .common import history, i18n
 from .config import Config, secret_key
@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
                                  limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, accounts.bp, accounts.competitors.bp, contacts.bp,
-                      profiles.bp,
+                      profiles.bp, dossier.bp,
                       attachments.bp, settings.bp, admin.bp, errors.bp):
         app.register_blueprint(blueprint)
     return app

@@ -12,6 +12,7 @@ from engine.text import trim
 from engine.views import InstanceView, StartForm
 
 from ..common import history
+from ..dossier.views import has_dossier
 from ..common.current import engine, me
 from ..common.formdata import parse_form, redisplay
 from ..common.i18n import current_locale, form_text
@@ -94,7 +95,7 @@ def show(iid: str):
     return render_template("projects/show.html", view=view, diagram=_diagram(iid),
                            timeline=history.timeline(view, info, display_names()), names=display_names(),
                            files=engine().attachments.list(iid, me()),
-                           can_withdraw=view.owner == me() and view.status in OPEN)
+                           can_withdraw=view.owner == me() and view.status in OPEN, has_dossier=has_dossier(view))
 
 
 @bp.route("/<iid>/withdraw", methods=["GET", "POST"])
