@@ -36,6 +36,7 @@ from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .workspace.facade import Accounts
+from .workspace.currency import Rates
 from .workspace.personal import Personal
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -61,6 +62,7 @@ class Engine:
         self.groups = Groups(self)
         self.accounts = Accounts(self)
         self.personal = Personal(self)
+        self.rates = Rates(self)
 
     def close(self) -> None:
         self.db.dispose()

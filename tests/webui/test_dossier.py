@@ -40,3 +40,46 @@ def test_someone_who_may_not_view_the_project_gets_403(client, engine):
     iid = _reviewed_project(engine)
     login(client, "ray")
     assert client.get(f"/projects/{iid}/dossier").status_code == 403
+
+
+def test_the_project_page_shows_the_deal_in_both_currencies_and_warns_when_the_authorisation_ended(client, engine):
+    engine.rates.set("zoe", {"currency": "USD", "valid_from": "2020-01-01", "rate": 32})
+    iid = engine.start(demo.PROCESS, "amy", {"project_name": "Port deal"})
+    for bpmn_id in demo.INFORMATION + ("proposal",):
+        overrides = {"project": {**demo.answer("project_info")["project"], "budget_amount": 100_000,
+                                 "budget_currency": "USD"}} if bpmn_id == "project_info" else {}
+        demo.complete_open(engine, iid, bpmn_id, **overrides)
+    login(client, "amy")
+    glance = page_of(client.get(f"/projects/{iid}")).xpath("//section[contains(@class,'at-a-glance')]")[0]
+    assert "USD 100,000" in glance.text_content() and "TWD 3,200,000" in glance.text_content()
+    for step in ("manager_review", "committee_vote"):
+        demo.complete_open(engine, iid, step)
+    task = next(t for t in engine.instance(iid).tasks if t.bpmn_id == "authorisation")
+    record = demo.answer("authorisation", "amy")
+    record["authorisation"].update(valid_until="2021-06-30", team=["amy", "ken"])
+    engine.complete(task.id, "col", record)
+    page = page_of(client.get(f"/projects/{iid}"))
+    assert page.xpath("string(//dd[@class='budget-ceiling'])") == "TWD 300,000"
+    assert "2021-06-30" in page.xpath("string(//dd[@class='valid-until'])")
+    assert page.xpath("//*[contains(@class,'authorisation-expired')]")
+    dossier = text_of(client.get(f"/projects/{iid}/dossier"))
+    assert "USD 100,000" in dossier and "TWD 3,200,000" in dossier and "委員會表決規則所採用的金額" in dossier
+
+
+def test_the_authorisation_form_offers_users_to_pick_and_refuses_anyone_else(client, engine):
+    iid = demo.to_committee(engine, "amy", "Metro")
+    demo.complete_open(engine, iid, "committee_vote")
+    task = next(t for t in engine.instance(iid).tasks if t.bpmn_id == "authorisation")
+    login(client, "col")
+    page = page_of(client.get(f"/tasks/{task.id}"))
+    options = page.xpath("//select[@name='authorisation.project_owner']/option/@value")
+    assert "amy" in options and "ken" in options
+    posted = {"authorisation.project_owner": "mallory", "authorisation.team.0": "amy", "_rows.authorisation.team": "1",
+              "authorisation.objectives": "贏得標案", "authorisation.budget_ceiling.amount": "300000",
+              "authorisation.budget_ceiling.currency": "TWD", "authorisation.scope": "第二階段",
+              "authorisation.valid_until": "2030-12-31"}
+    refused = client.post(f"/tasks/{task.id}", data=posted)
+    assert refused.status_code == 422
+    page = page_of(refused)
+    assert page.xpath("//*[@id='field-authorisation-project_owner--error']")
+    assert page.xpath("string(//textarea[@name='authorisation.objectives'])").strip() == "贏得標案"

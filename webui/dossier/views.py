@@ -11,6 +11,7 @@ from ..common.current import engine, me
 from ..common.process_files import process_info
 from ..tasks.answers import earlier_answers
 from ..tasks.page import display_names
+from .deal import deal_of
 
 bp = Blueprint("dossier", __name__, template_folder="templates")
 
@@ -28,6 +29,7 @@ def show(iid: str):
         abort(404)
     info = process_info(iid)
     names = display_names()
-    return render_template("dossier/show.html", view=view, answers=earlier_answers(view, info),
+    answers = earlier_answers(view, info)
+    return render_template("dossier/show.html", view=view, answers=answers, deal=deal_of(view, answers),
                            decisions=history.decisions(view, info, names), names=names,
-                           filled=view.data.get("forms_filled") or {}, deal=None)
+                           filled=view.data.get("forms_filled") or {})
