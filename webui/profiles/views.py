@@ -10,7 +10,7 @@ from engine.workspace.profiles import SCHEMA
 
 from ..accounts.forms import values_of, version_of
 from ..common.current import engine, me
-from ..common.fields import field_errors
+from ..common.messages import field_errors
 from ..common.formdata import parse_form, redisplay
 from ..tasks.page import display_names
 
