@@ -27,7 +27,7 @@ from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
-from .usecases import access, admin, changes, incidents, instances, queries, tasks, timers, users
+from .usecases import access, admin, changes, incidents, instances, queries, redaction, tasks, timers, users
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
@@ -272,6 +272,10 @@ class Engine:
     def verify_audit(self, stream: str | None = None) -> list[auditlog.Problem]:
         """The first altered or missing event of each audit stream; [] when all verify."""
         return self._read(lambda uow: auditlog.verify(uow.session, stream))
+
+    def redact(self, instance_id: str, user: str, texts: list[str]) -> int:
+        """Admin: cut `texts` (names, free text) out of everything the instance stores; audited."""
+        return self._write(lambda uow: redaction.redact(self.ctx, uow, instance_id, user, texts))
 
     def suspend(self, instance_id: str, user: str, reason: str = "") -> None:
         self._write(lambda uow: instances.set_status(self.ctx, uow, instance_id, user, Status.SUSPENDED, reason))

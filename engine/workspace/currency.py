@@ -92,7 +92,7 @@ def set_rate(ctx, uow, actor: str, document: dict) -> None:
     forms.validate(RATE, document)
     base = base_currency()
     if document["currency"] == base:
-        raise ValidationFailed([FieldError("$.currency", f"is the base currency ({base})")])
+        raise ValidationFailed([FieldError("$.currency", "is the base currency")])
     valid_from, value = date.fromisoformat(document["valid_from"]), Decimal(str(document["rate"]))
     row = uow.session.scalars(select(ExchangeRate).where(
         ExchangeRate.base == base, ExchangeRate.currency == document["currency"],

@@ -21,7 +21,8 @@ def test_a_manager_opens_a_projects_dossier_and_prints_it(page, live):
     page.goto(f"{live.url}/projects/{iid}")
     page.click("text=專案卷宗")
     assert page.locator("h1").inner_text() == "台北捷運票務系統"
-    assert page.locator("section.dossier-section h2").first.inner_text() == "客戶資訊表"
+    assert page.locator("section.dossier-section h2").nth(1).inner_text() == "客戶資訊表"
+    assert "TWD 2,500,000" in page.locator("section.deal-size").inner_text()
     assert "請補充預算核准流程" in page.locator("table.dossier-decisions").inner_text()
     assert page.locator("header.site-header").is_visible()
     assert not page.locator(".print-only").is_visible()

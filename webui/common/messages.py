@@ -30,6 +30,8 @@ ENGINE_MESSAGES = (
     N_("this year is listed twice"), N_("would make a circle of reporting lines"),
     N_("choose someone at this account"), N_("choose an account you look after"),
     N_("you may only give an account to yourself or to people you manage"),
+    N_("choose one of the active users"), N_("is the base currency"),
+    N_("give 1 to 20 texts of 2 to 200 characters each"), N_("none of these texts is in this project"),
 )
 
 # Engine messages that quote a value or a number: translated by pattern, the value kept as typed.
