@@ -8,8 +8,8 @@ from flask import Flask
 from engine import Engine
 from engine.text import LIMITS
 
-from . import (accounts, admin, attachments, auth, contacts, dossier, errors, inbox, profiles, projects, security, settings,
-               tasks)
+from . import (accounts, admin, attachments, auth, contacts, dossier, errors, inbox, profiles, projects, security,
+               settings, tasks)
 from .common import history, i18n
 from .config import Config, secret_key
 from .sessions import EngineSessions

@@ -12,7 +12,8 @@ from sqlalchemy import MetaData, select
 from engine import NotAllowed
 from engine.db.schema import AuditEvent
 
-SECRET = {"birthday": "1970-05-17", "family": "妻子王美華，女兒就讀北一女", "hobbies": "週末打高爾夫 golf-7731",
+SECRET = {"birthday": "1970-05-17", "family": "妻子王美華，女兒就讀北一女",
+          "hobbies": "週末打高爾夫 golf-7731",
           "career_ambitions": "希望升任副總經理 VP-ambition-4412"}
 
 

@@ -28,7 +28,8 @@ def test_the_dossier_shows_every_answer_and_each_review_and_vote_with_its_reason
         assert submitted in text
     page = page_of(response)
     headings = [h.text_content() for h in page.xpath("//section[@class='dossier-section']/h2")]
-    assert headings[:6] == ["客戶資訊表", "競爭對手資訊表", "專案資訊表", "專案決策人資訊表", "專案決策人參與人資訊表", "專案建議書"]
+    assert headings[:6] == ["客戶資訊表", "競爭對手資訊表", "專案資訊表", "專案決策人資訊表", "專案決策人參與人資訊表",
+                            "專案建議書"]
     rows = page.xpath("//table[contains(@class,'dossier-decisions')]/tbody/tr/@class")
     assert rows == ["decision-return", "decision-approve", "decision-decline"]
     assert text.count("請補充預算核准流程") == 2            # the manager's and the member's reasons
@@ -63,7 +64,8 @@ def test_the_project_page_shows_the_deal_in_both_currencies_and_warns_when_the_a
     assert "2021-06-30" in page.xpath("string(//dd[@class='valid-until'])")
     assert page.xpath("//*[contains(@class,'authorisation-expired')]")
     dossier = text_of(client.get(f"/projects/{iid}/dossier"))
-    assert "USD 100,000" in dossier and "TWD 3,200,000" in dossier and "委員會表決規則所採用的金額" in dossier
+    assert "USD 100,000" in dossier and "TWD 3,200,000" in dossier
+    assert "委員會表決規則所採用的金額" in dossier
 
 
 def test_the_authorisation_form_offers_users_to_pick_and_refuses_anyone_else(client, engine):
