@@ -52,6 +52,8 @@ def answer(bpmn_id: str, owner: str = "amy", decision: str = "approve", **overri
     """A valid answer for the task `bpmn_id`; `decision` steers review tasks."""
     valid_until = (date.today() + timedelta(days=365)).isoformat()
     reason = {"reason_code": "incomplete_information", "comment": "請補充預算核准流程 / add the budget approval steps"}
+    return_to = overrides.pop("return_to", "proposal")
+    returning = {"return_to": return_to} if decision == "return" else {}
     answers = {
         "customer_info": {"customer": {
             "name": "台北捷運公司 Taipei Metro", "account_type": "national", "industry": "Public transport",
@@ -85,12 +87,13 @@ def answer(bpmn_id: str, owner: str = "amy", decision: str = "approve", **overri
             "expected_revenue": 2_500_000, "currency": "TWD", "timeline": "Pilot in 3 months",
             "risks": "Tender may be delayed", "resources_needed": "Two solution architects"}},
         "manager_review": {"manager_review": {"decision": "approve"} if decision == "approve" else
-                           {"decision": "return", "return_to": overrides.pop("return_to", "proposal"), **reason}},
+                           {"decision": "return", "return_to": return_to, **reason}},
         "committee_vote": {"vote": {"decision": decision} if decision == "approve" else
-                           {"decision": decision, **reason}},
+                           {"decision": decision, **reason, **returning}},
         "chair_tiebreak": {"tiebreak": {"decision": decision, "comment": "主席裁決 / the chair decides"}},
         "authorisation": {"authorisation": {
-            "project_owner": owner, "team": [owner, "ken"], "scope": "Stage 2: solution design and tender",
+            "project_owner": owner, "team": [owner], "objectives": "Win the tender with a proof of concept",
+            "scope": "Stage 2: solution design and tender",
             "budget_ceiling": {"amount": 300_000, "currency": "TWD"}, "valid_until": valid_until}},
     }
     result = answers.get(bpmn_id, {})

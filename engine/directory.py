@@ -9,6 +9,7 @@ group* string: `group:NAME` (the group's members) or `manager:DEPT` (a departmen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -139,6 +140,14 @@ class Directory:
 
     def script_functions(self) -> dict:
         """Functions BPMN scripts may call; they read the directory as it is now."""
+        from .workspace import currency
+
         def committee_members_for(owner):
             return [u for u in self.in_group("committee") if u != owner]
-        return {"committee_members_for": committee_members_for}
+
+        def in_base_currency(amount, code):
+            """The amount in the base currency by today's rate (MissingRate stops the step)."""
+            today = datetime.now(timezone.utc).date()
+            return float(currency.to_base(self.session, amount, code or currency.base_currency(), today).base_amount)
+        return {"committee_members_for": committee_members_for, "in_base_currency": in_base_currency,
+                "base_currency": currency.base_currency}

@@ -27,7 +27,8 @@ from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
-from .usecases import access, admin, changes, incidents, instances, queries, signin, tasks, timers, users
+from .usecases import (access, admin, changes, incidents, instances, queries, redaction, signin, tasks, timers,
+                        users)
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
@@ -37,6 +38,8 @@ from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .workspace.facade import Accounts
 from .workspace.ledger_facade import Ledger
+from .workspace.currency import Rates
+from .workspace.personal import Personal
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
 _ATTEMPTS = 8            # a clash with another writer, or a deadlock, costs at most this many runs
@@ -61,6 +64,8 @@ class Engine:
         self.groups = Groups(self)
         self.accounts = Accounts(self)
         self.ledger = Ledger(self)
+        self.personal = Personal(self)
+        self.rates = Rates(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -284,6 +289,10 @@ class Engine:
     def verify_audit(self, stream: str | None = None) -> list[auditlog.Problem]:
         """The first altered or missing event of each audit stream; [] when all verify."""
         return self._read(lambda uow: auditlog.verify(uow.session, stream))
+
+    def redact(self, instance_id: str, user: str, texts: list[str]) -> int:
+        """Admin: cut `texts` (names, free text) out of everything the instance stores; audited."""
+        return self._write(lambda uow: redaction.redact(self.ctx, uow, instance_id, user, texts))
 
     def suspend(self, instance_id: str, user: str, reason: str = "") -> None:
         self._write(lambda uow: instances.set_status(self.ctx, uow, instance_id, user, Status.SUSPENDED, reason))

@@ -121,6 +121,23 @@ def validate(schema: dict | None, data: dict, ui: dict | None = None) -> None:
         raise ValidationFailed(errors)
 
 
+def picked_people(schema: dict | None, data, path: str = "$") -> list[tuple[str, str]]:
+    """(JSON path, username) of each answer to a field with `"format": "username"`: a person picked
+    from the users, whom the engine checks against the directory (a schema cannot)."""
+    schema = schema or {}
+    if schema.get("format") == "username" and isinstance(data, str):
+        return [(path, data)]
+    found = []
+    if isinstance(data, dict):
+        for name, sub in (schema.get("properties") or {}).items():
+            if name in data:
+                found += picked_people(sub, data[name], f"{path}.{name}")
+    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(data):
+            found += picked_people(schema["items"], item, f"{path}[{i}]")
+    return found
+
+
 def header(project_name: str, filled_by: str, time_zone: str, now: datetime) -> dict:
     """The header as the engine fills it: today is the user's today, in their time zone."""
     return {"project_name": project_name, "filled_by": filled_by,

@@ -1,2 +1,3 @@
 """Persistence: tables, connections, the unit of work and migrations."""
-from . import ledger, schema, workspace  # noqa: F401  (every table in Base.metadata, whichever is imported first)
+# every table in Base.metadata, whichever module is imported first
+from . import ledger, money, personal, schema, workspace  # noqa: F401

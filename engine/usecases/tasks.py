@@ -53,6 +53,11 @@ def submitted_values(schema: dict | None, kind: str, data: dict, ui: dict | None
     return values
 
 
+def _active(directory: Directory, username: str) -> bool:
+    person = directory.find(username)
+    return person is not None and person.active
+
+
 def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) -> list[Task]:
     """Validate the form, run the workflow on, and return the user's next tasks here."""
     s = uow.session
@@ -62,6 +67,10 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     model = ctx.models.by_id(s, inst.definition_id)
     values = submitted_values(model.form(row.form_file), model.kinds.get(row.bpmn_id, "user"), data,
                               model.form(row.ui_file))
+    strangers = [FieldError(path, "choose one of the active users") for path, name in
+                 forms.picked_people(model.form(row.form_file), values) if not _active(directory, name)]
+    if strangers:
+        raise ValidationFailed(strangers)
     now = ctx.clock()
     rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)

@@ -218,3 +218,27 @@ def test_a_returned_proposal_notifies_the_rep_as_a_return(kam_eng):
     complete_open(kam_eng, iid, "manager_review", "return")
     assert notified(kam_eng, "returned") == ["amy"]
     assert kam_eng.notifications.for_user("amy", locale="en")[0].subject.startswith("Returned to you: Project proposal")
+
+
+def test_a_committee_return_to_information_reopens_every_information_form_and_tells_the_rep(kam_eng):
+    iid = to_committee(kam_eng, "amy", "Metro")
+    votes = {t.assignee: t for t in kam_eng.instance(iid).tasks}
+    kam_eng.complete(votes["cat"].id, "cat", answer("committee_vote", decision="return", return_to="information"))
+    kam_eng.complete(votes["cid"].id, "cid", answer("committee_vote", decision="return"))
+    kam_eng.complete(votes["col"].id, "col", answer("committee_vote"))
+    assert open_ids(kam_eng, iid) == sorted(INFORMATION)
+    assert kam_eng.instance(iid).data["committee_result"]["return_to"] == "information"
+    assert set(notified(kam_eng, "returned")) == {"amy"}
+    for bpmn_id in INFORMATION + ("proposal",):
+        complete_open(kam_eng, iid, bpmn_id)
+    assert open_ids(kam_eng, iid) == ["manager_review"]
+
+
+def test_a_committee_return_without_saying_where_to_is_refused(kam_eng):
+    iid = to_committee(kam_eng, "amy", "Metro")
+    task = next(t for t in kam_eng.instance(iid).tasks if t.assignee == "cat")
+    vote = answer("committee_vote", decision="return")
+    del vote["vote"]["return_to"]
+    with pytest.raises(Exception) as caught:
+        kam_eng.complete(task.id, "cat", vote)
+    assert {e.path for e in caught.value.errors} == {"$.vote.return_to"}

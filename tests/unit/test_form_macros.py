@@ -121,7 +121,7 @@ def test_each_schema_type_gets_its_own_control():
     assert (amount.get("type"), amount.get("step"), amount.get("value")) == ("number", "any", "1500000")
     currency = by_name["authorisation.budget_ceiling.currency"]
     assert currency.tag == "select" and currency.value == "TWD"  # the schema's default
-    assert by_name["authorisation.team.0"].get("placeholder") == "Name or username"
+    assert by_name["authorisation.objectives"].tag == "textarea"
     rating = render("customer_info")[1].get_element_by_id("field-customer-criteria-sales_volume")
     assert (rating.get("min"), rating.get("max"), rating.get("step")) == ("1", "5", "1")
 

@@ -61,6 +61,7 @@ FILLED = {
     "chair_tiebreak": {"tiebreak": {"decision": "decline", "comment": "Too risky this year."}},
     "authorisation": {"authorisation": {
         "project_owner": "mei.lin", "team": ["mei.lin", "jason.wu", "王小明"],
+        "objectives": "Win the tender.",
         "budget_ceiling": {"amount": 1500000, "currency": "TWD"},
         "scope": "Respond to the tender.", "valid_until": "2025-12-31"}},
     "new_project": {"project_name": "台塑食品 ERP 導入"},

@@ -183,6 +183,7 @@ VALID = {
     "authorisation": {
         "project_owner": "mei.lin",
         "team": ["mei.lin", "jason.wu"],
+        "objectives": "Win the tender.",
         "budget_ceiling": {"amount": 1500000, "currency": "TWD"},
         "scope": "Respond to the tender and run two proof-of-concept workshops.",
         "valid_until": "2025-12-31",
@@ -449,6 +450,9 @@ def test_a_committee_vote_other_than_approve_needs_a_reason_and_a_comment(decisi
     data["vote"] = {"decision": decision, "reason_code": "competitive_risk", "comment": ""}
     assert mentions(errors("committee_vote", data), "comment")
     data["vote"]["comment"] = "Acme is too entrenched."
+    if decision == "return":                 # a return also says where to: the proposal or information gathering
+        assert mentions(errors("committee_vote", data), "return_to")
+        data["vote"]["return_to"] = "information"
     assert errors("committee_vote", data) == []
 
 
@@ -481,8 +485,8 @@ def test_manager_and_committee_share_the_same_reason_codes():
         "competitive_risk", "not_key_account", "other"]
 
 
-@pytest.mark.parametrize("field", ["project_owner", "team", "budget_ceiling", "scope", "valid_until"])
-def test_an_authorisation_needs_owner_team_ceiling_scope_and_expiry(field):
+@pytest.mark.parametrize("field", ["project_owner", "team", "objectives", "budget_ceiling", "scope", "valid_until"])
+def test_an_authorisation_needs_owner_team_objectives_ceiling_scope_and_end_date(field):
     data = valid("authorisation")
     del data["authorisation"][field]
     assert mentions(errors("authorisation", data), field)

@@ -32,6 +32,8 @@ ENGINE_MESSAGES = (
     N_("you may only give an account to yourself or to people you manage"),
     N_("is one of the most common passwords; choose another"), N_("is not your current password"),
     N_("must differ from the current password"),
+    N_("choose one of the active users"), N_("is the base currency"),
+    N_("give 1 to 20 texts of 2 to 200 characters each"), N_("none of these texts is in this project"),
 )
 
 # Engine messages that quote a value or a number: translated by pattern, the value kept as typed.

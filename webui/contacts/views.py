@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from engine import Conflict
 from engine.workspace.views import AccountView, ContactView
 
+from .. import profiles
 from ..accounts import forms
 from ..common.current import engine, me
 from ..common.fields import field_errors
@@ -52,7 +53,7 @@ def show(contact_id: str):
     contact = engine().accounts.contact(contact_id, me())
     view = engine().accounts.get(contact.account_id, me())
     return render_template("contacts/show.html", contact=contact, view=view, names=display_names(),
-                           people={c.id: c for c in view.contacts},
+                           people={c.id: c for c in view.contacts}, privacy=profiles.panel(contact_id),
                            ledger=engine().ledger.of_contact(contact_id, me()))
 
 

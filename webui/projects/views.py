@@ -3,7 +3,9 @@ authorisation."""
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,11 +14,14 @@ from engine.text import trim
 from engine.views import InstanceView, StartForm
 
 from ..common import history
-from ..common.current import engine, me
+from ..dossier.deal import authorised_of, deal_of
+from ..dossier.views import has_dossier
+from ..common.current import engine, me, user
 from ..common.formdata import parse_form, redisplay
 from ..common.i18n import current_locale, form_text
 from ..common.messages import field_errors
 from ..common.process_files import process_info
+from ..tasks.answers import earlier_answers
 from ..tasks.page import display_names
 from .diagram import render_svg
 
@@ -91,10 +96,14 @@ def _svg(bpmn: str, process_id: str, completed: tuple, current: tuple, locale: s
 def show(iid: str):
     view = _visible(iid)
     info = process_info(iid)
+    dossier = has_dossier(view)
+    today = datetime.now(ZoneInfo(user().time_zone)).date()
     return render_template("projects/show.html", view=view, diagram=_diagram(iid),
+                           deal=deal_of(view, earlier_answers(view, info)) if dossier else None,
+                           authorised=authorised_of(view, today),
                            timeline=history.timeline(view, info, display_names()), names=display_names(),
                            files=engine().attachments.list(iid, me()),
-                           can_withdraw=view.owner == me() and view.status in OPEN,
+                           can_withdraw=view.owner == me() and view.status in OPEN, has_dossier=dossier,
                            coverage=engine().ledger.coverage(iid, me()) if view.account_id else None)
 
 

@@ -11,6 +11,7 @@ from ..common.current import engine, me
 from ..common.history import decisions
 from ..common.i18n import form_text
 from ..common.messages import field_errors
+from ..common.people import with_people
 from ..common.process_files import process_info
 from .answers import changes_since_return, earlier_answers
 from .instructions import render_instructions
@@ -27,7 +28,8 @@ def confirm_only(task: TaskView) -> bool:
 
 
 def form_of(task: TaskView) -> dict:
-    return task.form or (NO_FIELDS if confirm_only(task) else GENERIC_FORM)
+    """The task's form, its person fields offering the active users."""
+    return with_people(task.form) if task.form else (NO_FIELDS if confirm_only(task) else GENERIC_FORM)
 
 
 def ui_of(task: TaskView) -> dict:
