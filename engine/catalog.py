@@ -77,7 +77,9 @@ def _check_names(pid: str, model: ProcessModel) -> None:
 
 def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | None) -> list[dict]:
     """Parse everything first (all or nothing), then store each new version."""
-    models = parse_bundle(files, form_lookup=lookup)
+    def deployed(process_id: str) -> bool:
+        return session.scalar(select(Definition.id).where(Definition.process_id == process_id).limit(1)) is not None
+    models = parse_bundle(files, form_lookup=lookup, deployed=deployed)
     for pid, model in models.items():
         _check_names(pid, model)
         _check_forms(model)

@@ -11,6 +11,7 @@ from ..db.locks import lock_instance
 from ..db.schema import Instance, ProcessSequence
 from ..errors import NotAllowed, NotFound
 from ..spiff import ProcessModel, Runtime
+from . import calls
 from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
 from ..text import LIMITS, check, trim
@@ -55,9 +56,9 @@ def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) 
     now = ctx.clock()
     number = _next_number(s, process_id)
     name = naming.name_from_data(model.display_name_field, values) or naming.fallback_name(model.name, number)
-    rt = Runtime.start(model, {**values, "owner": username}, directory.script_functions())
+    rt = Runtime.start(model, {**values, "owner": username}, directory.script_functions(), calls.resolver(ctx, s))
     inst = Instance(id=str(uuid.uuid4()), definition_id=definition.id, process_id=process_id, number=number,
-                    status=Status.RUNNING.value, owner=username, project_name=name,
+                    called={}, status=Status.RUNNING.value, owner=username, project_name=name,
                     workflow="", serializer_version="", created_at=now, updated_at=now)
     s.add(inst)
     projects.link_at_start(ctx, uow, model, values, username, inst)

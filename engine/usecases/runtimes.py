@@ -18,6 +18,7 @@ from collections import OrderedDict
 from ..catalog import content_hash
 from ..db.schema import Instance
 from ..spiff import ProcessModel, Runtime, parse_bundle
+from . import calls
 
 
 class CacheDiverged(AssertionError):
@@ -62,9 +63,10 @@ class RuntimeCache:
 def load_runtime(ctx, uow, inst: Instance, model: ProcessModel, functions: dict) -> Runtime:
     """The instance's runtime, from the cache when it holds this very version."""
     rt = ctx.runtimes.take(inst)
+    resolve = calls.resolver(ctx, uow.session)
     if rt is None:
-        rt = Runtime.load(model, inst.workflow, functions)
+        rt = Runtime.load(model, inst.workflow, functions, calls.chosen(ctx, uow.session, inst), resolve)
     else:
-        rt.bind(functions)
+        rt.bind(functions, resolve)
     uow.on_success(lambda: ctx.runtimes.put(inst, rt))    # inst.version is the saved one by then
     return rt

@@ -10,6 +10,7 @@ from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from .. import forms
 
+from . import calls
 from .runtimes import load_runtime
 from ..status import Status
 from ..workspace import projects
@@ -60,8 +61,9 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     directory = uow.directory
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
-    values = submitted_values(model.form(row.form_file), model.kinds.get(row.bpmn_id, "user"), data,
-                              model.form(row.ui_file))
+    own = calls.model_of_task(ctx, s, inst, row)           # a called process's task: its own form
+    values = submitted_values(own.form(row.form_file), own.kinds.get(row.bpmn_id, "user"), data,
+                              own.form(row.ui_file))
     now = ctx.clock()
     rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
