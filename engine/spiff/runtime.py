@@ -127,6 +127,10 @@ class Runtime:
         """The version each running or finished call runs: call task id -> (key, call activity id)."""
         return self.workflow.subprocess_specs.live(self.workflow)
 
+    def called_models(self) -> Chosen:
+        """The same choices as `load` takes them back: call task id -> (key, model)."""
+        return dict(self.workflow.subprocess_specs.chosen)
+
     def dump(self) -> str:
         return dump_state(self.workflow)
 

@@ -1,6 +1,7 @@
 """Call activities as spiff-arena runs them: a called process is found by id among everything
 deployed, runs the version that is the latest when the call starts, and keeps it; forms are
-found beside each process's own BPMN file. On both databases (tests/data/call_*/)."""
+found beside each process's own BPMN file. On both databases, and with every step on a fresh
+engine as if in another process (tests/data/call_*/)."""
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,7 @@ from engine import DeployError
 from ..conftest import DATA
 
 ACROSS = DATA / "call_across"
+pytestmark = pytest.mark.across_processes
 
 
 def open_task(eng, iid, bpmn_id):
@@ -24,6 +26,7 @@ def describe(eng, item: str) -> str:
     return iid
 
 
+@pytest.mark.core_path
 def test_a_call_runs_the_called_process_deployed_on_its_own_and_keeps_its_version_while_v2_arrives(eng):
     eng.deploy(ACROSS / "called_v1")
     eng.deploy(ACROSS / "caller")
