@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from .db.locks import lock_deployments
 from .db.schema import Definition, ProcessSequence
 from .errors import DeployError, NotFound
+from .forms import with_data_options
 from .spiff import ProcessModel, parse_bundle
 from .text import column_limit, problem
 
@@ -59,7 +60,7 @@ def content_hash(files: dict[str, str]) -> str:
 def _check_forms(model: ProcessModel) -> None:
     for name, schema in model.forms.items():
         try:
-            Draft202012Validator.check_schema(schema)
+            Draft202012Validator.check_schema(with_data_options(schema, None))
         except SchemaError as exc:
             where = "/".join(map(str, exc.absolute_path)) or "(root)"
             raise DeployError(f"not a valid JSON Schema at {where}: {exc.message}", file=name) from exc

@@ -39,6 +39,7 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
                 values = copy.deepcopy(forms.prefill(form, human.data, head))   # never hand out cached state
                 values.update(projects.prefill(uow, inst, model, row.bpmn_id, human.data, form))
                 data = copy.deepcopy(human.data)
+        form = forms.with_data_options(form, data)      # dynamic enums: choices from the task's data
     return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
                     form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
                     state=row.state, created=row.created_at, project_name=inst.project_name, owner=inst.owner,

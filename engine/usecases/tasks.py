@@ -61,14 +61,15 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     directory = uow.directory
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
-    own = calls.model_of_task(ctx, s, inst, row)           # a called process's task: its own form
-    values = submitted_values(own.form(row.form_file), own.kinds.get(row.bpmn_id, "user"), data,
-                              own.form(row.ui_file))
     now = ctx.clock()
     rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
     if task_data is None:
         raise Conflict("This task is no longer open")
+    own = calls.model_of_task(ctx, s, inst, row)           # a called process's task: its own form
+    schema = own.form(row.form_file)
+    values = submitted_values(schema and forms.with_data_options(schema, task_data),
+                              own.kinds.get(row.bpmn_id, "user"), data, own.form(row.ui_file))
     head = forms.header(inst.project_name, user.display_name, user.time_zone, now)
     filled = dict(task_data.get("forms_filled") or {})
     filled[row.bpmn_id] = {k: head[k] for k in ("filled_by", "date_filled")}
