@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .db.locks import lock_deployments
-from .db.schema import Definition, ProcessSequence
+from .db.process_catalog import CatalogEntry
+from .db.schema import Definition, ProcessSequence, utcnow
 from .errors import DeployError, NotFound
 from .forms import with_data_options
 from .spiff import ProcessModel, parse_bundle
@@ -96,6 +97,8 @@ def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | 
         latest = session.scalar(select(func.max(Definition.version)).where(Definition.process_id == pid))
         if latest is None and session.get(ProcessSequence, pid) is None:
             session.add(ProcessSequence(process_id=pid, last_number=0))     # instance numbers start at 1
+        if session.get(CatalogEntry, pid) is None:      # new: offered to everyone until an admin says otherwise
+            session.add(CatalogEntry(process_id=pid, offered=True, home=False, descriptions={}, updated_at=utcnow()))
         row = Definition(process_id=pid, version=(latest or 0) + 1, content_hash=digest, name=model.name,
                          main_file=model.main_file, files=model.files, deployed_by=actor)
         session.add(row)

@@ -32,6 +32,7 @@ from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
 from .usecases.outbox import Notifications
+from .usecases.process_catalog import ProcessCatalog
 from .usecases.sessions import Sessions
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
@@ -59,6 +60,7 @@ class Engine:
         self.admin = admin.Admin(self)
         self.groups = Groups(self)
         self.accounts = Accounts(self)
+        self.process_catalog = ProcessCatalog(self)
 
     def close(self) -> None:
         self.db.dispose()

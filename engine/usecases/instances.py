@@ -11,7 +11,7 @@ from ..db.locks import lock_instance
 from ..db.schema import Instance, ProcessSequence
 from ..errors import NotAllowed, NotFound
 from ..spiff import ProcessModel, Runtime
-from . import calls
+from . import calls, process_catalog
 from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
 from ..text import LIMITS, check, trim
@@ -47,9 +47,7 @@ def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) 
     starts with `{}` unless its own start form asks for more."""
     s = uow.session
     directory = uow.directory
-    user = directory.find(username)
-    if user is None or not user.active:
-        raise NotAllowed(f"{username} may not start projects")
+    process_catalog.check_may_start(s, directory.find(username), process_id)
     definition = latest_definition(s, process_id)
     model = ctx.models.get(definition)
     values = start_values(model, data)
