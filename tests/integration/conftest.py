@@ -33,7 +33,7 @@ ORG = [
     ("col", ["committee", "chair"], "hq", "dan"),
     ("zed", ["admin"], "it", None),
 ]
-PARTS = ("sessions", "drafts", "attachments", "notifications", "admin", "groups")
+PARTS = ("sessions", "drafts", "attachments", "notifications", "admin", "groups", "process_catalog")
 
 
 def assert_running_instances_can_move_on(eng: Engine) -> None:
