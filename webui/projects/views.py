@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.text import trim
 from engine.views import InstanceView, StartForm
 
 from ..common import history
-from ..common.current import engine, me
+from ..common.current import engine, home_process, me
 from ..common.formdata import parse_form, redisplay
 from ..common.i18n import current_locale, form_text
 from ..common.messages import field_errors
@@ -52,14 +52,14 @@ def _with_accounts(start: StartForm) -> dict:
 
 def _start_page(start: StartForm, schema: dict, values: dict, errors=(), status: int = 200):
     return render_template("projects/new.html", start=start, schema=schema, ui=start.ui_schema or {},
-                           values=values, errors=field_errors(errors)), status
+                           values=values, action=url_for(".new"), errors=field_errors(errors)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """The process's own start form (the key-account process asks for the project's name and,
     picked from the user's accounts, the account it belongs to)."""
-    start = engine().start_form(current_app.config["PROCESS_ID"])
+    start = engine().start_form(home_process())
     schema = _with_accounts(start)
     if request.method == "GET":
         chosen = request.args.get("account", "")
@@ -91,7 +91,8 @@ def _svg(bpmn: str, process_id: str, completed: tuple, current: tuple, locale: s
 def show(iid: str):
     view = _visible(iid)
     info = process_info(iid)
-    return render_template("projects/show.html", view=view, diagram=_diagram(iid),
+    return render_template("projects/show.html", view=view, diagram=_diagram(iid), home=view.process_id == home_process(),
+                           names_of_elements=info.names,
                            timeline=history.timeline(view, info, display_names()), names=display_names(),
                            files=engine().attachments.list(iid, me()),
                            can_withdraw=view.owner == me() and view.status in OPEN)
