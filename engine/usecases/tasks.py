@@ -10,7 +10,7 @@ from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from .. import forms
 
-from . import calls
+from . import calls, form_files
 from .runtimes import load_runtime
 from ..status import Status
 from ..workspace import projects
@@ -70,6 +70,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     schema = own.form(row.form_file)
     values = submitted_values(schema and forms.with_data_options(schema, task_data),
                               own.kinds.get(row.bpmn_id, "user"), data, own.form(row.ui_file))
+    values = form_files.store_files(s, inst, row, schema, values, username, now)    # files as attachments
     head = forms.header(inst.project_name, user.display_name, user.time_zone, now)
     filled = dict(task_data.get("forms_filled") or {})
     filled[row.bpmn_id] = {k: head[k] for k in ("filled_by", "date_filled")}

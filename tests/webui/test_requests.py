@@ -2,6 +2,8 @@
 the projects; admins keep the catalog; a call shows the version it runs."""
 from __future__ import annotations
 
+import io
+
 from ..conftest import DATA
 from .conftest import login, page_of, start_project, text_of
 
@@ -63,3 +65,25 @@ def test_the_page_of_a_request_that_calls_another_process_names_the_version_it_r
     assert approve.bpmn_id == "approve_samples"
     shown = text_of(client.get(f"/projects/{iid}"))
     assert "Get approval → sample_approval 第 1 版" in shown
+
+
+def test_a_file_field_takes_an_upload_and_the_file_becomes_an_attachment_of_the_request(client, engine):
+    engine.deploy(DATA / "file_field")
+    login(client, "amy")
+    iid = client.post("/requests/new/expense_claim", data={}).location.rsplit("/", 1)[-1]
+    task = engine.instance(iid).tasks[0]
+    page = page_of(client.get(f"/tasks/{task.id}"))
+    assert page.xpath("//input[@type='file'][@name='receipt']/@id") == ["field-receipt"]
+    refused = client.post(f"/tasks/{task.id}", content_type="multipart/form-data",
+                          data={"amount": "300", "receipt": (io.BytesIO(b"MZ"), "tool.exe")})
+    assert refused.status_code == 422
+    assert page_of(refused).xpath("//*[@id='error-summary']//a[@href='#field-receipt']")
+    assert page_of(refused).xpath("string(//input[@name='amount']/@value)") == "300"
+    png = b"\x89PNG\r\n\x1a\n receipt"
+    done = client.post(f"/tasks/{task.id}", content_type="multipart/form-data",
+                       data={"amount": "300", "receipt": (io.BytesIO(png), "收據.png")})
+    assert done.status_code == 302
+    (stored,) = engine.attachments.list(iid, "amy")
+    assert (stored.filename, stored.task_id) == ("收據.png", task.id)
+    assert engine.instance(iid).data["receipt"] == f"attachment:{stored.id}"
+    assert "收據.png" in text_of(client.get(f"/projects/{iid}"))
