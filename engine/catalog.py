@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from . import auditlog
 from .db.locks import lock_deployments
+from .db.process_catalog import CatalogEntry
 from .db.schema import Definition, ProcessSequence, utcnow
 from .errors import DeployError, NotFound
+from .forms import with_data_options
 from .spiff import ProcessModel, parse_bundle
 from .text import column_limit, problem
 
@@ -60,7 +62,7 @@ def content_hash(files: dict[str, str]) -> str:
 def _check_forms(model: ProcessModel) -> None:
     for name, schema in model.forms.items():
         try:
-            Draft202012Validator.check_schema(schema)
+            Draft202012Validator.check_schema(with_data_options(schema, None))
         except SchemaError as exc:
             where = "/".join(map(str, exc.absolute_path)) or "(root)"
             raise DeployError(f"not a valid JSON Schema at {where}: {exc.message}", file=name) from exc
@@ -78,7 +80,9 @@ def _check_names(pid: str, model: ProcessModel) -> None:
 
 def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | None) -> list[dict]:
     """Parse everything first (all or nothing), then store each new version."""
-    models = parse_bundle(files, form_lookup=lookup)
+    def deployed(process_id: str) -> bool:
+        return session.scalar(select(Definition.id).where(Definition.process_id == process_id).limit(1)) is not None
+    models = parse_bundle(files, form_lookup=lookup, deployed=deployed)
     for pid, model in models.items():
         _check_names(pid, model)
         _check_forms(model)
@@ -94,6 +98,8 @@ def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | 
         latest = session.scalar(select(func.max(Definition.version)).where(Definition.process_id == pid))
         if latest is None and session.get(ProcessSequence, pid) is None:
             session.add(ProcessSequence(process_id=pid, last_number=0))     # instance numbers start at 1
+        if session.get(CatalogEntry, pid) is None:      # new: offered to everyone until an admin says otherwise
+            session.add(CatalogEntry(process_id=pid, offered=True, home=False, descriptions={}, updated_at=utcnow()))
         row = Definition(process_id=pid, version=(latest or 0) + 1, content_hash=digest, name=model.name,
                          main_file=model.main_file, files=model.files, deployed_by=actor)
         session.add(row)

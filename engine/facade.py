@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import Engine as SqlEngine, select
+from sqlalchemy import Engine as SqlEngine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,6 +33,7 @@ from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
 from .usecases.outbox import Notifications
+from .usecases.process_catalog import ProcessCatalog
 from .usecases.sessions import Sessions, session_key
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
@@ -66,6 +67,7 @@ class Engine:
         self.ledger = Ledger(self)
         self.personal = Personal(self)
         self.rates = Rates(self)
+        self.process_catalog = ProcessCatalog(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -259,9 +261,11 @@ class Engine:
         return self._read(lambda uow: queries.instance_view(self.ctx, uow, instance_id))
 
     def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
-                  limit: int = 200, projects_only: bool = False) -> list[dict]:
-        """Instances, latest change first; `projects_only`: key-account projects (`accountField`)."""
-        return self._read(lambda uow: queries.list_instances(self.ctx, uow, status, owner, search, limit, projects_only))
+                  limit: int = 200, projects_only: bool = False, requests_only: bool = False) -> list[dict]:
+        """Instances, latest change first; `projects_only`: key-account projects (`accountField`);
+        `requests_only`: the instances of every other process."""
+        return self._read(lambda uow: queries.list_instances(self.ctx, uow, status, owner, search, limit,
+                                                             projects_only, requests_only))
 
     def may_view(self, instance_id: str, user: str) -> bool:
         """May `user` see this project (its data, history, files)?"""

@@ -16,6 +16,7 @@ from .errors import FieldError, ValidationFailed
 
 HEADER = ("project_name", "filled_by", "date_filled")
 _CHECKER = FormatChecker()
+OPTIONS_FROM_DATA = "options_from_task_data_var:"     # spiff-arena's dynamic enum
 
 
 def _json_path(parts) -> str:
@@ -86,6 +87,40 @@ def _text_errors(schema: dict | None, ui: dict, value, path: list) -> list[Field
         for i, item in enumerate(value):
             errors += _text_errors(schema and _sub(schema, "items"), _sub(ui, "items"), item, path + [i])
     return errors
+
+
+def _data_var(value) -> str | None:
+    """`NAME` of spiff-arena's `"anyOf": ["options_from_task_data_var:NAME"]`, else None."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) \
+            and value[0].startswith(OPTIONS_FROM_DATA):
+        return value[0][len(OPTIONS_FROM_DATA):]
+    return None
+
+
+def _choices(options) -> dict:
+    """`[{"value", "label"}, ...]` from task data as our choices; anything else offers none."""
+    if not isinstance(options, list) or not all(isinstance(o, dict) and "value" in o for o in options) \
+            or not options:
+        return {"enum": []}
+    return {"oneOf": [{"const": o["value"], "title": str(o.get("label", o["value"]))} for o in options]}
+
+
+def with_data_options(schema, data: dict | None):
+    """The form with each dynamic enum's choices read from `data` (the task's data, when the
+    form is shown and when an answer is checked). Without data (at deploy) no choice is offered,
+    so the schema can still be checked. The stored form is never changed."""
+    if isinstance(schema, list):
+        return [with_data_options(item, data) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        name = _data_var(value) if key == "anyOf" else None
+        if name is None:
+            out[key] = with_data_options(value, data)
+        else:
+            out.update(_choices((data or {}).get(name)))
+    return out
 
 
 def read_only_fields(schema: dict) -> set[str]:

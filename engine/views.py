@@ -59,6 +59,8 @@ class InstanceView:
     incidents: list[dict] = field(default_factory=list)
     account_id: str | None = None             # the account a key-account project belongs to
     account_name: str = ""
+    process_name: str = ""
+    calls: list[dict] = field(default_factory=list)    # each call's chosen version: activity, process_id, version
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from engine import Engine
 from engine.text import LIMITS
 
 from . import (accounts, admin, attachments, auth, contacts, dossier, errors, inbox, ledger, profiles, projects,
-               security, settings, tasks)
+               requests, security, settings, tasks)
 from .common import history, i18n
 from .config import Config, secret_key
 from .sessions import EngineSessions
@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label,
                                  limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, accounts.bp, accounts.competitors.bp, contacts.bp,
-                      ledger.bp, profiles.bp, dossier.bp, attachments.bp, settings.bp, admin.bp, errors.bp):
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, requests.bp, accounts.bp, accounts.competitors.bp,
+                      contacts.bp, ledger.bp, profiles.bp, dossier.bp, attachments.bp, settings.bp, admin.bp, errors.bp):
         app.register_blueprint(blueprint)
     return app

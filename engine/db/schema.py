@@ -108,6 +108,9 @@ class Instance(Base):
     serializer_version: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the version each call activity's called process runs, chosen when the call started:
+    # {call task id: {"definition": id, "process_id": ..., "version": n, "activity": bpmn id}}
+    called: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -132,6 +135,8 @@ class Task(Base):
     bpmn_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(300))
     lane: Mapped[str | None] = mapped_column(String(200))
+    # the called process version the task belongs to; None: the instance's own definition
+    definition_id: Mapped[int | None] = mapped_column(ForeignKey("definitions.id"))
     form_file: Mapped[str | None] = mapped_column(String(300))
     ui_file: Mapped[str | None] = mapped_column(String(300))
     assignee: Mapped[str | None] = mapped_column(String(64))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
@@ -37,7 +38,7 @@ class ProcessModel:
     name: str
     main_file: str
     spec: object
-    subprocess_specs: dict
+    subprocess_specs: dict            # embedded subprocesses by id; called processes are resolved at run time
     lane_of: dict[str, str]           # flow-node id -> lane id (subprocess children inherit)
     lane_names: dict[str, str]        # lane id -> displayed label
     files: dict[str, str]             # every file this process needs, forms included
@@ -49,6 +50,7 @@ class ProcessModel:
     properties: dict[str, str] = field(default_factory=dict)       # the process element's own properties
     account_sections: dict[str, str] = field(default_factory=dict)  # user task id -> `accountSection`
     checks_coverage: frozenset[str] = frozenset()  # user task ids with `checkCoverage` (decision-unit coverage)
+    calls: dict[str, str] = field(default_factory=dict)            # call activity id -> called process id
 
     def form(self, filename: str | None) -> dict | None:
         return self.forms.get(filename) if filename else None
@@ -198,6 +200,31 @@ def _describe(process_el, specs) -> tuple[dict, dict, dict]:
     return names, user_tasks, outcomes
 
 
+def _embedded_and_called(parser, spec) -> tuple[dict, dict[str, str]]:
+    """The embedded subprocesses `spec` needs (by id), and what its call activities call.
+
+    A called process is not part of the caller: it is found among everything deployed, in
+    its latest version, when the call starts (spiff-arena's rule; see engine/spiff/calls.py).
+    """
+    embedded, calls, todo = {}, {}, [spec]
+    while todo:
+        for ts in todo.pop().task_specs.values():
+            if isinstance(ts, CallActivity):
+                calls[ts.bpmn_id] = ts.spec
+            elif isinstance(ts, SubWorkflowTask) and ts.spec not in embedded:
+                embedded[ts.spec] = parser.get_spec(ts.spec)
+                todo.append(embedded[ts.spec])
+    return embedded, calls
+
+
+def _check_calls(calls: dict[str, str], bundled: set[str], deployed, file: str, root) -> None:
+    """A call activity must name a process that is deployed already or in the same bundle."""
+    for activity, called in calls.items():
+        if called not in bundled and not deployed(called):
+            raise DeployError(f"call activity calls process {called!r}, which is not deployed; deploy it first "
+                              "or together with this file", file=file, line=_line_of(root, activity), element=activity)
+
+
 def _load_form(name: str, text: str) -> dict:
     try:
         return json.loads(text)
@@ -205,11 +232,13 @@ def _load_form(name: str, text: str) -> dict:
         raise DeployError(f"form is not valid JSON: {exc.msg}", file=name, line=exc.lineno) from exc
 
 
-def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessModel]:
+def parse_bundle(files: dict[str, str], form_lookup=None, deployed=None) -> dict[str, ProcessModel]:
     """Parse every BPMN/DMN in `files`; return each executable process by id.
 
-    `form_lookup(bpmn_file, form_name) -> (stored_name, text) | None` finds form files that
-    are not in `files` yet (at deploy time); at load time the bundle already holds them.
+    `form_lookup(bpmn_file, form_name) -> text | None` finds form files that are not in `files`
+    yet (at deploy time), beside the BPMN file that names them; at load time the bundle already
+    holds them. `deployed(process_id) -> bool`, given at deploy time, says whether a process a
+    call activity names is deployed already.
     """
     parser = SpiffBpmnParser()
     roots = {}
@@ -226,23 +255,22 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
             with _deploy_errors(name, roots[name]):
                 parser.add_bpmn_xml(roots[name], filename=name)
     models = {}
-    for pid in parser.get_process_ids():
+    bundled = set(parser.get_process_ids())
+    for pid in sorted(bundled):
         pp = parser.get_process_parser(pid)
         main = pp.filename
         root = roots[main]
         with _deploy_errors(main, root):
             spec = parser.get_spec(pid)
-            subs = parser.get_subprocess_specs(pid)
+            subs, calls = _embedded_and_called(parser, spec)
         for one in (spec, *subs.values()):
             _check_code(one, main, root)
             complete_wiring(one)
+        if deployed is not None:
+            _check_calls(calls, bundled, deployed, main, root)
         process_el = root.xpath(".//bpmn:process[@id=$i]", namespaces=NS, i=pid)[0]
         lane_of, lane_names = _lanes(process_el)
         needed = {n: t for n, t in files.items() if n.endswith(".dmn") or n == main}
-        for sub_id in subs:
-            sub_parser = parser.get_process_parser(sub_id)
-            if sub_parser is not None and sub_parser.filename:
-                needed[sub_parser.filename] = files[sub_parser.filename]
         properties = _process_properties(process_el)
         wanted = [(pid, properties[k]) for k in FORM_KEYS if properties.get(k)]
         wanted += [(ts.bpmn_id, name) for ts, name in _user_task_forms([spec, *subs.values()])]
@@ -259,7 +287,7 @@ def parse_bundle(files: dict[str, str], form_lookup=None) -> dict[str, ProcessMo
         models[pid] = ProcessModel(pid, process_el.get("name") or pid, main, spec, subs,
                                    lane_of, lane_names, needed, forms, *_describe(process_el, [spec, *subs.values()]),
                                    kinds=_kinds([spec, *subs.values()]), properties=properties,
-                                   account_sections=_account_sections([spec, *subs.values()]),
+                                   account_sections=_account_sections([spec, *subs.values()]), calls=calls,
                                    checks_coverage=_checks_coverage([spec, *subs.values()]))
     if not models:
         raise DeployError("no executable process found", file=", ".join(sorted(files)))

@@ -21,6 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..errors import ProcessError
 from ..invariants import Wait, ensure_progress
+from .calls import CalledProcesses, CallingWorkflow, Chosen, Resolve
 from .definitions import ProcessModel
 from .rewind import reset, rewind_repeated_activity
 from .scripts import make_script_engine
@@ -46,6 +47,7 @@ class HumanTask:
     assignee: str | None          # from the task's `assignee` property, e.g. a committee member
     due_at: datetime | None
     data: dict = field(repr=False, compare=False)
+    definition: object = None     # key of the called process's version it belongs to; None: the instance's own
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,11 @@ class Runtime:
 
     # -- loading and saving ---------------------------------------------------------
     @classmethod
-    def start(cls, model: ProcessModel, data: dict, functions: dict) -> "Runtime":
-        wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=make_script_engine(functions))
+    def start(cls, model: ProcessModel, data: dict, functions: dict, resolve: Resolve | None = None) -> "Runtime":
+        """A new workflow; `resolve(process_id) -> (key, model)` finds the latest deployed version
+        of a process a call activity calls."""
+        wf = CallingWorkflow(model.spec, CalledProcesses(model, None, resolve),
+                             script_engine=make_script_engine(functions))
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(data)
         rt = cls(model, wf)
@@ -106,14 +111,25 @@ class Runtime:
         return rt
 
     @classmethod
-    def load(cls, model: ProcessModel, state: str, functions: dict) -> "Runtime":
-        wf = load_state(state, model.spec, model.subprocess_specs)
+    def load(cls, model: ProcessModel, state: str, functions: dict, chosen: Chosen | None = None,
+             resolve: Resolve | None = None) -> "Runtime":
+        """A stored workflow; `chosen` holds the versions its calls started with (see `calls()`)."""
+        wf = load_state(state, model.spec, CalledProcesses(model, chosen, resolve))
         wf.script_engine = make_script_engine(functions)
         return cls(model, wf)
 
-    def bind(self, functions: dict) -> None:
-        """Give a cached runtime the directory functions of the current transaction."""
+    def bind(self, functions: dict, resolve: Resolve | None = None) -> None:
+        """Give a cached runtime the directory functions and catalog of the current transaction."""
         self.workflow.script_engine = make_script_engine(functions)
+        self.workflow.subprocess_specs = CalledProcesses(self.model, self.workflow.subprocess_specs.chosen, resolve)
+
+    def calls(self) -> dict[str, tuple[object, str]]:
+        """The version each running or finished call runs: call task id -> (key, call activity id)."""
+        return self.workflow.subprocess_specs.live(self.workflow)
+
+    def called_models(self) -> Chosen:
+        """The same choices as `load` takes them back: call task id -> (key, model)."""
+        return dict(self.workflow.subprocess_specs.chosen)
 
     def dump(self) -> str:
         return dump_state(self.workflow)
@@ -140,13 +156,13 @@ class Runtime:
             spec = task.task_spec
             props = _props(spec)
             assignee_var = props.get("assignee")
-            lane = self.model.lane_of.get(spec.bpmn_id)
+            key, _model, lane, lane_name = self.workflow.subprocess_specs.placement(task)
             found.append(HumanTask(
-                str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, lane, self.model.lane_names.get(lane) or spec.lane,
+                str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, lane, lane_name,
                 form_file=props.get("formJsonSchemaFilename"), ui_file=props.get("formUiSchemaFilename"),
                 instructions=(spec.extensions or {}).get("instructionsForEndUser"),
                 assignee=task.data.get(assignee_var) if assignee_var else None,
-                due_at=self._task_due(task), data=task.data,
+                due_at=self._task_due(task), data=task.data, definition=key,
             ))
         return found
 
@@ -222,6 +238,10 @@ class Runtime:
     def cancel(self) -> None:
         self._human = None
         self.workflow.cancel()
+
+    def running_calls(self) -> set[str]:
+        """BPMN ids of the call activities whose called process runs now (for the diagram)."""
+        return self.workflow.subprocess_specs.running(self.workflow)
 
     def completed_ids(self) -> set[str]:
         """BPMN ids of every element that has run in the current tree (for the diagram)."""

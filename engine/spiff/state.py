@@ -10,10 +10,13 @@ import json
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from uuid import UUID
+
+from .calls import CallingWorkflow, SubWorkflowConverter
 
 
 class _StateOnlyWorkflowConverter(BpmnWorkflowConverter):
@@ -38,7 +41,11 @@ class _StateOnlyWorkflowConverter(BpmnWorkflowConverter):
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)   # a copy: never mutate the library's shared config
     config[BpmnWorkflow] = _StateOnlyWorkflowConverter
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+    config[BpmnSubWorkflow] = SubWorkflowConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    # stored as "BpmnWorkflow" like before, restored as the workflow that resolves called processes
+    _StateOnlyWorkflowConverter(CallingWorkflow, registry, typename="BpmnWorkflow")
+    return BpmnWorkflowSerializer(registry)
 
 
 _SERIALIZER = _make_serializer()

@@ -17,6 +17,7 @@ from ..directory import WELL_KNOWN
 from ..errors import FieldError, NotFound, ValidationFailed
 from ..text import LIMITS, field_error, require
 from ..views import GroupView
+from . import process_catalog
 from .admin import require_admin
 
 _NAME = re.compile(rf"^[^\s/]([^/]{{0,{LIMITS['group_name'] - 2}}}[^\s/])?$")
@@ -108,6 +109,10 @@ def remove(ctx, uow, name: str, admin: str) -> None:
     if waiting:
         raise ValidationFailed([FieldError("$.name", f"{waiting} open task(s) wait for this group; "
                                                      "reassign them first")])
+    starts = process_catalog.groups_in_use(s, name)
+    if starts:
+        raise ValidationFailed([FieldError("$.name", f"the process catalog lets this group start {', '.join(starts)}; "
+                                                     "change that first")])
     members = list(s.scalars(select(GroupMember.username).where(GroupMember.group_name == name)))
     s.execute(delete(GroupMember).where(GroupMember.group_name == name))
     s.delete(group)

@@ -11,6 +11,7 @@ from ..db.locks import lock_instance
 from ..db.schema import Instance, ProcessSequence
 from ..errors import NotAllowed, NotFound
 from ..spiff import ProcessModel, Runtime
+from . import calls, process_catalog
 from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
 from ..text import LIMITS, check, trim
@@ -46,18 +47,16 @@ def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) 
     starts with `{}` unless its own start form asks for more."""
     s = uow.session
     directory = uow.directory
-    user = directory.find(username)
-    if user is None or not user.active:
-        raise NotAllowed(f"{username} may not start projects")
+    process_catalog.check_may_start(s, directory.find(username), process_id)
     definition = latest_definition(s, process_id)
     model = ctx.models.get(definition)
     values = start_values(model, data)
     now = ctx.clock()
     number = _next_number(s, process_id)
     name = naming.name_from_data(model.display_name_field, values) or naming.fallback_name(model.name, number)
-    rt = Runtime.start(model, {**values, "owner": username}, directory.script_functions())
+    rt = Runtime.start(model, {**values, "owner": username}, directory.script_functions(), calls.resolver(ctx, s))
     inst = Instance(id=str(uuid.uuid4()), definition_id=definition.id, process_id=process_id, number=number,
-                    status=Status.RUNNING.value, owner=username, project_name=name,
+                    called={}, status=Status.RUNNING.value, owner=username, project_name=name,
                     workflow="", serializer_version="", created_at=now, updated_at=now)
     s.add(inst)
     projects.link_at_start(ctx, uow, model, values, username, inst)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..db.schema import Instance, Notification, Task
 from ..directory import Directory
 from ..mail import Decision, MailFacts, NextStep
+from . import calls
 
 TASK_KINDS = ("task_assigned", "returned", "resubmitted", "reminder")   # link to the task itself
 
@@ -44,7 +45,7 @@ class _Reader:
         row = self.task(answer.get("task_id"))
         fields = {}
         if row is not None and row.form_file and self.inst is not None:
-            fields = _answer_fields(self.ctx.models.by_id(self.session, self.inst.definition_id).form(row.form_file))
+            fields = _answer_fields(calls.model_of_task(self.ctx, self.session, self.inst, row).form(row.form_file))
 
         def label(key: str) -> str | None:
             return _choice(fields.get(key), answer.get(key))

@@ -18,6 +18,7 @@ from ..db.schema import Instance, Task, TaskCandidate
 from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
 from ..status import Status
+from . import calls
 from .notifications import announce, notify  # noqa: F401 - notify: the use cases' one way to queue mail
 
 
@@ -59,7 +60,8 @@ def _new_task_row(session: Session, directory: Directory, inst: Instance, human:
     if stand_in != offer.assignee and stand_in != offer.excluded:
         offer = replace(offer, assignee=stand_in)
     row = Task(id=str(uuid.uuid4()), instance_id=inst.id, spiff_task_id=human.spiff_id,
-               bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, form_file=human.form_file,
+               bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, definition_id=human.definition,
+               form_file=human.form_file,
                ui_file=human.ui_file, assignee=offer.assignee, candidate_group=offer.group,
                excluded_user=offer.excluded, state="open", due_at=human.due_at, created_at=now)
     session.add(row)
@@ -84,6 +86,7 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
         else:
             row.state, row.closed_at = "cancelled", now
     new_rows = [_new_task_row(session, directory, inst, h, now) for h in humans if h.spiff_id not in kept]
+    calls.record(session, inst, rt, now)
     inst.workflow = rt.dump()
     inst.serializer_version = SERIALIZER_VERSION
     inst.next_timer_at = rt.next_timer_at()

@@ -11,6 +11,7 @@ from ..directory import Person
 from .. import forms
 from ..text import LIMITS, field_error, require
 from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
+from . import calls
 from .context import Context
 from .instances import get_instance
 from ..workspace import projects
@@ -24,11 +25,11 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
     values: dict = {}
     data: dict = {}
     instructions = None
-    model = ctx.models.by_id(session, inst.definition_id)      # cached: cheap for lists too
+    model = calls.model_of_task(ctx, session, inst, row)      # cached: cheap for lists too
     form, ui = model.form(row.form_file), model.form(row.ui_file)
     if with_form:
         if row.state == "open":
-            rt = load_runtime(ctx, uow, inst, model, {})
+            rt = load_runtime(ctx, uow, inst, ctx.models.by_id(session, inst.definition_id), {})
             human = next((h for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
             if human is not None:
                 instructions = human.instructions
@@ -38,6 +39,7 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
                 values = copy.deepcopy(forms.prefill(form, human.data, head))   # never hand out cached state
                 values.update(projects.prefill(uow, inst, model, row.bpmn_id, human.data, form))
                 data = copy.deepcopy(human.data)
+        form = forms.with_data_options(form, data)      # dynamic enums: choices from the task's data
     return TaskView(id=row.id, instance_id=row.instance_id, bpmn_id=row.bpmn_id, name=row.name, lane=row.lane,
                     form=form, ui_schema=ui, due=row.due_at, assignee=row.assignee, group=row.candidate_group,
                     state=row.state, created=row.created_at, project_name=inst.project_name, owner=inst.owner,
@@ -80,20 +82,24 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
 
 
 def list_instances(ctx: Context, uow, status: str | None, owner: str | None, search: str | None, limit: int,
-                   projects_only: bool) -> list[dict]:
+                   projects_only: bool, requests_only: bool = False) -> list[dict]:
     check_filters(status=status, owner=owner, search=search)
-    q = select(Instance).order_by(Instance.updated_at.desc()).limit(limit)
+    q = select(Instance, Definition.name).join(Definition, Definition.id == Instance.definition_id)
+    q = q.order_by(Instance.updated_at.desc()).limit(limit)
     if projects_only:
         q = q.where(Instance.process_id.in_(projects.project_processes(ctx, uow.session)))
+    if requests_only:
+        q = q.where(Instance.process_id.not_in(projects.project_processes(ctx, uow.session)))
     if status:
         q = q.where(Instance.status == status)
     if owner:
         q = q.where(Instance.owner == owner)
     if search:
         q = q.where(matches(search))
-    return [{"id": i.id, "process_id": i.process_id, "number": i.number, "status": i.status, "outcome": i.outcome,
-             "owner": i.owner, "project_name": i.project_name, "account_name": i.account_name,
-             "account_id": i.account_id, "stage": i.stage, "updated_at": i.updated_at} for i in uow.session.scalars(q)]
+    return [{"id": i.id, "process_id": i.process_id, "process_name": name or i.process_id, "number": i.number,
+             "status": i.status, "outcome": i.outcome, "owner": i.owner, "project_name": i.project_name,
+             "account_name": i.account_name, "account_id": i.account_id, "stage": i.stage,
+             "updated_at": i.updated_at} for i, name in uow.session.execute(q)]
 
 
 def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
@@ -113,11 +119,14 @@ def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:
                   "task_id": i.task_id, "created_at": i.created_at}
                  for i in s.scalars(select(Incident).where(Incident.instance_id == inst.id,
                                                            Incident.resolved_at.is_(None)))]
+    calls_made = [{"activity": r["activity"], "process_id": r["process_id"], "version": r["version"]}
+                  for r in (inst.called or {}).values()]
     return InstanceView(id=inst.id, process_id=inst.process_id, version=version, status=inst.status,
                         outcome=inst.outcome, owner=inst.owner, project_name=inst.project_name, stage=inst.stage,
                         data=data, tasks=tasks, history=history, created_at=inst.created_at,
                         updated_at=inst.updated_at, next_timer_at=inst.next_timer_at, incidents=incidents,
-                        account_id=inst.account_id, account_name=inst.account_name or "")
+                        account_id=inst.account_id, account_name=inst.account_name or "",
+                        process_name=model.name, calls=calls_made)
 
 
 def diagram(ctx: Context, uow, instance_id: str) -> dict:
@@ -129,7 +138,7 @@ def diagram(ctx: Context, uow, instance_id: str) -> dict:
     done = rt.completed_ids() | {e.bpmn_id for e in s.scalars(
         select(AuditEvent).where(AuditEvent.instance_id == inst.id, AuditEvent.kind == "completed")) if e.bpmn_id}
     current = sorted({t.bpmn_id for t in s.scalars(select(Task).where(Task.instance_id == inst.id,
-                                                                      Task.state == "open"))})
+                                                                      Task.state == "open"))} | rt.running_calls())
     return {"bpmn": definition.files[definition.main_file], "process_id": inst.process_id,
             "completed": sorted(done - set(current)), "current": current}
 
@@ -138,7 +147,13 @@ def process_info(ctx: Context, uow, instance_id: str) -> ProcessInfo:
     s = uow.session
     inst = get_instance(s, instance_id)
     version = s.scalar(select(Definition.version).where(Definition.id == inst.definition_id))
-    model = ctx.models.by_id(s, inst.definition_id)
-    forms = {bpmn_id: (model.form(schema), model.form(ui)) for bpmn_id, (schema, ui) in model.user_tasks.items()}
-    return ProcessInfo(inst.process_id, version, model.name, dict(model.names), dict(model.lane_names), forms,
-                       dict(model.end_outcomes))
+    models = calls.models_of(ctx, s, inst)            # its own process first, then what it called
+    names, lanes, forms, outcomes = {}, {}, {}, {}
+    for model in reversed(models):                    # the instance's own process wins a clash of ids
+        names.update(model.names)
+        lanes.update(model.lane_names)
+        outcomes.update(model.end_outcomes)
+    for model in models:
+        for bpmn_id, (schema, ui) in model.user_tasks.items():
+            forms.setdefault(bpmn_id, (model.form(schema), model.form(ui)))
+    return ProcessInfo(inst.process_id, version, models[0].name, names, lanes, forms, outcomes)

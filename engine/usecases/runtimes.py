@@ -18,6 +18,7 @@ from collections import OrderedDict
 from ..catalog import content_hash
 from ..db.schema import Instance
 from ..spiff import ProcessModel, Runtime, parse_bundle
+from . import calls
 
 
 class CacheDiverged(AssertionError):
@@ -48,11 +49,15 @@ class RuntimeCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
-    def _check(self, inst: Instance, rt: Runtime) -> None:
-        key = content_hash(rt.model.files)
+    def _pristine_model(self, model: ProcessModel) -> ProcessModel:
+        key = content_hash(model.files)
         if key not in self._pristine:
-            self._pristine[key] = parse_bundle(dict(rt.model.files))[rt.model.process_id]
-        fresh = Runtime.load(self._pristine[key], inst.workflow, {})
+            self._pristine[key] = parse_bundle(dict(model.files))[model.process_id]
+        return self._pristine[key]
+
+    def _check(self, inst: Instance, rt: Runtime) -> None:
+        chosen = {tid: (key, self._pristine_model(m)) for tid, (key, m) in rt.called_models().items()}
+        fresh = Runtime.load(self._pristine_model(rt.model), inst.workflow, {}, chosen)
         diff = rt.differences_from(fresh)
         if diff:
             raise CacheDiverged(f"instance {inst.id} v{inst.version}: the cached workflow differs from a "
@@ -62,9 +67,10 @@ class RuntimeCache:
 def load_runtime(ctx, uow, inst: Instance, model: ProcessModel, functions: dict) -> Runtime:
     """The instance's runtime, from the cache when it holds this very version."""
     rt = ctx.runtimes.take(inst)
+    resolve = calls.resolver(ctx, uow.session)
     if rt is None:
-        rt = Runtime.load(model, inst.workflow, functions)
+        rt = Runtime.load(model, inst.workflow, functions, calls.chosen(ctx, uow.session, inst), resolve)
     else:
-        rt.bind(functions)
+        rt.bind(functions, resolve)
     uow.on_success(lambda: ctx.runtimes.put(inst, rt))    # inst.version is the saved one by then
     return rt

@@ -10,6 +10,7 @@ from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from .. import forms
 
+from . import calls, form_files
 from .runtimes import load_runtime
 from ..status import Status
 from ..workspace import coverage, gifts, projects
@@ -65,17 +66,20 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     directory = uow.directory
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
-    values = submitted_values(model.form(row.form_file), model.kinds.get(row.bpmn_id, "user"), data,
-                              model.form(row.ui_file))
-    strangers = [FieldError(path, "choose one of the active users") for path, name in
-                 forms.picked_people(model.form(row.form_file), values) if not _active(directory, name)]
-    if strangers:
-        raise ValidationFailed(strangers)
     now = ctx.clock()
     rt = load_runtime(ctx, uow, inst, model, directory.script_functions())
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
     if task_data is None:
         raise Conflict("This task is no longer open")
+    own = calls.model_of_task(ctx, s, inst, row)           # a called process's task: its own form
+    schema = own.form(row.form_file)
+    values = submitted_values(schema and forms.with_data_options(schema, task_data),
+                              own.kinds.get(row.bpmn_id, "user"), data, own.form(row.ui_file))
+    strangers = [FieldError(path, "choose one of the active users") for path, name in
+                 forms.picked_people(schema, values) if not _active(directory, name)]
+    if strangers:
+        raise ValidationFailed(strangers)
+    values = form_files.store_files(s, inst, row, schema, values, username, now)    # files as attachments
     head = forms.header(inst.project_name, user.display_name, user.time_zone, now)
     filled = dict(task_data.get("forms_filled") or {})
     filled[row.bpmn_id] = {k: head[k] for k in ("filled_by", "date_filled")}

@@ -62,3 +62,45 @@ def test_a_lane_reaches_the_group_an_admin_made_and_named_lane_owners(page, live
     submit(page)
     view = live.engine.instance(iid)
     assert [e.actor for e in view.history if e.kind == "completed"] == ["amy", "cat", "col"]
+
+
+def test_a_request_started_from_the_catalog_calls_a_process_deployed_on_its_own(page, live):
+    live.engine.deploy(DATA / "call_across" / "called_v1")
+    live.engine.deploy(DATA / "call_across" / "caller")
+    live.engine.groups.create("Purchasing", "zoe")
+    live.engine.groups.add_member("Purchasing", "bob", "zoe")
+    live.engine.process_catalog.change("purchase_request", "zoe", descriptions={"zh_Hant": "採購申請：報價後下單"})
+    log_in(page, live.url, "amy")
+    page.click("nav.main-nav >> text=申請")
+    entry = page.locator("li.catalog-entry", has_text="Purchase request")
+    assert entry.locator("p").inner_text() == "採購申請：報價後下單"
+    entry.locator("a.button").click()
+    page.click("form.start-form button[type='submit']")
+    assert page.locator(".flash-success").count() == 1
+    assert page.locator("p.eyebrow").inner_text() == "Purchase request"
+    page.click(".open-tasks >> text=Describe the purchase")
+    fill_form(page, {"item": "筆記型電腦 Laptop"})
+    submit(page)
+    (iid,) = [r["id"] for r in live.engine.instances()]
+    page.goto(f"{live.url}/projects/{iid}")
+    assert "Check the price → price_check 第 1 版" in page.locator("main").inner_text()
+    page.click("nav.main-nav >> text=申請")
+    assert page.locator("table.data-table a").inner_text() == "筆記型電腦 Laptop"
+    shot(page, "24-requests")
+    log_out(page)
+
+    log_in(page, live.url, "bob")
+    page.click("table.task-table >> text=Quote the price")
+    assert page.locator(".instructions-body strong").inner_text() == "筆記型電腦 Laptop"
+    fill_form(page, {"quote.price": "32000"})
+    shot(page, "23-called-process-task")
+    submit(page)
+    assert page.locator(".flash-success").count() == 1
+    log_out(page)
+
+    log_in(page, live.url, "amy")
+    page.click("table.task-table >> text=Confirm the order")
+    assert page.locator(".instructions-body").inner_text().strip() == "Order 筆記型電腦 Laptop at 32000 TWD."
+    submit(page)
+    view = live.engine.instance(iid)
+    assert (view.status, view.data["quote"]) == ("completed", {"price": 32000})

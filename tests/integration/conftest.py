@@ -18,6 +18,7 @@ from engine.db.schema import Instance
 from engine.invariants import ensure_progress
 from engine.spiff import Runtime
 from engine.status import Status
+from engine.usecases import calls
 from engine.usecases.runtimes import RuntimeCache
 
 from ..conftest import DATA, ROOT
@@ -32,14 +33,15 @@ ORG = [
     ("col", ["committee", "chair"], "hq", "dan"),
     ("zed", ["admin"], "it", None),
 ]
-PARTS = ("sessions", "drafts", "attachments", "notifications", "admin", "groups")
+PARTS = ("sessions", "drafts", "attachments", "notifications", "admin", "groups", "process_catalog")
 
 
 def assert_running_instances_can_move_on(eng: Engine) -> None:
     """Load every running instance from storage (not from a cache) and check the invariant."""
     with eng.ctx.uow(read_only=True) as uow:
         for inst in uow.session.scalars(select(Instance).where(Instance.status == Status.RUNNING.value)):
-            rt = Runtime.load(eng.ctx.models.by_id(uow.session, inst.definition_id), inst.workflow, {})
+            rt = Runtime.load(eng.ctx.models.by_id(uow.session, inst.definition_id), inst.workflow, {},
+                              calls.chosen(eng.ctx, uow.session, inst))
             ensure_progress(rt.completed, rt.waits())
 
 

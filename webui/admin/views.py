@@ -16,10 +16,10 @@ from engine.text import trim
 from ..common.current import engine, me, user
 from ..common.fields import field_errors, group_label, person_choices
 from ..common.i18n import form_text
-from . import deploy, groups, outbox, rates, redaction, users, workspace
+from . import deploy, groups, outbox, process_catalog, rates, redaction, users, workspace
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
-for child in (users.bp, groups.bp, deploy.bp, outbox.bp, workspace.bp, rates.bp, redaction.bp):
+for child in (users.bp, groups.bp, process_catalog.bp, deploy.bp, outbox.bp, workspace.bp, rates.bp, redaction.bp):
     bp.register_blueprint(child)
 STATUSES = ("running", "suspended", "error", "completed", "terminated")
 

@@ -18,3 +18,10 @@ def user() -> UserView:
 def me() -> str:
     return g.user.username
 
+
+
+def home_process() -> str:
+    """The product's own process: the one the catalog marks, else the configured one."""
+    if "home_process" not in g:
+        g.home_process = engine().process_catalog.home() or current_app.config["PROCESS_ID"]
+    return g.home_process

@@ -98,6 +98,8 @@ def _what(event: HistoryEvent) -> str:
         "reminder": _("Reminder sent for “%(task)s”", task=task),
         "escalation": _("Escalated “%(task)s”", task=task),
         "mail_resent": _("Had a notification e-mail sent again"),
+        "called": _("Called process %(process)s, version %(version)s", process=event.data.get("process_id", ""),
+                    version=event.data.get("version", "")),
     }
     return texts.get(event.kind, event.kind)
 

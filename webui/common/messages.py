@@ -51,6 +51,9 @@ _QUOTING = (
      lambda m: _("use 1 to %(n)s characters without /, not starting or ending with a space", n=m["n"])),
     (re.compile(r"must be at most (?P<n>\d+) characters"), lambda m: _("must be at most %(n)s characters", n=m["n"])),
     (re.compile(r"must be at least (?P<n>\d+) characters"), lambda m: _("must be at least %(n)s characters", n=m["n"])),
+    (re.compile(r"the process catalog lets this group start (?P<processes>.*); change that first"),
+     lambda m: _("the process catalog lets this group start %(processes)s; change that first",
+                 processes=m["processes"])),
 )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.text import trim
@@ -16,7 +16,7 @@ from engine.views import InstanceView, StartForm
 from ..common import history
 from ..dossier.deal import authorised_of, deal_of
 from ..dossier.views import has_dossier
-from ..common.current import engine, me, user
+from ..common.current import engine, home_process, me, user
 from ..common.formdata import parse_form, redisplay
 from ..common.i18n import current_locale, form_text
 from ..common.messages import field_errors
@@ -57,14 +57,14 @@ def _with_accounts(start: StartForm) -> dict:
 
 def _start_page(start: StartForm, schema: dict, values: dict, errors=(), status: int = 200):
     return render_template("projects/new.html", start=start, schema=schema, ui=start.ui_schema or {},
-                           values=values, errors=field_errors(errors)), status
+                           values=values, action=url_for(".new"), errors=field_errors(errors)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """The process's own start form (the key-account process asks for the project's name and,
     picked from the user's accounts, the account it belongs to)."""
-    start = engine().start_form(current_app.config["PROCESS_ID"])
+    start = engine().start_form(home_process())
     schema = _with_accounts(start)
     if request.method == "GET":
         chosen = request.args.get("account", "")
@@ -98,7 +98,8 @@ def show(iid: str):
     info = process_info(iid)
     dossier = has_dossier(view)
     today = datetime.now(ZoneInfo(user().time_zone)).date()
-    return render_template("projects/show.html", view=view, diagram=_diagram(iid),
+    return render_template("projects/show.html", view=view, diagram=_diagram(iid), home=view.process_id == home_process(),
+                           names_of_elements=info.names,
                            deal=deal_of(view, earlier_answers(view, info)) if dossier else None,
                            authorised=authorised_of(view, today),
                            timeline=history.timeline(view, info, display_names()), names=display_names(),

@@ -11,7 +11,7 @@ from ..attachments import views as attachments
 from ..common.current import engine, me
 from ..common.formdata import ADD_ROW, flatten, parse_form, redisplay
 from ..common.i18n import form_text
-from . import page
+from . import page, uploads
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 
@@ -51,6 +51,7 @@ def submit(task_id: str):
     if action == "discard":
         engine().drafts.discard(task_id, me())
         return redirect(url_for(".show", task_id=task_id))
-    following = engine().complete(task_id, me(), parse_form(schema, request.form))   # drops drafts too
+    answer = parse_form(schema, uploads.with_uploads(schema, request.form, request.files))
+    following = engine().complete(task_id, me(), answer)   # drops drafts too
     flash(_("Done: “%(task)s”.", task=form_text(task.name)), "success")
     return redirect(url_for(".show", task_id=following[0].id) if following else url_for("inbox.index"))
