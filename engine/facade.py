@@ -27,14 +27,16 @@ from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
-from .usecases import access, admin, changes, incidents, instances, queries, tasks, timers, users
+from .usecases import access, admin, changes, incidents, instances, processes, queries, tasks, timers, users
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
+from .usecases.idempotency import IdempotencyKeys
 from .usecases.outbox import Notifications
 from .usecases.sessions import Sessions
+from .usecases.tokens import Tokens
 from .usecases.context import Context, _utcnow
-from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
+from .views import InstanceView, ProcessInfo, ProcessView, StartForm, TaskView, UserView
 from .workspace.facade import Accounts
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -59,6 +61,8 @@ class Engine:
         self.admin = admin.Admin(self)
         self.groups = Groups(self)
         self.accounts = Accounts(self)
+        self.tokens = Tokens(self)
+        self.idempotency = IdempotencyKeys(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -157,6 +161,14 @@ class Engine:
                              model.account_field)
         return self._read(use_case)
 
+    def processes(self, user: str) -> list[ProcessView]:
+        """Every deployed process (latest version) and whether `user` may start it."""
+        return self._read(processes.deployed, user)
+
+    def process(self, process_id: str, user: str) -> ProcessView:
+        """One deployed process with its start form."""
+        return self._read(lambda uow: processes.one(self.ctx, uow, process_id, user))
+
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         """Start `process_id` for `user` with `data` (checked against its start form, if any)."""
         return self._write(lambda uow: instances.start(self.ctx, uow, process_id, user, data))
@@ -187,11 +199,14 @@ class Engine:
             return queries.task_view(self.ctx, uow, row, inst, person)
         return self._read(use_case)
 
-    def claim(self, task_id: str, user: str) -> None:
-        self._write(lambda uow: tasks.claim(self.ctx, uow, task_id, user))
+    def claim(self, task_id: str, user: str) -> TaskView:
+        return self._write(lambda uow: self._summary(uow, tasks.claim(self.ctx, uow, task_id, user)))
 
-    def unclaim(self, task_id: str, user: str) -> None:
-        self._write(lambda uow: tasks.unclaim(self.ctx, uow, task_id, user))
+    def unclaim(self, task_id: str, user: str) -> TaskView:
+        return self._write(lambda uow: self._summary(uow, tasks.unclaim(self.ctx, uow, task_id, user)))
+
+    def _summary(self, uow, row: Task) -> TaskView:
+        return queries.task_view(self.ctx, uow, row, uow.session.get(Instance, row.instance_id), with_form=False)
 
     def complete(self, task_id: str, user: str, data: dict | None = None) -> list[TaskView]:
         """Complete a task; returns the user's next open tasks in the same instance."""
