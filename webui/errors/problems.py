@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 
 from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException
@@ -70,7 +71,7 @@ def problem(slug: str, detail: str, status: int | None = None, errors: list[dict
             headers: dict | None = None, **extra) -> Response:
     code, title = TYPES[slug]
     body = {"type": f"{REFERENCE}#problem-{slug}", "title": title, "status": status or code, "detail": detail,
-            "instance": request.path, **extra}
+            "instance": quote(request.path), **extra}
     if errors:
         body["errors"] = errors
     response = Response(json.dumps(body, ensure_ascii=False), status=status or code, mimetype=MEDIA_TYPE)
