@@ -39,8 +39,8 @@ def claim(ctx, uow, username: str, key: str, fingerprint: str, ttl: timedelta) -
     insert = pg_insert if s.bind.dialect.name == "postgresql" else sqlite_insert
     added = s.execute(insert(IdempotencyKey).values(username=username, key=key, fingerprint=fingerprint,
                                                     created_at=now, expires_at=now + ttl)
-                      .on_conflict_do_nothing(index_elements=["username", "key"]))
-    if added.rowcount == 1:
+                      .on_conflict_do_nothing(index_elements=["username", "key"]).returning(IdempotencyKey.key))
+    if added.scalar() is not None:
         return KeyState(NEW)
     row = s.scalars(select(IdempotencyKey).where(IdempotencyKey.username == username, IdempotencyKey.key == key)
                     .execution_options(populate_existing=True)).one()
