@@ -36,7 +36,7 @@ from .usecases.outbox import Notifications
 from .usecases.sessions import Sessions
 from .usecases.tokens import Tokens
 from .usecases.context import Context, _utcnow
-from .views import InstanceView, ProcessInfo, ProcessView, StartForm, TaskView, UserView
+from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .workspace.facade import Accounts
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -62,6 +62,7 @@ class Engine:
         self.groups = Groups(self)
         self.accounts = Accounts(self)
         self.tokens = Tokens(self)
+        self.deployed = processes.Deployed(self)
         self.idempotency = IdempotencyKeys(self)
 
     def close(self) -> None:
@@ -154,20 +155,7 @@ class Engine:
     # -- instances and tasks ------------------------------------------------------------
     def start_form(self, process_id: str) -> StartForm:
         """The form the latest version of `process_id` asks for at start (schema None: none)."""
-        def use_case(uow):
-            model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
-            schema, ui = model.start_form
-            return StartForm(process_id, model.name, copy.deepcopy(model.form(schema)), copy.deepcopy(model.form(ui)),
-                             model.account_field)
-        return self._read(use_case)
-
-    def processes(self, user: str) -> list[ProcessView]:
-        """Every deployed process (latest version) and whether `user` may start it."""
-        return self._read(processes.deployed, user)
-
-    def process(self, process_id: str, user: str) -> ProcessView:
-        """One deployed process with its start form."""
-        return self._read(lambda uow: processes.one(self.ctx, uow, process_id, user))
+        return self._read(lambda uow: processes.start_form(self.ctx, uow, process_id))
 
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         """Start `process_id` for `user` with `data` (checked against its start form, if any)."""
@@ -200,13 +188,10 @@ class Engine:
         return self._read(use_case)
 
     def claim(self, task_id: str, user: str) -> TaskView:
-        return self._write(lambda uow: self._summary(uow, tasks.claim(self.ctx, uow, task_id, user)))
+        return self._write(lambda uow: queries.summary(self.ctx, uow, tasks.claim(self.ctx, uow, task_id, user)))
 
     def unclaim(self, task_id: str, user: str) -> TaskView:
-        return self._write(lambda uow: self._summary(uow, tasks.unclaim(self.ctx, uow, task_id, user)))
-
-    def _summary(self, uow, row: Task) -> TaskView:
-        return queries.task_view(self.ctx, uow, row, uow.session.get(Instance, row.instance_id), with_form=False)
+        return self._write(lambda uow: queries.summary(self.ctx, uow, tasks.unclaim(self.ctx, uow, task_id, user)))
 
     def complete(self, task_id: str, user: str, data: dict | None = None) -> list[TaskView]:
         """Complete a task; returns the user's next open tasks in the same instance."""

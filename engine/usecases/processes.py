@@ -30,10 +30,31 @@ def deployed(uow, username: str) -> list[ProcessView]:
     return [ProcessView(pid, name or pid, version, startable) for pid, name, version in rows]
 
 
+def start_form(ctx, uow, process_id: str) -> StartForm:
+    """What the latest version of `process_id` asks for at start (schema None: nothing)."""
+    model = ctx.models.get(latest_definition(uow.session, process_id))
+    schema, ui = model.start_form
+    return StartForm(process_id, model.name, copy.deepcopy(model.form(schema)), copy.deepcopy(model.form(ui)),
+                     model.account_field)
+
+
 def one(ctx, uow, process_id: str, username: str) -> ProcessView:
     """One deployed process with the start form of its latest version."""
     definition = latest_definition(uow.session, process_id)
-    model = ctx.models.get(definition)
-    schema, ui = model.start_form
-    form = StartForm(process_id, model.name, copy.deepcopy(model.form(schema)), copy.deepcopy(model.form(ui)))
-    return ProcessView(process_id, definition.name or process_id, definition.version, _may_start(uow, username), form)
+    return ProcessView(process_id, definition.name or process_id, definition.version, _may_start(uow, username),
+                       start_form(ctx, uow, process_id))
+
+
+class Deployed:
+    """`Engine.deployed`: the deployed processes as a user sees them; each call one unit of work."""
+
+    def __init__(self, eng):
+        self._eng = eng
+
+    def list(self, user: str) -> list[ProcessView]:
+        """Every deployed process (latest version) and whether `user` may start it."""
+        return self._eng._read(deployed, user)
+
+    def get(self, process_id: str, user: str) -> ProcessView:
+        """One deployed process with its start form."""
+        return self._eng._read(lambda uow: one(self._eng.ctx, uow, process_id, user))

@@ -19,12 +19,12 @@ def _process_id(raw: str) -> str:
 
 @bp.get("/processes")
 def list_processes():
-    return respond({"items": [process(p) for p in engine().processes(me())]})
+    return respond({"items": [process(p) for p in engine().deployed.list(me())]})
 
 
 @bp.get("/processes/<process_id>")
 def get_process(process_id: str):
-    return respond(process(engine().process(_process_id(process_id), me())))
+    return respond(process(engine().deployed.get(_process_id(process_id), me())))
 
 
 @bp.post("/processes/<process_id>/instances")
