@@ -42,6 +42,10 @@ def account_stream(account_id: str) -> str:
     return f"account:{account_id}"
 
 
+def user_stream(username: str) -> str:
+    return f"user:{username}"
+
+
 def _utc(at: datetime) -> str:
     return at.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
 

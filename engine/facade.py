@@ -27,14 +27,16 @@ from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
-from .usecases import (access, admin, changes, incidents, instances, queries, redaction, signin, tasks, timers,
-                        users)
+from .usecases import (access, admin, changes, incidents, instances, processes, queries, redaction, signin, tasks,
+                        timers, users)
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
+from .usecases.idempotency import IdempotencyKeys
 from .usecases.outbox import Notifications
 from .usecases.process_catalog import ProcessCatalog
 from .usecases.sessions import Sessions, session_key
+from .usecases.tokens import Tokens
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .workspace.facade import Accounts
@@ -68,6 +70,9 @@ class Engine:
         self.personal = Personal(self)
         self.rates = Rates(self)
         self.process_catalog = ProcessCatalog(self)
+        self.tokens = Tokens(self)
+        self.deployed = processes.Deployed(self)
+        self.idempotency = IdempotencyKeys(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -173,12 +178,7 @@ class Engine:
     # -- instances and tasks ------------------------------------------------------------
     def start_form(self, process_id: str) -> StartForm:
         """The form the latest version of `process_id` asks for at start (schema None: none)."""
-        def use_case(uow):
-            model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
-            schema, ui = model.start_form
-            return StartForm(process_id, model.name, copy.deepcopy(model.form(schema)), copy.deepcopy(model.form(ui)),
-                             model.account_field)
-        return self._read(use_case)
+        return self._read(lambda uow: processes.start_form(self.ctx, uow, process_id))
 
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         """Start `process_id` for `user` with `data` (checked against its start form, if any)."""
@@ -210,11 +210,11 @@ class Engine:
             return queries.task_view(self.ctx, uow, row, inst, person)
         return self._read(use_case)
 
-    def claim(self, task_id: str, user: str) -> None:
-        self._write(lambda uow: tasks.claim(self.ctx, uow, task_id, user))
+    def claim(self, task_id: str, user: str) -> TaskView:
+        return self._write(lambda uow: queries.summary(self.ctx, uow, tasks.claim(self.ctx, uow, task_id, user)))
 
-    def unclaim(self, task_id: str, user: str) -> None:
-        self._write(lambda uow: tasks.unclaim(self.ctx, uow, task_id, user))
+    def unclaim(self, task_id: str, user: str) -> TaskView:
+        return self._write(lambda uow: queries.summary(self.ctx, uow, tasks.unclaim(self.ctx, uow, task_id, user)))
 
     def complete(self, task_id: str, user: str, data: dict | None = None) -> list[TaskView]:
         """Complete a task; returns the user's next open tasks in the same instance."""

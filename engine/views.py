@@ -110,3 +110,30 @@ class ProcessInfo:
     lanes: dict[str, str]                     # lane id -> name
     forms: dict[str, tuple[dict | None, dict | None]]   # user task id -> (schema, ui schema)
     end_outcomes: dict[str, str]              # end event id -> outcome
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """A personal access token as its owner sees it: never the secret, which is shown once."""
+
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True)
+class ProcessView:
+    """A deployed process (its latest version) and whether this user may start it."""
+
+    process_id: str
+    name: str
+    version: int
+    startable: bool
+    start_form: StartForm | None = None       # filled when one process is asked for

@@ -8,10 +8,11 @@ from flask import Flask
 from engine import Engine
 from engine.text import LIMITS
 
-from . import (accounts, admin, attachments, auth, contacts, dossier, errors, inbox, ledger, profiles, projects,
-               requests, security, settings, tasks)
+from . import (accounts, admin, api, attachments, auth, contacts, dossier, errors, inbox, ledger, profiles,
+               projects, requests, security, settings, tasks)
 from .common import history, i18n
 from .config import Config, secret_key
+from .errors import problems
 from .sessions import EngineSessions
 
 
@@ -26,13 +27,15 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions["kamflow"] = app.config.pop("ENGINE", None) or Engine(app.config["DATABASE_URL"])
-    app.session_interface = EngineSessions(app.extensions["kamflow"].sessions)
+    app.session_interface = EngineSessions(app.extensions["kamflow"].sessions, stateless=(problems.API_PREFIX,))
     security.init_app(app)
+    security.csrf.exempt(api.bp)           # token-signed, never cookie-signed: nothing to forge
     i18n.init_app(app)
     app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label,
                                  limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, requests.bp, accounts.bp, accounts.competitors.bp,
-                      contacts.bp, ledger.bp, profiles.bp, dossier.bp, attachments.bp, settings.bp, admin.bp, errors.bp):
+                      contacts.bp, ledger.bp, profiles.bp, dossier.bp, attachments.bp, settings.bp, admin.bp, api.bp,
+                      errors.bp):
         app.register_blueprint(blueprint)
     return app

@@ -37,6 +37,8 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "zh_Hant"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Taipei"
         self.PAGE_SIZE = 20
+        # how long the API keeps an Idempotency-Key's answer
+        self.IDEMPOTENCY_HOURS = float(env.get("KAMFLOW_IDEMPOTENCY_HOURS") or 24)
         self.CLOCK = _utcnow                    # what "now" is for overdue marks; tests move it
 
 

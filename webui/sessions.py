@@ -52,8 +52,9 @@ class EngineSessions(SessionInterface):
     # refresh a signed-in session's expiry at most this often (a write), as a share of its lifetime
     EXTEND_EVERY = 0.1
 
-    def __init__(self, store: SessionStore):
+    def __init__(self, store: SessionStore, stateless: tuple[str, ...] = ()):
         self.store = store
+        self.stateless = stateless          # path prefixes served without a session (the token-signed API)
 
     def get_cookie_secure(self, app) -> bool:
         """`Secure` when configured, and whenever the request came over HTTPS."""
@@ -64,7 +65,7 @@ class EngineSessions(SessionInterface):
 
     def open_session(self, app, request) -> ServerSession:
         cookie, signer = request.cookies.get(self.get_cookie_name(app)), self._signer(app)
-        if not cookie or signer is None:
+        if not cookie or signer is None or (self.stateless and request.path.startswith(self.stateless)):
             return ServerSession()
         try:
             ticket = signer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))

@@ -14,6 +14,7 @@ from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFaile
 from .runtimes import load_runtime
 from .context import Context
 from .projection import apply_runtime, audit, notify
+from .tokens import revoke_all
 
 
 def require_admin(uow, username: str) -> None:
@@ -86,6 +87,8 @@ def set_active(ctx: Context, uow, username: str, active: bool, admin: str) -> No
         raise NotFound(f"No user {username!r}")
     user.active = active
     auditlog.record(uow.session, f"user:{username}", "activated" if active else "deactivated", admin, ctx.clock())
+    if not active:
+        revoke_all(ctx, uow, username, admin)      # a leaver's tokens never come back with a reactivation
 
 
 def rewind(ctx: Context, uow, instance_id: str, admin: str, bpmn_id: str) -> None:

@@ -61,6 +61,11 @@ def matches(search: str):
                Instance.account_name.icontains(search, autoescape=True))
 
 
+def summary(ctx: Context, uow, row: Task) -> TaskView:
+    """A task as lists show it (no form values, no workflow loaded)."""
+    return task_view(ctx, uow, row, uow.session.get(Instance, row.instance_id), with_form=False)
+
+
 def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: str | None = None,
           limit: int | None = None, offset: int = 0) -> list[TaskView]:
     """The user's own open tasks plus their groups' unclaimed ones, soonest due first;

@@ -27,6 +27,7 @@ def test_every_page_sends_a_signed_out_visitor_to_the_login_page(client, url):
 
 POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/projects/x/withdraw",
          "/settings/preferences", "/settings/password", "/settings/out-of-office", "/settings/out-of-office/clear",
+         "/settings/tokens", "/settings/tokens/x/revoke",
          "/admin/instances/x/suspend", "/admin/instances/x/rewind", "/admin/instances/x/tasks/y/reassign",
          "/admin/incidents/1/retry", "/admin/deploy/", "/admin/users/x/active", "/admin/users/x/handover",
          "/admin/groups/", "/admin/groups/x", "/admin/groups/x/members", "/admin/groups/x/members/y/remove",
@@ -37,11 +38,25 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/admin/workspace/", "/logout"]
 
 
+UUID = "00000000-0000-4000-8000-000000000000"
+API = [("GET", "/api/v1/tasks"), ("GET", f"/api/v1/tasks/{UUID}"), ("POST", f"/api/v1/tasks/{UUID}/complete"),
+       ("POST", f"/api/v1/tasks/{UUID}/claim"), ("POST", f"/api/v1/tasks/{UUID}/unclaim"),
+       ("GET", "/api/v1/processes"), ("GET", "/api/v1/processes/x"), ("POST", "/api/v1/processes/x/instances"),
+       ("GET", f"/api/v1/instances/{UUID}")]
+
+
 def test_the_lists_above_cover_every_route_of_the_app(app):
     urls = app.url_map.bind("localhost")
-    covered = {urls.match(u, "GET")[0] for u in PROTECTED[:-1]} | {urls.match(u, "POST")[0] for u in POSTS}
+    covered = {urls.match(u, "GET")[0] for u in PROTECTED[:-1]} | {urls.match(u, "POST")[0] for u in POSTS} | \
+        {urls.match(u, m)[0] for m, u in API}
     routes = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert routes - covered == {"auth.login", "i18n.language", "static"}
+    assert routes - covered == {"auth.login", "i18n.language", "static", "api.openapi", "api.reference"}
+
+
+@pytest.mark.parametrize("method, url", API)
+def test_every_api_route_answers_a_caller_without_a_token_with_401(client, method, url):
+    response = client.open(url, method=method, json={})
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
 
 
 @pytest.mark.parametrize("url", POSTS)

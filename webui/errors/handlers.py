@@ -1,4 +1,5 @@
-"""The one place engine errors and HTTP errors become pages, in the user's language.
+"""The one place engine errors and HTTP errors become pages, in the user's language, or
+problem details (problems.py) for the JSON API.
 
 A view that renders a form sets `g.redisplay(status, field_errors, message)`, so any
 failure of what the form sent - a validation error (422), a conflict (409), a database
@@ -17,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from engine import Busy, Conflict, DeployError, EngineError, NotAllowed, NotFound, ProcessError, ValidationFailed
 
 from ..attachments.views import MAX_MB
+from . import problems
 
 bp = Blueprint("errors", __name__, template_folder="templates")
 
@@ -65,6 +67,8 @@ def _redisplay(status: int, errors, message: str | None):
 
 @bp.app_errorhandler(EngineError)
 def engine_error(exc: EngineError):
+    if problems.wanted():
+        return problems.from_engine(exc)
     if isinstance(exc, ValidationFailed):
         return _redisplay(422, exc.errors, None) or error_page(422)
     if isinstance(exc, Busy):
@@ -122,4 +126,6 @@ def csrf_error(exc: CSRFError):
 def http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
+    if problems.wanted():
+        return problems.from_http(exc)
     return error_page(exc.code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -17,9 +17,10 @@ from ..common.i18n import LOCALES, current_locale
 
 bp = Blueprint("settings", __name__, url_prefix="/settings", template_folder="templates")
 RECENT = 20
+TOKEN_DAYS = (7, 30, 90, 365)          # how long a new API token may live (engine/usecases/tokens.py)
 
 
-def _page(values: dict | None = None, errors=(), status: int = 200):
+def _page(values: dict | None = None, errors=(), status: int = 200, new_token: tuple | None = None):
     person, away = user(), out_of_office(user())
     shown = {"locale": person.locale, "time_zone": zones.effective(person.time_zone),   # what is in effect
              "notify": {True: "on", False: "off"}.get(away["notify"], ""), "delegate": away["delegate"] or "",
@@ -29,7 +30,8 @@ def _page(values: dict | None = None, errors=(), status: int = 200):
     people = [u for u in engine().users() if u.active and u.username != me()]
     return render_template("settings/index.html", values=shown, away=away, errors=field_errors(errors),
                            zones=zone_choices(person.time_zone), locales=LOCALES, people=people,
-                           people_choices=person_choices(people),
+                           people_choices=person_choices(people), tokens=engine().tokens.list(me()),
+                           new_token=new_token, token_days=[(str(d), _("%(n)s days", n=d)) for d in TOKEN_DAYS], now=current_app.config["CLOCK"](),
                            notes=engine().notifications.for_user(me(), locale=current_locale(), limit=RECENT)), status
 
 
