@@ -221,7 +221,7 @@ def test_an_array_level_error_is_shown_on_its_fieldset():
     errors = errors_for("authorisation", {"authorisation": {"team": ["a", "a"]}})
     _, page = render("authorisation", errors=errors)
     team = page.get_element_by_id("field-authorisation-team")
-    assert "non-unique" in team.xpath("string(p[@class='field-error'])")
+    assert "lists the same entry twice" in team.xpath("string(p[@class='field-error'])")
 
 
 # ---------------------------------------------------------------- i18n and escaping
