@@ -28,7 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.session_interface = EngineSessions(app.extensions["kamflow"].sessions)
     security.init_app(app)
     i18n.init_app(app)
-    app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label,
+    app.jinja_env.globals.update(status_label=history.status_label, standing_label=history.standing_label,
+                                 standing_of=history.standing_of,
                                  limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, accounts.bp, accounts.competitors.bp, contacts.bp,

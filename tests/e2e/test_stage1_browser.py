@@ -90,7 +90,7 @@ def test_a_project_goes_from_start_to_authorisation_in_the_browser(page, live):
     do_task(page, live, iid, "col", "authorisation", screenshot="07-authorisation-form")
 
     page.goto(f"{live.url}/projects/{iid}")
-    assert page.locator(".badge-outcome-established").inner_text() == "Established"
+    assert page.locator(".badge-standing.badge-established").inner_text() == "Established"
     done = page.locator("figure.diagram svg [class*='completed']")
     assert done.count() >= 8
     shot(page, "08-project-established")
