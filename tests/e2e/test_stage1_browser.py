@@ -131,7 +131,7 @@ def test_a_rep_cannot_open_a_managers_task(page, live):
 
 def test_the_traditional_chinese_ui_completes_a_task(page, live):
     log_in(page, live.url, "amy")
-    assert page.locator("h1").inner_text() == "收件匣"
+    assert page.locator("h1").inner_text() == "待辦事項"
     page.click("text=啟動新專案")
     page.fill("#field-project_name", "長榮物流車隊管理")
     page.click("form.stacked-form button[type='submit']")

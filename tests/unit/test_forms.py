@@ -596,7 +596,7 @@ def test_translations_use_the_domains_original_terms():
         "National": "全國性",
         "Regional": "地區性",
         "Acquaintance": "認識",
-        "Engagement": "約會",
+        "Engagement": "約會（邀約互動）",
         "Trust": "信賴",
         "Alliance": "同盟",
     }
