@@ -44,14 +44,25 @@ def test_a_reps_validation_errors_are_chinese_and_name_no_field_ids(page, live):
     iid = live.engine.start(demo.PROCESS, "amy", {"project_name": "長榮物流車隊管理"})
     page.goto(f"{live.url}/tasks/{live.task_id(iid, 'customer_info')}")
     page.fill("#field-customer-name", "長榮物流")
-    page.fill("#field-customer-criteria-sales_volume", "7")
+    page.check("#field-customer-criteria-market_strength--4")
     submit(page)
     assert_chinese_errors(page)
-    assert "銷售額或銷售潛力：請填 1 到 5 之間的整數" in validation_text(page)
+    assert "銷售額或銷售潛力：為必填" in validation_text(page)
+    assert page.is_checked("#field-customer-criteria-market_strength--4")       # kept as chosen
     shot(page, "zh-validation-customer")
 
     page.goto(f"{live.url}/tasks/{live.task_id(iid, 'project_info')}")
     page.fill("#field-project-budget_amount", "-100")
     submit(page)
     assert_chinese_errors(page)
-    assert visible_ids(page) == []
+    assert "採購預算：請填 0 以上的數字" in validation_text(page)
+    page.fill("#field-project-budget_amount", "五百萬")
+    submit(page)
+    assert "採購預算：請輸入數字" in validation_text(page)
+    assert page.input_value("#field-project-budget_amount") == "五百萬"
+    page.fill("#field-project-budget_amount", "NT$500萬")
+    page.select_option("#field-project-budget_currency", "USD")
+    assert page.inner_text("[data-currency-of='field-project-budget_currency']") == "USD"
+    submit(page)
+    assert not [m for m in validation_text(page) if "採購預算" in m]
+    assert page.input_value("#field-project-budget_amount") == "5000000"

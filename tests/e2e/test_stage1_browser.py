@@ -107,12 +107,12 @@ def test_a_validation_error_keeps_what_was_typed(page, live):
     iid = live.engine.start(demo.PROCESS, "amy", {"project_name": "Validation"})
     page.goto(f"{live.url}/tasks/{live.task_id(iid, 'customer_info')}")
     page.fill("#field-customer-name", "Kaohsiung Port Authority")
-    page.fill("#field-customer-criteria-sales_volume", "9")
+    page.check("#field-customer-criteria-market_strength--3")
     submit(page)
     summary = page.locator("#error-summary")
     assert summary.is_visible()
     assert page.input_value("#field-customer-name") == "Kaohsiung Port Authority"
-    assert page.input_value("#field-customer-criteria-sales_volume") == "9"
+    assert page.is_checked("#field-customer-criteria-market_strength--3")
     assert page.locator("#field-customer-criteria-sales_volume--error").is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     shot(page, "11-validation-error")
