@@ -20,7 +20,8 @@ def visible_ids(page) -> list[str]:
     text = page.locator("main").inner_text()
     names = page.eval_on_selector_all("main [name]", "els => els.map(e => e.name)")
     parts = {part for name in names for part in name.split(".") if not part.isdigit()}
-    return sorted(p for p in parts | {"$."} if p in text)
+    return sorted(p for p in parts if re.search(rf"(?<![\w$.]){re.escape(p)}(?![\w])", text)) + \
+        (["$."] if "$." in text else [])
 
 
 def validation_text(page) -> list[str]:
@@ -66,3 +67,48 @@ def test_a_reps_validation_errors_are_chinese_and_name_no_field_ids(page, live):
     submit(page)
     assert not [m for m in validation_text(page) if "採購預算" in m]
     assert page.input_value("#field-project-budget_amount") == "5000000"
+
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def _main_pages(live) -> list[tuple[str, str, str]]:
+    """(user, page name, path) for each main page, with demo work at every step."""
+    demo.create_projects(live.engine)
+    review = live.task_id(demo.to_manager_review(live.engine, "amy", "遠東百貨會員系統"), "manager_review")
+    returned = demo.to_manager_review(live.engine, "amy", "中華電信客服平台")
+    demo.complete_open(live.engine, returned, "manager_review", "return")
+    started = live.engine.start(demo.PROCESS, "amy", {"project_name": "統一超商物流"})
+    account = live.engine.instance(returned).account_id
+    pages = [("amy", "inbox", "/"), ("amy", "projects", "/projects/"), ("amy", "project", f"/projects/{returned}"),
+             ("amy", "customer-form", f"/tasks/{live.task_id(started, 'customer_info')}"),
+             ("amy", "returned-proposal", f"/tasks/{live.task_id(returned, 'proposal')}"),
+             ("amy", "accounts", "/accounts/"), ("bob", "manager-inbox", "/"), ("bob", "review", f"/tasks/{review}")]
+    if account:
+        pages.append(("amy", "account", f"/accounts/{account}"))
+    return pages
+
+
+def test_every_main_page_in_chinese_at_desktop_and_phone_width_shows_no_field_ids(browser, live):
+    """Screenshots of each main page at 1280 and 390 px go to tests/e2e/output/pages (looked at by eye)."""
+    pages = _main_pages(live)
+    for width, viewport in WIDTHS.items():
+        context = browser.new_context(viewport=viewport, locale="zh-TW", timezone_id="Asia/Taipei",
+                                      is_mobile=width == "phone", has_touch=width == "phone")
+        tab = context.new_page()
+        try:
+            user = None
+            for who, name, path in pages:
+                if who != user:
+                    if user:
+                        tab.context.clear_cookies()
+                    log_in(tab, live.url, who)
+                    user = who
+                response = tab.goto(f"{live.url}{path}")
+                assert response.status == 200, (name, response.status)
+                assert visible_ids(tab) == [], (name, visible_ids(tab))
+                if width == "phone":
+                    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+                shot(tab, f"pages/{name}-{viewport['width']}")
+        finally:
+            context.close()
