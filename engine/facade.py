@@ -157,6 +157,19 @@ class Engine:
                              model.account_field)
         return self._read(use_case)
 
+    def may_start(self, process_id: str, user: str) -> bool:
+        """Whether `user` belongs where the process starts: the group its start event's lane
+        reaches (a start event outside any lane, or a lane no group matches, is anyone's)."""
+        def use_case(uow):
+            person = uow.directory.find(user)
+            if person is None or not person.active:
+                return False
+            model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
+            groups = [uow.directory.group_for_lane(lane, model.lane_names.get(lane or ""))
+                      for lane in model.start_lanes]
+            return any(group is None or group in person.groups for group in groups)
+        return self._read(use_case)
+
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         """Start `process_id` for `user` with `data` (checked against its start form, if any)."""
         return self._write(lambda uow: instances.start(self.ctx, uow, process_id, user, data))
@@ -238,9 +251,11 @@ class Engine:
         return self._read(lambda uow: queries.instance_view(self.ctx, uow, instance_id))
 
     def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
-                  limit: int = 200, projects_only: bool = False) -> list[dict]:
-        """Instances, latest change first; `projects_only`: key-account projects (`accountField`)."""
-        return self._read(lambda uow: queries.list_instances(self.ctx, uow, status, owner, search, limit, projects_only))
+                  limit: int = 200, projects_only: bool = False, reviewed_by: str | None = None) -> list[dict]:
+        """Instances, latest change first; `projects_only`: key-account projects (`accountField`);
+        `reviewed_by`: someone else's instances in which this user completed a step (a review, a vote)."""
+        return self._read(lambda uow: queries.list_instances(self.ctx, uow, status, owner, search, limit,
+                                                             projects_only, reviewed_by))
 
     def may_view(self, instance_id: str, user: str) -> bool:
         """May `user` see this project (its data, history, files)?"""

@@ -9,7 +9,7 @@ from engine import Engine
 from engine.text import LIMITS
 
 from . import accounts, admin, attachments, auth, contacts, errors, inbox, projects, security, settings, tasks
-from .common import history, i18n
+from .common import current, history, i18n
 from .config import Config, secret_key
 from .sessions import EngineSessions
 
@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     app.jinja_env.globals.update(status_label=history.status_label, standing_label=history.standing_label,
-                                 standing_of=history.standing_of,
+                                 standing_of=history.standing_of, may_start_project=current.may_start_project,
                                  limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, accounts.bp, accounts.competitors.bp, contacts.bp,

@@ -18,3 +18,14 @@ def user() -> UserView:
 def me() -> str:
     return g.user.username
 
+
+
+def may_start_project() -> bool:
+    """Whether the signed-in user belongs where the process starts (asked once per request)."""
+    if "may_start_project" not in g:
+        try:
+            g.may_start_project = g.get("user") is not None and \
+                engine().may_start(current_app.config["PROCESS_ID"], me())
+        except Exception:   # noqa: BLE001 - an error page (database gone, no process) must still draw
+            g.may_start_project = False
+    return g.may_start_project

@@ -34,7 +34,8 @@ def _visible(iid: str) -> InstanceView:
 
 @bp.get("/")
 def index():
-    return render_template("projects/index.html", projects=engine().instances(owner=me(), projects_only=True))
+    return render_template("projects/index.html", projects=engine().instances(owner=me(), projects_only=True),
+                           reviewed=engine().instances(reviewed_by=me(), projects_only=True))
 
 
 def _with_accounts(start: StartForm) -> dict:
