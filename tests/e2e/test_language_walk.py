@@ -109,6 +109,28 @@ def test_every_main_page_in_chinese_at_desktop_and_phone_width_shows_no_field_id
                 assert visible_ids(tab) == [], (name, visible_ids(tab))
                 if width == "phone":
                     assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+                if name == "project":        # the diagram on a wide screen, the list of steps on a phone
+                    assert tab.is_visible("ol.step-list") == (width == "phone")
+                    assert tab.is_visible("figure.diagram") == (width != "phone")
                 shot(tab, f"pages/{name}-{viewport['width']}")
         finally:
             context.close()
+
+
+def test_the_diagram_zooms_fits_and_pans(page, live):
+    iid = demo.to_manager_review(live.engine, "amy", "遠東百貨會員系統")
+    log_in(page, live.url, "amy")
+    page.goto(f"{live.url}/projects/{iid}")
+    width = lambda: page.evaluate("document.querySelector('figure.diagram svg').getBoundingClientRect().width")
+    fitted = width()
+    figure = page.evaluate("document.querySelector('figure.diagram').clientWidth")
+    assert abs(fitted - (figure - 16)) < 2 or fitted >= figure - 16
+    page.click("button[data-zoom='in']")
+    assert width() > fitted * 1.2
+    page.focus("figure.diagram")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.querySelector('figure.diagram').scrollLeft") > 0
+    page.keyboard.press("0")
+    assert abs(width() - (figure - 16)) < 2
+    page.keyboard.press("-")
+    assert width() < figure - 16

@@ -88,11 +88,20 @@ def _svg(bpmn: str, process_id: str, completed: tuple, current: tuple, locale: s
         return None
 
 
+def _steps(view: InstanceView, info) -> list[tuple[str, str]]:
+    """The process's steps in order, each done, open now or not reached: the diagram on a phone."""
+    done = {e.bpmn_id for e in view.history if e.kind == "completed"}
+    current = {t.bpmn_id for t in view.tasks}
+    return [(form_text(info.names.get(step) or step),
+             "current" if step in current else "completed" if step in done else "ahead")
+            for step in info.user_tasks]
+
+
 @bp.get("/<iid>")
 def show(iid: str):
     view = _visible(iid)
     info = process_info(iid)
-    return render_template("projects/show.html", view=view, diagram=_diagram(iid),
+    return render_template("projects/show.html", view=view, diagram=_diagram(iid), steps=_steps(view, info),
                            timeline=history.timeline(view, info, display_names()), names=display_names(),
                            files=engine().attachments.list(iid, me()),
                            can_withdraw=view.owner == me() and view.status in OPEN)
