@@ -158,16 +158,13 @@ class Engine:
         return self._read(use_case)
 
     def may_start(self, process_id: str, user: str) -> bool:
-        """Whether `user` belongs where the process starts: the group its start event's lane
-        reaches (a start event outside any lane, or a lane no group matches, is anyone's)."""
+        """Whether `user` is in the group of the start event's lane (no lane or group: anyone)."""
         def use_case(uow):
             person = uow.directory.find(user)
-            if person is None or not person.active:
-                return False
             model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
-            groups = [uow.directory.group_for_lane(lane, model.lane_names.get(lane or ""))
-                      for lane in model.start_lanes]
-            return any(group is None or group in person.groups for group in groups)
+            groups = [uow.directory.group_for_lane(lane, model.lane_names.get(lane or "")) for lane in
+                      model.start_lanes]
+            return person is not None and person.active and any(g is None or g in person.groups for g in groups)
         return self._read(use_case)
 
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
