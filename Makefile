@@ -21,8 +21,11 @@ lock:
 
 install: $(STAMP)
 
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+
 run: install
-	$(VENV)/bin/kamflow run
+	$(VENV)/bin/kamflow run --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -180,6 +180,16 @@ class Engine:
         """The form the latest version of `process_id` asks for at start (schema None: none)."""
         return self._read(lambda uow: processes.start_form(self.ctx, uow, process_id))
 
+    def may_start(self, process_id: str, user: str) -> bool:
+        """Whether `user` is in the group of the start event's lane (no lane or group: anyone)."""
+        def use_case(uow):
+            person = uow.directory.find(user)
+            model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
+            groups = [uow.directory.group_for_lane(lane, model.lane_names.get(lane or "")) for lane in
+                      model.start_lanes]
+            return person is not None and person.active and any(g is None or g in person.groups for g in groups)
+        return self._read(use_case)
+
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         """Start `process_id` for `user` with `data` (checked against its start form, if any)."""
         return self._write(lambda uow: instances.start(self.ctx, uow, process_id, user, data))
@@ -261,11 +271,13 @@ class Engine:
         return self._read(lambda uow: queries.instance_view(self.ctx, uow, instance_id))
 
     def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
-                  limit: int = 200, projects_only: bool = False, requests_only: bool = False) -> list[dict]:
+                  limit: int = 200, projects_only: bool = False, requests_only: bool = False,
+                  reviewed_by: str | None = None) -> list[dict]:
         """Instances, latest change first; `projects_only`: key-account projects (`accountField`);
-        `requests_only`: the instances of every other process."""
+        `requests_only`: the instances of every other process; `reviewed_by`: someone else's instances
+        in which this user completed a step (a review, a vote)."""
         return self._read(lambda uow: queries.list_instances(self.ctx, uow, status, owner, search, limit,
-                                                             projects_only, requests_only))
+                                                             projects_only, requests_only, reviewed_by))
 
     def may_view(self, instance_id: str, user: str) -> bool:
         """May `user` see this project (its data, history, files)?"""

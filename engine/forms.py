@@ -11,6 +11,7 @@ from datetime import datetime
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from . import schema_messages as words
 from . import text, zones
 from .errors import FieldError, ValidationFailed
 
@@ -26,35 +27,21 @@ def _json_path(parts) -> str:
 def _field_errors(error) -> list[FieldError]:
     """One `FieldError` per field, pointing at the field itself (not its parent object)."""
     base = list(error.absolute_path)
-    if error.validator == "required" and isinstance(error.instance, dict):
-        return [FieldError(_json_path(base + [name]), "is required")
-                for name in error.validator_value if name not in error.instance]
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
-        return [FieldError(_json_path(base + [name]), "is not a field of this form")
-                for name in error.instance if name not in allowed]
-    if error.validator in ("oneOf", "anyOf") and all("const" in s for s in error.validator_value):
-        choices = ", ".join(str(s["const"]) for s in error.validator_value)
-        return [FieldError(_json_path(base), f"must be one of: {choices}")]
-    return [FieldError(_json_path(base), _message(error))]
-
-
-# Messages that would otherwise quote the (possibly huge) value the user typed.
-_BY_TYPE = {"integer": "must be a whole number", "number": "must be a number", "string": "must be text",
-            "boolean": "must be yes or no"}
-_BY_FORMAT = {"date": "must be a date such as 2026-12-31", "email": "must be an e-mail address"}
-
-
-def _message(error) -> str:
     rule, value = error.validator, error.validator_value
-    if rule == "maxLength":
-        return f"must be at most {value} characters"
-    if rule == "minLength":
-        return f"must be at least {value} characters"
-    if rule == "pattern":
-        return "is not in the expected form"
-    named = {"type": _BY_TYPE, "format": _BY_FORMAT}.get(rule, {})
-    return (named.get(value) if isinstance(value, str) else None) or error.message
+    if rule == "required" and isinstance(error.instance, dict):
+        return [FieldError(_json_path(base + [name]), words.REQUIRED)
+                for name in value if name not in error.instance]
+    if rule == "dependentRequired" and isinstance(error.instance, dict) and isinstance(value, dict):
+        return [FieldError(_json_path(base + [name]), words.REQUIRED)
+                for given, needed in value.items() if given in error.instance
+                for name in needed if name not in error.instance]
+    if rule in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        return [FieldError(_json_path(base + [name]), words.NOT_A_FIELD)
+                for name in error.instance if name not in allowed]
+    if rule in ("oneOf", "anyOf") and all(isinstance(s, dict) and "const" in s for s in value):
+        return [FieldError(_json_path(base), words.NOT_A_CHOICE)]
+    return [FieldError(_json_path(base), words.message(rule, value, error.schema))]
 
 
 def multiline(schema: dict | None, ui: dict | None) -> bool:

@@ -42,3 +42,25 @@ def transition(current: str | Status, target: Status) -> Status:
 def is_open(status: str | Status) -> bool:
     """Open instances may still have work done on them."""
     return Status(status) in (Status.RUNNING, Status.ERROR, Status.SUSPENDED)
+
+
+class Standing(str, Enum):
+    """The one word a person reads for where a project stands: the status and the outcome
+    together (an established project is not "completed" plus "established", it is established)."""
+    IN_PROGRESS = "in_progress"
+    ESTABLISHED = "established"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
+    ERROR = "error"
+    COMPLETED = "completed"      # a finished process that has no outcome of its own
+
+
+def standing(status: str | Status, outcome: str | Outcome | None) -> Standing:
+    """The outcome wins once there is one; otherwise the status says it."""
+    if outcome:
+        return Standing(Outcome(outcome).value)
+    return {Status.RUNNING: Standing.IN_PROGRESS, Status.SUSPENDED: Standing.SUSPENDED,
+            Status.ERROR: Standing.ERROR, Status.COMPLETED: Standing.COMPLETED,
+            Status.TERMINATED: Standing.TERMINATED}[Status(status)]

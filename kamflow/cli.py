@@ -25,8 +25,15 @@ def database_url(arg: str | None = None) -> str:
 
 
 def _log_to_stderr() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)   # schema checks are routine here
+    """KAM Flow's own lines at INFO; libraries (SpiffWorkflow's line per task, Alembic's schema
+    checks, the web server's line per request) only from WARNING, unless KAMFLOW_LOG_LEVEL
+    (DEBUG, INFO, ...) asks for more from everyone."""
+    chosen = os.environ.get("KAMFLOW_LOG_LEVEL", "").upper()
+    level = logging.getLevelName(chosen) if chosen else None
+    if not isinstance(level, int):
+        level = None
+    logging.basicConfig(level=level or logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("kamflow").setLevel(level or logging.INFO)
 
 
 def _worker_for(interval: float, once: bool = False):

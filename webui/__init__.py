@@ -10,7 +10,7 @@ from engine.text import LIMITS
 
 from . import (accounts, admin, api, attachments, auth, contacts, dossier, errors, inbox, ledger, profiles,
                projects, requests, security, settings, tasks)
-from .common import history, i18n
+from .common import current, history, i18n
 from .config import Config, secret_key
 from .errors import problems
 from .sessions import EngineSessions
@@ -31,7 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     security.csrf.exempt(api.bp)           # token-signed, never cookie-signed: nothing to forge
     i18n.init_app(app)
-    app.jinja_env.globals.update(status_label=history.status_label, outcome_label=history.outcome_label,
+    app.jinja_env.globals.update(status_label=history.status_label, standing_label=history.standing_label,
+                                 standing_of=history.standing_of, may_start_project=current.may_start_project,
                                  limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, requests.bp, accounts.bp, accounts.competitors.bp,

@@ -66,6 +66,11 @@ class ProcessModel:
         return self.properties.get("displayNameField") or None
 
     @property
+    def start_lanes(self) -> list[str | None]:
+        """The lane of each of the process's own start events (None: outside any lane)."""
+        return [self.lane_of.get(getattr(event, "bpmn_id", None) or "") for event in self.spec.start.outputs]
+
+    @property
     def account_field(self) -> str | None:
         """The data field holding a key-account project's account id (`accountField`); None for
         processes whose instances are not key-account projects."""

@@ -87,8 +87,9 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
 
 
 def list_instances(ctx: Context, uow, status: str | None, owner: str | None, search: str | None, limit: int,
-                   projects_only: bool, requests_only: bool = False) -> list[dict]:
+                   projects_only: bool, requests_only: bool = False, reviewed_by: str | None = None) -> list[dict]:
     check_filters(status=status, owner=owner, search=search)
+    check_filters(owner=reviewed_by)
     q = select(Instance, Definition.name).join(Definition, Definition.id == Instance.definition_id)
     q = q.order_by(Instance.updated_at.desc()).limit(limit)
     if projects_only:
@@ -99,6 +100,9 @@ def list_instances(ctx: Context, uow, status: str | None, owner: str | None, sea
         q = q.where(Instance.status == status)
     if owner:
         q = q.where(Instance.owner == owner)
+    if reviewed_by:
+        q = q.where(Instance.owner != reviewed_by, Instance.id.in_(
+            select(Task.instance_id).where(Task.closed_by == reviewed_by, Task.state == "completed")))
     if search:
         q = q.where(matches(search))
     return [{"id": i.id, "process_id": i.process_id, "process_name": name or i.process_id, "number": i.number,

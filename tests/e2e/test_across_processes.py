@@ -139,6 +139,6 @@ def test_a_project_is_established_although_the_server_restarts_during_the_commit
     fill_form(page, answer_fields(served, served.task_id(iid, "authorisation"), "col", "authorisation"))
     submit(page)
     page.goto(f"{served.url}/projects/{iid}")
-    assert page.locator(".badge-outcome-established").inner_text() == "Established"
+    assert page.locator(".badge-standing.badge-established").inner_text() == "Established"
     shot(page, "17-established-across-a-restart")
     assert served.engine.instance(iid).outcome == "established"

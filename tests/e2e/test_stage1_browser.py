@@ -90,7 +90,7 @@ def test_a_project_goes_from_start_to_authorisation_in_the_browser(page, live):
     do_task(page, live, iid, "col", "authorisation", screenshot="07-authorisation-form")
 
     page.goto(f"{live.url}/projects/{iid}")
-    assert page.locator(".badge-outcome-established").inner_text() == "Established"
+    assert page.locator(".badge-standing.badge-established").inner_text() == "Established"
     done = page.locator("figure.diagram svg [class*='completed']")
     assert done.count() >= 8
     shot(page, "08-project-established")
@@ -107,12 +107,12 @@ def test_a_validation_error_keeps_what_was_typed(page, live):
     iid = live.engine.start(demo.PROCESS, "amy", {"project_name": "Validation"})
     page.goto(f"{live.url}/tasks/{live.task_id(iid, 'customer_info')}")
     page.fill("#field-customer-name", "Kaohsiung Port Authority")
-    page.fill("#field-customer-criteria-sales_volume", "9")
+    page.check("#field-customer-criteria-market_strength--3")
     submit(page)
     summary = page.locator("#error-summary")
     assert summary.is_visible()
     assert page.input_value("#field-customer-name") == "Kaohsiung Port Authority"
-    assert page.input_value("#field-customer-criteria-sales_volume") == "9"
+    assert page.is_checked("#field-customer-criteria-market_strength--3")
     assert page.locator("#field-customer-criteria-sales_volume--error").is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     shot(page, "11-validation-error")
@@ -131,7 +131,7 @@ def test_a_rep_cannot_open_a_managers_task(page, live):
 
 def test_the_traditional_chinese_ui_completes_a_task(page, live):
     log_in(page, live.url, "amy")
-    assert page.locator("h1").inner_text() == "收件匣"
+    assert page.locator("h1").inner_text() == "待辦事項"
     page.click("text=啟動新專案")
     page.fill("#field-project_name", "長榮物流車隊管理")
     page.click("form.stacked-form button[type='submit']")

@@ -2,6 +2,7 @@
 until a command serves the web UI."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -28,3 +29,16 @@ def test_the_worker_command_does_not_load_the_web_ui():
     loaded = subprocess.run([sys.executable, "-c", "import sys, kamflow.cli; print('flask' in sys.modules)"],
                             capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "False"
+
+
+def _levels(env: dict) -> list[str]:
+    code = ("import logging, kamflow.cli as c; c._log_to_stderr(); "
+            "print(*(logging.getLevelName(logging.getLogger(n).getEffectiveLevel()) "
+            "for n in ('spiff', 'SpiffWorkflow', 'werkzeug', 'kamflow.engine')))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, **env}).stdout.split()
+
+
+def test_library_chatter_stays_at_warning_unless_a_setting_raises_it():
+    assert _levels({"KAMFLOW_LOG_LEVEL": ""}) == ["WARNING", "WARNING", "WARNING", "INFO"]
+    assert _levels({"KAMFLOW_LOG_LEVEL": "debug"}) == ["DEBUG", "DEBUG", "DEBUG", "DEBUG"]

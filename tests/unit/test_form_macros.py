@@ -117,13 +117,14 @@ def test_each_schema_type_gets_its_own_control():
     by_name = {e.get("name"): e for e in page.xpath(CONTROLS)}
     assert by_name["authorisation.valid_until"].get("type") == "date"
     assert by_name["authorisation.scope"].tag == "textarea"
-    amount = by_name["authorisation.budget_ceiling.amount"]
-    assert (amount.get("type"), amount.get("step"), amount.get("value")) == ("number", "any", "1500000")
+    amount = by_name["authorisation.budget_ceiling.amount"]        # money: "NT$150萬" may be typed
+    assert (amount.get("type"), amount.get("value")) == ("text", "1500000")
+    assert page.xpath("string(//span[@data-currency-of='field-authorisation-budget_ceiling-currency'])") == ""
     currency = by_name["authorisation.budget_ceiling.currency"]
     assert currency.tag == "select" and currency.value == "TWD"  # the schema's default
     assert by_name["authorisation.objectives"].tag == "textarea"
-    rating = render("customer_info")[1].get_element_by_id("field-customer-criteria-sales_volume")
-    assert (rating.get("min"), rating.get("max"), rating.get("step")) == ("1", "5", "1")
+    rating = render("customer_info")[1].xpath("//input[@name='customer.criteria.sales_volume']")
+    assert [(r.get("type"), r.get("value")) for r in rating] == [("radio", str(n)) for n in range(1, 6)]
 
 
 def test_nested_objects_are_fieldsets_with_a_legend():
@@ -156,8 +157,11 @@ def test_a_radio_widget_is_a_group_of_labelled_radios_with_the_value_checked():
 def test_an_optional_radio_group_can_be_set_back_to_not_specified():
     _, page = render("decision_makers", {"_rows.decision_makers": "1",
                                          "decision_makers.0.department_kind": "purchasing"})
-    values = [r.get("value") for r in page.xpath("//input[@name='decision_makers.0.department_kind']")]
-    assert values == ["", "purchasing", "supporting"]
+    radios = page.xpath("//input[@name='decision_makers.0.department_kind']")
+    assert [(r.get("value"), r.get("checked")) for r in radios] == [
+        ("purchasing", "checked"), ("supporting", None), ("", None)]
+    _, page = render("decision_makers", {"_rows.decision_makers": "1"})
+    assert not page.xpath("//input[@name='decision_makers.0.department_kind'][@checked]")   # nothing ticked for you
 
 
 # ---------------------------------------------------------------- rows without JavaScript
@@ -212,8 +216,8 @@ def test_a_bad_number_comes_back_as_typed_with_its_error():
     errors = errors_for("customer_info", parse_form(schema_of("customer_info"),
                                                     {"customer.criteria.sales_volume": "abc"}))
     _, page = render("customer_info", {"customer.criteria.sales_volume": "abc"}, errors)
-    field = page.get_element_by_id("field-customer-criteria-sales_volume")
-    assert (field.get("type"), field.value) == ("text", "abc")  # type=number would blank it
+    typed = page.get_element_by_id("field-customer-criteria-sales_volume--typed")
+    assert (typed.get("value"), typed.get("checked")) == ("abc", "checked")    # shown back as chosen
     assert "must be a whole number" in page.text_content()          # never the typed value quoted back
 
 
@@ -221,7 +225,7 @@ def test_an_array_level_error_is_shown_on_its_fieldset():
     errors = errors_for("authorisation", {"authorisation": {"team": ["a", "a"]}})
     _, page = render("authorisation", errors=errors)
     team = page.get_element_by_id("field-authorisation-team")
-    assert "non-unique" in team.xpath("string(p[@class='field-error'])")
+    assert "lists the same entry twice" in team.xpath("string(p[@class='field-error'])")
 
 
 # ---------------------------------------------------------------- i18n and escaping

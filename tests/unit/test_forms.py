@@ -538,21 +538,24 @@ def test_every_ui_schema_key_refers_to_an_existing_property(form_id):
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
 def test_ui_widgets_are_known_and_fit_their_property(form_id):
-    def walk(ui, schema, path):
+    def walk(ui, schema, path, parent=None):
         widget = ui.get("ui:widget")
         if widget is not None:
-            assert widget in {"textarea", "radio", "select", "date", "hidden"}, path
+            assert widget in {"textarea", "radio", "select", "date", "hidden", "money"}, path
             if widget in {"radio", "select"}:
                 assert "oneOf" in schema, path
             if widget == "date":
                 assert schema.get("format") == "date", path
             if widget == "textarea":
                 assert schema.get("maxLength") == 5000, path
+            if widget == "money":        # an amount with its currency beside it
+                assert schema.get("type") == "number", path
+                assert ui.get("ui:currency") in parent.get("properties", {}), path
         for key, value in ui.items():
             if key == "items":
                 walk(value, schema["items"], path + "[]")
             elif not key.startswith("ui:"):
-                walk(value, schema["properties"][key], f"{path}.{key}")
+                walk(value, schema["properties"][key], f"{path}.{key}", schema)
 
     walk(uischema_of(form_id), schema_of(form_id), form_id)
 
@@ -601,7 +604,7 @@ def test_translations_use_the_domains_original_terms():
         "National": "全國性",
         "Regional": "地區性",
         "Acquaintance": "認識",
-        "Engagement": "約會",
+        "Engagement": "約會（邀約互動）",
         "Trust": "信賴",
         "Alliance": "同盟",
     }

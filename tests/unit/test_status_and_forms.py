@@ -52,3 +52,16 @@ def test_diff_lists_changed_added_and_removed_leaves():
     assert diff(before, after) == [{"field": "p.a", "before": 1, "after": 2},
                                    {"field": "rows[1].n", "before": None, "after": "B"},
                                    {"field": "p.c", "before": "x", "after": None}]
+
+
+def test_a_project_has_one_standing_and_the_outcome_wins_over_the_status():
+    from engine.status import Standing, standing
+    assert standing("completed", "established") == Standing.ESTABLISHED
+    assert standing("completed", "declined") == Standing.DECLINED
+    assert standing("completed", "withdrawn") == Standing.WITHDRAWN
+    assert standing("terminated", "withdrawn") == Standing.WITHDRAWN
+    assert standing("running", None) == Standing.IN_PROGRESS
+    assert standing("suspended", None) == Standing.SUSPENDED
+    assert standing("error", None) == Standing.ERROR
+    assert standing("terminated", None) == Standing.TERMINATED
+    assert standing("completed", None) == Standing.COMPLETED

@@ -10,7 +10,7 @@ def test_pages_are_in_traditional_chinese_by_default(client):
     login(client, "amy")
     page = page_of(client.get("/"))
     assert page.get("lang") == "zh-Hant-TW"
-    assert page.xpath("string(//h1)") == "收件匣"
+    assert page.xpath("string(//h1)") == "待辦事項"
 
 
 def test_the_language_switch_changes_the_page_language_and_returns_to_the_page(client):
@@ -20,7 +20,7 @@ def test_the_language_switch_changes_the_page_language_and_returns_to_the_page(c
     page = page_of(client.get("/"))
     assert page.get("lang") == "en" and page.xpath("string(//h1)") == "Inbox"
     client.post("/language", data={"lang": "zh_Hant", "next": "/"})
-    assert page_of(client.get("/")).xpath("string(//h1)") == "收件匣"
+    assert page_of(client.get("/")).xpath("string(//h1)") == "待辦事項"
 
 
 def test_the_language_switch_is_on_the_login_page_too(client):
@@ -34,7 +34,7 @@ def test_an_unknown_language_or_an_off_site_next_is_ignored(client):
     login(client, "amy")
     response = client.post("/language", data={"lang": "xx", "next": "//evil.example/"})
     assert response.location == "/"
-    assert page_of(client.get("/")).xpath("string(//h1)") == "收件匣"
+    assert page_of(client.get("/")).xpath("string(//h1)") == "待辦事項"
 
 
 def test_form_labels_and_task_names_come_from_the_forms_catalog(client, engine):

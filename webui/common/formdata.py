@@ -24,6 +24,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from engine.text import trim
 
+from .amounts import parse_amount
+
 ROWS = "_rows."
 ADD_ROW = "_add_row"
 REMOVE_ROW = "_remove_row"
@@ -159,10 +161,14 @@ def _scalar(schema: Mapping, raw: str) -> Any:
 
 
 def _number(text: str, integer: bool) -> Any:
-    """The number `text` spells (thousands commas allowed), else `text` itself."""
+    """The number `text` spells (thousands commas, or an amount such as "NT$500萬"), else
+    `text` itself, which validation then refuses at its field."""
     plain = text.replace(",", "") if _GROUPED.fullmatch(text) else text
     if not _NUMBER.fullmatch(plain):
-        return text
+        amount = parse_amount(text)
+        if amount is None or (integer and not isinstance(amount, int)):
+            return text
+        return amount
     try:
         if _INTEGER.fullmatch(plain):
             return int(plain)

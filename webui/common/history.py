@@ -7,9 +7,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from engine.status import standing
 from engine.views import HistoryEvent, InstanceView
 
-from .i18n import form_text
+from .i18n import current_locale, form_text
 from .process_files import ProcessInfo
 
 
@@ -21,6 +22,7 @@ class Decision:
     decision: str          # raw value: approve / return / decline
     label: str             # the decision as the form titles it, translated
     details: list[tuple[str, str]] = field(default_factory=list)   # (label, text)
+    why: str = ""          # the reason and comment of a return or decline, in one line
 
 
 def decision_of(data: dict) -> tuple[str, dict] | None:
@@ -58,12 +60,22 @@ def decision_from(event: HistoryEvent, info: ProcessInfo, names: dict[str, str])
             node = _property(schema, key, name)
             details.append((form_text(node.get("title") or name), choice_title(node, answer[name])))
     label = choice_title(_property(schema, key, "decision"), answer["decision"])
+    why = [choice_title(_property(schema, key, name), answer[name]) for name in ("reason_code", "comment")
+           if answer.get(name) and answer["decision"] != "approve"]
     return Decision(event.at, names.get(event.actor or "", event.actor or ""), form_text(event.task_name),
-                    answer["decision"], label, details)
+                    answer["decision"], label, details, "：".join(why) if current_locale() != "en" else ": ".join(why))
 
 
 def decisions(view: InstanceView, info: ProcessInfo, names: dict[str, str]) -> list[Decision]:
     return [d for e in view.history if (d := decision_from(e, info, names))]
+
+
+def return_before(view: InstanceView, info: ProcessInfo, names: dict[str, str], moment: datetime) -> Decision | None:
+    """The return that reopened a task created at `moment`: the last step completed before it
+    was a review that sent the work back (a resubmission in between means it is not returned)."""
+    last = next((e for e in reversed(view.history) if e.kind == "completed" and e.at <= moment), None)
+    found = decision_from(last, info, names) if last is not None else None
+    return found if found is not None and found.decision == "return" else None
 
 
 def approvals(view: InstanceView, info: ProcessInfo, names: dict[str, str]) -> list[Decision]:
@@ -77,13 +89,21 @@ def completion_of(view: InstanceView, key: str) -> HistoryEvent | None:
 
 
 def status_label(status: str) -> str:
+    """An instance status alone (the admin's filter); pages show `standing_label` instead."""
     return {"running": _("In progress"), "suspended": _("Suspended"), "error": _("Stopped by an error"),
             "completed": _("Completed"), "terminated": _("Terminated")}.get(status, status)
 
 
-def outcome_label(outcome: str | None) -> str:
-    return {"established": _("Established"), "declined": _("Declined"),
-            "withdrawn": _("Withdrawn")}.get(outcome or "", outcome or "")
+def standing_label(key: str) -> str:
+    """One word for where a project stands (`engine.status.Standing`), the same in lists, on its
+    page and in its timeline."""
+    return {"in_progress": _("In progress"), "established": _("Established"), "declined": _("Not approved"),
+            "withdrawn": _("Withdrawn"), "suspended": _("Suspended"), "terminated": _("Terminated"),
+            "error": _("Stopped by an error"), "completed": _("Completed")}.get(key, key)
+
+
+def standing_of(status: str, outcome: str | None) -> str:
+    return standing(status, outcome).value
 
 
 def _what(event: HistoryEvent) -> str:
@@ -94,7 +114,7 @@ def _what(event: HistoryEvent) -> str:
         "withdrawn": _("Withdrew the project"), "suspended": _("Suspended the project"),
         "running": _("Resumed the project"), "terminated": _("Terminated the project"),
         "error": _("A process error stopped the project"), "retried": _("Retried the failed step"),
-        "ended": _("The project ended: %(outcome)s", outcome=outcome_label(event.data.get("outcome"))),
+        "ended": ended_text(event.data.get("outcome")),
         "reminder": _("Reminder sent for “%(task)s”", task=task),
         "escalation": _("Escalated “%(task)s”", task=task),
         "mail_resent": _("Had a notification e-mail sent again"),
@@ -104,6 +124,11 @@ def _what(event: HistoryEvent) -> str:
     return texts.get(event.kind, event.kind)
 
 
+def ended_text(outcome: str | None) -> str:
+    return {"established": _("The project was established"), "declined": _("The project was not approved"),
+            "withdrawn": _("The project was withdrawn")}.get(outcome or "", _("The process finished"))
+
+
 @dataclass(frozen=True)
 class TimelineRow:
     at: datetime
@@ -111,6 +136,17 @@ class TimelineRow:
     what: str
     decision: Decision | None
     reason: str
+    standing: str = ""          # set when the event changed where the project stands
+
+
+_STANDING_AFTER = {"withdrawn": "withdrawn", "suspended": "suspended", "running": "in_progress",
+                   "terminated": "terminated", "error": "error"}
+
+
+def _standing_after(event: HistoryEvent) -> str:
+    if event.kind == "ended":
+        return standing_of("completed", event.data.get("outcome"))
+    return _STANDING_AFTER.get(event.kind, "")
 
 
 def timeline(view: InstanceView, info: ProcessInfo, names: dict[str, str]) -> list[TimelineRow]:
@@ -118,5 +154,6 @@ def timeline(view: InstanceView, info: ProcessInfo, names: dict[str, str]) -> li
     for event in view.history:
         actor = names.get(event.actor or "", event.actor or "") if event.actor else _("System")
         rows.append(TimelineRow(event.at, actor, _what(event), decision_from(event, info, names),
-                                str(event.data.get("reason") or event.data.get("message") or "")))
+                                str(event.data.get("reason") or event.data.get("message") or ""),
+                                _standing_after(event)))
     return rows

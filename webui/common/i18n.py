@@ -64,6 +64,11 @@ def form_text(text: str | None) -> str:
     return found or gettext(text)
 
 
+def list_separator() -> str:
+    """Between the items of a list in a sentence: 、 in Chinese, a comma in English."""
+    return ", " if current_locale() == "en" else "、"
+
+
 def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LOCALES:
@@ -101,6 +106,7 @@ def init_app(app) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.extensions["kamflow_forms_i18n"] = load_forms_catalog(app.extensions["kamflow"].forms_dir)
     app.jinja_env.globals.update(form_text=form_text, LOCALES=LOCALES, current_locale=current_locale,
+                                 list_separator=list_separator,
                                  known_zone=zones.is_known)
     app.jinja_env.filters["local_time"] = local_time
     app.register_blueprint(bp)

@@ -14,8 +14,11 @@ from flask_babel import gettext as _
 from engine.text import trim
 
 from ..common.current import engine, me
+from ..common import history
 from ..common.i18n import form_text
 from ..common.messages import field_errors
+from ..common.process_files import process_info
+from ..tasks.page import display_names
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -31,15 +34,36 @@ def _page(step: str, text: str, status: int = 200, errors: dict | None = None, s
     size = current_app.config["PAGE_SIZE"]
     matching = engine().tasks(me(), search=text or None)          # every step: for the counts
     counts = Counter(t.bpmn_id for t in matching)
-    steps = sorted({(t.bpmn_id, form_text(t.name)) for t in matching}, key=lambda s: s[1])
+    steps = _in_process_order({(t.bpmn_id, form_text(t.name)): t.instance_id for t in matching})
     total = counts.get(step, 0) if step else len(matching)
     pages = max(1, -(-total // size))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     listed = engine().tasks(me(), bpmn_id=step or None, search=text or None, limit=size, offset=(page - 1) * size)
     step, text = shown or (step, text)
     return render_template("inbox/index.html", tasks=listed, page=page, pages=pages, total=total, counts=counts,
-                           steps=steps, step=step, q=text, errors=errors or {},
+                           steps=steps, step=step, q=text, errors=errors or {}, returned=_returned(listed),
                            now=current_app.config["CLOCK"](), going_cold=engine().ledger.going_cold(me())), status
+
+
+def _in_process_order(steps: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
+    """(step, title) in the order their process lists them (客戶資訊表 → 競爭對手資訊表 → ...)."""
+    def rank(step: tuple[str, str]) -> tuple[int, str]:
+        order = process_info(steps[step]).user_tasks
+        return (order.index(step[0]) if step[0] in order else len(order), step[1])
+    return sorted(steps, key=rank)
+
+
+def _returned(tasks) -> dict[str, str]:
+    """{task id: why it came back} for my own projects' tasks that a review returned to me."""
+    out: dict[str, str] = {}
+    for task in tasks:
+        if task.owner != me() or task.created is None:
+            continue
+        view = engine().instance(task.instance_id)
+        back = history.return_before(view, process_info(task.instance_id), display_names(), task.created)
+        if back is not None:
+            out[task.id] = back.why
+    return out
 
 
 @bp.post("/tasks/<task_id>/claim")

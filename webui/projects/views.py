@@ -39,7 +39,8 @@ def _visible(iid: str) -> InstanceView:
 
 @bp.get("/")
 def index():
-    return render_template("projects/index.html", projects=engine().instances(owner=me(), projects_only=True))
+    return render_template("projects/index.html", projects=engine().instances(owner=me(), projects_only=True),
+                           reviewed=engine().instances(reviewed_by=me(), projects_only=True))
 
 
 def _with_accounts(start: StartForm) -> dict:
@@ -92,13 +93,23 @@ def _svg(bpmn: str, process_id: str, completed: tuple, current: tuple, locale: s
         return None
 
 
+def _steps(view: InstanceView, info) -> list[tuple[str, str]]:
+    """The process's steps in order, each done, open now or not reached: the diagram on a phone."""
+    done = {e.bpmn_id for e in view.history if e.kind == "completed"}
+    current = {t.bpmn_id for t in view.tasks}
+    return [(form_text(info.names.get(step) or step),
+             "current" if step in current else "completed" if step in done else "ahead")
+            for step in info.user_tasks]
+
+
 @bp.get("/<iid>")
 def show(iid: str):
     view = _visible(iid)
     info = process_info(iid)
     dossier = has_dossier(view)
     today = datetime.now(ZoneInfo(user().time_zone)).date()
-    return render_template("projects/show.html", view=view, diagram=_diagram(iid), home=view.process_id == home_process(),
+    return render_template("projects/show.html", view=view, diagram=_diagram(iid), steps=_steps(view, info),
+                           home=view.process_id == home_process(),
                            names_of_elements=info.names,
                            deal=deal_of(view, earlier_answers(view, info)) if dossier else None,
                            authorised=authorised_of(view, today),

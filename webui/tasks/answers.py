@@ -8,7 +8,7 @@ from engine.views import InstanceView
 
 from ..common.current import engine
 from ..common.history import choice_title, decision_of
-from ..common.i18n import form_text
+from ..common.i18n import form_text, list_separator
 from ..common.process_files import ProcessInfo
 
 
@@ -63,7 +63,7 @@ def _shown(node: dict, value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return ", ".join(_shown(node.get("items") or {}, v) for v in value)
+        return list_separator().join(_shown(node.get("items") or {}, v) for v in value)
     return choice_title(node, value)
 
 

@@ -14,6 +14,7 @@ from ..common.messages import field_errors
 from ..common.people import with_people
 from ..common.process_files import process_info
 from .answers import changes_since_return, earlier_answers
+from .brief import decision_brief
 from .instructions import render_instructions
 
 GENERIC_FORM = {"type": "object", "title": "Complete the task",
@@ -62,13 +63,16 @@ def render(task: TaskView, values: dict, errors=(), message: str | None = None, 
     view = engine().instance(task.instance_id)
     info = process_info(task.instance_id)
     schema = form_of(task)
+    answers = earlier_answers(view, info, skip=task.bpmn_id)
+    review = is_review(schema)
+    lead = next((a for a in answers if "proposal" in a.data), None) if review else None
     return render_template(
         "tasks/task.html", task=task, view=view, schema=schema, ui=ui_of(task), values=values,
         errors=field_errors(errors), message=message, draft=draft,
         files=engine().attachments.list(task.instance_id, me()), file_errors=list(file_errors),
         accept=attachments.ACCEPT, max_mb=attachments.MAX_MB,
-        review=is_review(schema), confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), {**task.data, **task.values}),
-        answers=earlier_answers(view, info, skip=task.bpmn_id),
+        review=review, confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), {**task.data, **task.values}),
+        answers=[a for a in answers if a is not lead], lead=lead, brief=decision_brief(answers) if review else None,
         changes=changes_since_return(task.id, info) if is_review(schema) else [],
         rounds=decisions(view, info, display_names()), names=display_names(),
         coverage=engine().ledger.coverage_for_task(task.id, me())), status

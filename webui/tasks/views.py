@@ -11,7 +11,8 @@ from ..attachments import views as attachments
 from ..common.current import engine, me
 from ..common.formdata import ADD_ROW, flatten, parse_form, redisplay
 from ..common.i18n import form_text
-from . import page, uploads
+from ..common.process_files import process_info
+from . import handoff, page, uploads
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 
@@ -51,7 +52,10 @@ def submit(task_id: str):
     if action == "discard":
         engine().drafts.discard(task_id, me())
         return redirect(url_for(".show", task_id=task_id))
+    before = {t.id for t in engine().instance(task.instance_id).tasks}
     answer = parse_form(schema, uploads.with_uploads(schema, request.form, request.files))
     following = engine().complete(task_id, me(), answer)   # drops drafts too
-    flash(_("Done: “%(task)s”.", task=form_text(task.name)), "success")
+    went = handoff.where_it_went(before, engine().instance(task.instance_id), answer, me(), page.display_names())
+    flash(" ".join(filter(None, [_("Done: “%(task)s”.", task=form_text(task.name)), went])), "success")
+    following = handoff.in_process_order(following, process_info(task.instance_id).user_tasks)
     return redirect(url_for(".show", task_id=following[0].id) if following else url_for("inbox.index"))
