@@ -181,14 +181,8 @@ class Engine:
         return self._read(lambda uow: processes.start_form(self.ctx, uow, process_id))
 
     def may_start(self, process_id: str, user: str) -> bool:
-        """Whether `user` is in the group of the start event's lane (no lane or group: anyone)."""
-        def use_case(uow):
-            person = uow.directory.find(user)
-            model = self.ctx.models.get(catalog.latest_definition(uow.session, process_id))
-            groups = [uow.directory.group_for_lane(lane, model.lane_names.get(lane or "")) for lane in
-                      model.start_lanes]
-            return person is not None and person.active and any(g is None or g in person.groups for g in groups)
-        return self._read(use_case)
+        """Whether the catalog lets `user` start `process_id` and they belong in its start lane."""
+        return self._read(lambda uow: processes.may_start(self.ctx, uow, process_id, user))
 
     def start(self, process_id: str, user: str, data: dict | None = None) -> str:
         """Start `process_id` for `user` with `data` (checked against its start form, if any)."""
@@ -197,28 +191,11 @@ class Engine:
     def tasks(self, user: str, bpmn_id: str | None = None, search: str | None = None,
               limit: int | None = None, offset: int = 0) -> list[TaskView]:
         """`user`'s open tasks and their groups' unclaimed ones, soonest due first."""
-        def use_case(uow):
-            person = uow.directory.find(user)
-            return [] if person is None or not person.active else \
-                queries.inbox(self.ctx, uow, person, bpmn_id, search, limit, offset)
-        return self._read(use_case)
+        return self._read(lambda uow: queries.inbox_of(self.ctx, uow, user, bpmn_id, search, limit, offset))
 
     def task(self, task_id: str, user: str) -> TaskView:
         """One task with its form and prefilled values, if `user` may see it."""
-        def use_case(uow):
-            row = uow.session.get(Task, task_id) if task_id else None
-            if row is None:
-                raise NotFound(f"No task {task_id!r}")
-            inst = uow.session.get(Instance, row.instance_id)
-            person = uow.directory.find(user)
-            involved = person is not None and person.username in (inst.owner, row.closed_by, row.assignee)
-            named = uow.directory.candidates_of(row.id)
-            if person is None or not (may_act(person, row.assignee, row.candidate_group, row.excluded_user, named)
-                                      or (row.state != "open" and (involved or may_act(
-                                          person, None, row.candidate_group, row.excluded_user, named)))):
-                raise NotAllowed(f"{user} may not open this task")
-            return queries.task_view(self.ctx, uow, row, inst, person)
-        return self._read(use_case)
+        return self._read(lambda uow: queries.visible_task(self.ctx, uow, task_id, user))
 
     def claim(self, task_id: str, user: str) -> TaskView:
         return self._write(lambda uow: queries.summary(self.ctx, uow, tasks.claim(self.ctx, uow, task_id, user)))
@@ -293,12 +270,7 @@ class Engine:
 
     def changes(self, task_id: str) -> list[dict]:
         """For a review task: each field the rep changed since this review last returned it."""
-        def use_case(uow):
-            row = uow.session.get(Task, task_id)
-            if row is None:
-                raise NotFound(f"No task {task_id!r}")
-            return row.instance_id, row.bpmn_id
-        instance_id, bpmn_id = self._read(use_case)
+        instance_id, bpmn_id = self._read(lambda uow: queries.task_place(uow, task_id))
         return changes.changes_since_return(self.instance(instance_id).history, bpmn_id)
 
     # -- admin --------------------------------------------------------------------------

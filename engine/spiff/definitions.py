@@ -11,23 +11,19 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from ..errors import DeployError
-from .scripts import ScriptRefused, check_code
+from .checks import check_code_of, check_references, check_supported, executable, line_of
 from .wiring import complete_wiring
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS}
 FORM_KEYS = ("formJsonSchemaFilename", "formUiSchemaFilename")
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-UNSUPPORTED = {   # elements SpiffWorkflow 3.2.0 parses but cannot run: refuse them at deploy
-    "adHocSubProcess": "SpiffWorkflow 3.2 fails when it starts one (KeyError 'data_objects')",
-}
 
 
 @dataclass
@@ -84,13 +80,6 @@ def _parse_xml(name: str, text: str):
         raise DeployError(f"not well-formed XML: {exc.msg}", file=name, line=exc.lineno) from exc
 
 
-def _line_of(root, element_id: str) -> int | str:
-    if not element_id:
-        return ""
-    found = root.xpath(".//*[@id=$i]", i=element_id)
-    return found[0].sourceline if found else ""
-
-
 def _lanes(process) -> tuple[dict[str, str], dict[str, str]]:
     lane_of, names = {}, {}
     for lane in process.iterfind(".//bpmn:lane", NS):   # document order: inner lanes win
@@ -104,53 +93,6 @@ def _lanes(process) -> tuple[dict[str, str], dict[str, str]]:
                 if child.get("id") and child.get("id") not in lane_of:
                     lane_of[child.get("id")] = lane
     return lane_of, names
-
-
-def _executable(process) -> bool:
-    return process.get("isExecutable", "true") == "true"
-
-
-def _check_references(file: str, root) -> None:
-    """Every sequence flow of an executable process connects two elements that exist (clearer
-    than Spiff's error). A pool marked non-executable never runs, so its flaws do not count."""
-    ids = {el.get("id") for el in root.iter() if el.get("id")}
-    flows = [flow for process in root.iterfind(".//bpmn:process", NS) if _executable(process)
-             for flow in process.iterfind(".//bpmn:sequenceFlow", NS)]
-    for flow in flows:
-        for end in ("sourceRef", "targetRef"):
-            if flow.get(end) not in ids:
-                raise DeployError(f"sequence flow points to a missing element {flow.get(end)!r} ({end})",
-                                  file=file, line=flow.sourceline, element=flow.get("id") or "")
-
-
-def _check_supported(file: str, root) -> None:
-    for tag, why in UNSUPPORTED.items():
-        for element in root.iterfind(f".//bpmn:{tag}", NS):
-            raise DeployError(f"{tag} is not supported: {why}", file=file, line=element.sourceline,
-                              element=element.get("id") or "")
-
-
-def _check_code(spec, file: str, root) -> None:
-    """Compile every script and condition at deploy time, so syntax errors never reach a user."""
-    for ts in spec.task_specs.values():
-        snippets = []
-        if isinstance(ts, ScriptTask):
-            snippets.append(("script", ts.script or ""))
-        snippets.extend((kind, code) for kind in ("prescript", "postscript") if (code := getattr(ts, kind, None)))
-        for condition, _target in getattr(ts, "cond_task_specs", None) or []:
-            args = getattr(condition, "args", None)   # a gateway condition wraps its expression
-            if args and isinstance(args[0], str):
-                snippets.append(("condition", args[0]))
-        for kind, code in snippets:
-            bpmn_id = getattr(ts, "bpmn_id", ts.name)
-            try:
-                check_code(code, "eval" if kind == "condition" else "exec")
-            except SyntaxError as exc:
-                raise DeployError(f"{kind} has a syntax error on its line {exc.lineno}: {exc.msg}",
-                                  file=file, line=_line_of(root, bpmn_id), element=bpmn_id) from exc
-            except ScriptRefused as exc:
-                raise DeployError(f"{kind}, its line {exc.line}: {exc}",
-                                  file=file, line=_line_of(root, bpmn_id), element=bpmn_id) from exc
 
 
 def _user_task_forms(specs) -> list[tuple[object, str]]:
@@ -227,7 +169,7 @@ def _check_calls(calls: dict[str, str], bundled: set[str], deployed, file: str, 
     for activity, called in calls.items():
         if called not in bundled and not deployed(called):
             raise DeployError(f"call activity calls process {called!r}, which is not deployed; deploy it first "
-                              "or together with this file", file=file, line=_line_of(root, activity), element=activity)
+                              "or together with this file", file=file, line=line_of(root, activity), element=activity)
 
 
 def _load_form(name: str, text: str) -> dict:
@@ -255,8 +197,8 @@ def parse_bundle(files: dict[str, str], form_lookup=None, deployed=None) -> dict
     for name in sorted(files):
         if name.endswith(".bpmn"):
             roots[name] = _parse_xml(name, files[name])
-            _check_references(name, roots[name])
-            _check_supported(name, roots[name])
+            check_references(name, roots[name])
+            check_supported(name, roots[name])
             with _deploy_errors(name, roots[name]):
                 parser.add_bpmn_xml(roots[name], filename=name)
     models = {}
@@ -269,7 +211,7 @@ def parse_bundle(files: dict[str, str], form_lookup=None, deployed=None) -> dict
             spec = parser.get_spec(pid)
             subs, calls = _embedded_and_called(parser, spec)
         for one in (spec, *subs.values()):
-            _check_code(one, main, root)
+            check_code_of(one, main, root)
             complete_wiring(one)
         if deployed is not None:
             _check_calls(calls, bundled, deployed, main, root)
@@ -286,7 +228,7 @@ def parse_bundle(files: dict[str, str], form_lookup=None, deployed=None) -> dict
                 text = form_lookup(main, form_name)
             if text is None:
                 raise DeployError(f"form file {form_name!r} not found", file=main,
-                                  line=_line_of(root, element), element=element)
+                                  line=line_of(root, element), element=element)
             needed[form_name] = text
             forms[form_name] = _load_form(form_name, text)
         models[pid] = ProcessModel(pid, process_el.get("name") or pid, main, spec, subs,
@@ -306,7 +248,7 @@ def _deploy_errors(file: str, root):
         yield
     except ValidationException as exc:
         element = getattr(exc, "id", "") or ""
-        line = getattr(exc, "line_number", "") or _line_of(root, element)
+        line = getattr(exc, "line_number", "") or line_of(root, element)
         raise DeployError(str(exc).split("\n")[0], file=exc.file_name or file, line=line,
                           element=element) from exc
     except SpiffWorkflowException as exc:

@@ -6,6 +6,8 @@ import copy
 from sqlalchemy import or_, select, true
 
 from .. import auditlog
+from ..assignment import may_act
+from ..errors import NotAllowed, NotFound
 from ..db.schema import AuditEvent, Definition, Incident, Instance, Task, TaskCandidate
 from ..directory import Person
 from .. import forms
@@ -166,3 +168,34 @@ def process_info(ctx: Context, uow, instance_id: str) -> ProcessInfo:
         for bpmn_id, (schema, ui) in model.user_tasks.items():
             forms.setdefault(bpmn_id, (model.form(schema), model.form(ui)))
     return ProcessInfo(inst.process_id, version, models[0].name, names, lanes, forms, outcomes)
+
+
+def visible_task(ctx: Context, uow, task_id: str, user: str) -> TaskView:
+    """One task with its form, for someone who may act on it or took part in it."""
+    row = uow.session.get(Task, task_id) if task_id else None
+    if row is None:
+        raise NotFound(f"No task {task_id!r}")
+    inst = uow.session.get(Instance, row.instance_id)
+    person = uow.directory.find(user)
+    involved = person is not None and person.username in (inst.owner, row.closed_by, row.assignee)
+    named = uow.directory.candidates_of(row.id)
+    if person is None or not (may_act(person, row.assignee, row.candidate_group, row.excluded_user, named)
+                              or (row.state != "open" and (involved or may_act(
+                                  person, None, row.candidate_group, row.excluded_user, named)))):
+        raise NotAllowed(f"{user} may not open this task")
+    return task_view(ctx, uow, row, inst, person)
+
+
+def task_place(uow, task_id: str) -> tuple[str, str]:
+    """(instance id, BPMN id) of a task."""
+    row = uow.session.get(Task, task_id)
+    if row is None:
+        raise NotFound(f"No task {task_id!r}")
+    return row.instance_id, row.bpmn_id
+
+
+def inbox_of(ctx: Context, uow, username: str, bpmn_id: str | None, search: str | None, limit: int | None,
+             offset: int) -> list[TaskView]:
+    """`inbox` for a username; nobody's (an unknown or inactive user) is empty."""
+    person = uow.directory.find(username)
+    return [] if person is None or not person.active else inbox(ctx, uow, person, bpmn_id, search, limit, offset)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, select
 
 from .. import auditlog
-from ..db.schema import LoginFailure
+from ..db.signin import LoginFailure
 from ..errors import TooManyAttempts
 
 
