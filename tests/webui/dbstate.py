@@ -13,6 +13,9 @@ NOT_DATA = {"auth_sessions"}
 TABLES = Base.metadata.sorted_tables
 # The audit log is append-only in the database itself (docs/audit.md): never put back, it only grows.
 KEPT = [t for t in TABLES if t.name.startswith("audit_")]
+# A refused sign-in is recorded on purpose (docs/security.md): counted for throttling, and audited on
+# the `user:<name>` stream. That is the security log, not data a refusal may not change.
+SECURITY_LOG = {"login_failures"}
 
 
 def _plain(value):
@@ -57,9 +60,22 @@ def restorable_differ(one: dict, other: dict) -> bool:
     return any(one[t.name] != other[t.name] for t in TABLES if t not in KEPT)
 
 
+def _on_a_user_stream(row: tuple) -> bool:
+    return any(isinstance(value, str) and value.startswith("user:") for value in row)
+
+
 def changed_rows(before: dict, after: dict) -> dict[str, set[tuple]]:
-    """Rows added, removed or altered, per table (sessions left out)."""
-    return {name: rows for name in after if name not in NOT_DATA and (rows := before[name] ^ after[name])}
+    """Rows added, removed or altered, per table (sessions and the security log left out)."""
+    changed = {name: rows for name in after
+               if name not in NOT_DATA | SECURITY_LOG and (rows := before[name] ^ after[name])}
+    user_events = {row[0] for row in changed.get("audit_events", ()) if _on_a_user_stream(row)}   # row[0]: id
+    kept = {"audit_events": lambda row: row[0] not in user_events,
+            "audit_heads": lambda row: not _on_a_user_stream(row),
+            "audit_payloads": lambda row: row[0] not in user_events}                 # row[0]: event_id
+    for name, keep in kept.items():
+        if name in changed and not (changed[name] := {row for row in changed[name] if keep(row)}):
+            del changed[name]
+    return changed
 
 
 def text_leaves(rows: dict[str, set[tuple]]) -> set[str]:
