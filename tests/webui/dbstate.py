@@ -73,8 +73,9 @@ def changed_rows(before: dict, after: dict) -> dict[str, set[tuple]]:
             "audit_heads": lambda row: not _on_a_user_stream(row),
             "audit_payloads": lambda row: row[0] not in user_events}                 # row[0]: event_id
     for name, keep in kept.items():
-        if name in changed and not (changed[name] := {row for row in changed[name] if keep(row)}):
-            del changed[name]
+        rows = {row for row in changed.pop(name, ()) if keep(row)}
+        if rows:
+            changed[name] = rows
     return changed
 
 
