@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, select
 from .. import auditlog
 from ..db.signin import LoginFailure
 from ..errors import TooManyAttempts
+from ..text import LIMITS, field_error, require
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ def _retry_at(uow, condition, limit: int, throttle: Throttle, since: datetime) -
 
 
 def check_not_throttled(uow, username: str, address: str, now: datetime, throttle: Throttle = Throttle()) -> None:
-    """Raise TooManyAttempts (naming when to retry) if this account or address must wait."""
+    """Raise TooManyAttempts (naming when to retry) if this account or address must wait; a name no
+    account could have is refused as such first (PostgreSQL cannot even compare a NUL)."""
+    require(field_error("$.username", username, LIMITS["username"]))
     since = now - throttle.window
     by_account, by_address = LoginFailure.username == username, LoginFailure.address == address
     waits = [_retry_at(uow, and_(by_account, by_address), throttle.per_pair, throttle, since),
