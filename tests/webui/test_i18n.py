@@ -53,7 +53,8 @@ def ui_words(response) -> set[str]:
     """Latin words on the page outside user data (answers, values, names) and the diagram."""
     page = page_of(response)
     data = ("//*[local-name()='svg'] | //dl[@class='answers'] | //dl[@class='decision-details']"
-            " | //textarea | //*[contains(@class,'readonly-value')] | //title")
+            " | //textarea | //*[contains(@class,'readonly-value')] | //title"
+            " | //*[contains(@class,'return-reason')] | //section[@class='review-lead']")
     for node in page.xpath(data):
         node.drop_tree()
     words = {w.strip("·:;,.()“”—…*") for w in page.text_content().split()}
@@ -65,8 +66,8 @@ def test_every_visible_ui_string_on_the_main_pages_is_translated(client, engine)
     iid = demo.to_manager_review(engine, "amy", "專案")
     demo.complete_open(engine, iid, "manager_review", "return")
     login(client, "amy")
-    allowed = {"KAM", "Flow", "English", "Amy", "Lin", "Bob", "Wang", "K", "Taipei", "Metro", "PDF",
-               "Director", "Ms", "Chen"}                # the demo's people, in the project's decision-unit coverage
+    allowed = {"KAM", "Flow", "English", "Amy", "Lin", "Bob", "Wang", "K", "Taipei", "Metro", "PDF", "TWD",
+               "Director", "Ms", "Chen"}     # the demo's people (decision-unit coverage) and currencies aside
     for url in ("/", "/projects/", f"/projects/{iid}", f"/tasks/{open_task(engine, iid, 'proposal').id}",
                 "/projects/new", f"/projects/{iid}/withdraw", "/tasks/missing"):
         assert ui_words(client.get(url)) <= allowed, url

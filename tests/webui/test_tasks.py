@@ -50,7 +50,8 @@ def test_a_failed_submission_keeps_every_typed_value_and_shows_each_error(client
     page = page_of(response)
     assert page.get_element_by_id("field-customer-name").value == "Acme <Corp> & Sons"
     assert page.get_element_by_id("field-customer-industry").value == "Rail"
-    assert page.get_element_by_id("field-customer-criteria-sales_volume").value == "lots"
+    typed_score = page.get_element_by_id("field-customer-criteria-sales_volume--typed")
+    assert (typed_score.get("value"), typed_score.get("checked")) == ("lots", "checked")
     assert page.get_element_by_id("field-customer-contact_channels-0-detail").value == "Ask for Mr. Wu"
     links = page.xpath("//div[@id='error-summary']//a/@href")
     assert "#field-customer-account_type" in links and "#field-customer-criteria-sales_volume" in links
