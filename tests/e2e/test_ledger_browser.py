@@ -26,9 +26,9 @@ def test_a_rep_records_a_business_meal_and_the_decision_maker_s_stage_rises_to_e
     page.fill("#field-notes", "與林主任午餐，談票務系統汰換時程")
     page.click("form.stacked-form button[type='submit']")
     page.wait_for_selector("#ledger")
-    assert page.locator("p.stage-now").inner_text() == "約會"
+    assert page.locator("p.stage-now").inner_text() == "約會（邀約互動）"
     history = page.locator("#stage-heading + p + ol").inner_text()
-    assert "認識 → 約會" in history and "因記錄互動而提升" in history
+    assert "認識 → 約會（邀約互動）" in history and "因記錄互動而提升" in history
     activities = page.locator("#ledger ol.activities").inner_text()
     assert "商務餐敘或活動" in activities and "與林主任午餐" in activities
     shot(page, "30-contact-stage-rose")

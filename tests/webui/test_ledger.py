@@ -36,7 +36,7 @@ def test_a_refused_activity_keeps_what_was_typed_and_names_the_field_and_a_valid
                            data={"kind": "business_meal", "occurred_on": date.today().isoformat(), "notes": "餐敘"})
     assert response.status_code == 302
     page = page_of(client.get(f"/contacts/{lin}"))
-    assert page.xpath("string(//p[@class='stage-now'])").strip() == "約會"
+    assert page.xpath("string(//p[@class='stage-now'])").strip() == "約會（邀約互動）"
     assert "商務餐敘或活動" in page.get_element_by_id("ledger").text_content()
 
 
