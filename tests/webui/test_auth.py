@@ -15,7 +15,10 @@ PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/
              "/accounts/", "/accounts/new", "/accounts/a", "/accounts/a/edit", "/accounts/a/our-side",
              "/accounts/a/contacts/new", "/accounts/a/competitors/new", "/contacts/c", "/contacts/c/edit",
              "/competitors/x/edit", "/contacts/c/activities/new", "/accounts/a/activities/new", "/contacts/c/stage",
-             "/contacts/c/target", "/accounts/a/gifts/new", "/admin/workspace/", "/no-such-page"]
+             "/contacts/c/target", "/accounts/a/gifts/new", "/admin/workspace/", "/requests/", "/requests/new/x",
+             "/admin/catalog/", "/admin/catalog/x", "/contacts/c/profile", "/contacts/c/profile/edit",
+             "/contacts/c/profile/erase", "/projects/x/dossier", "/admin/rates/", "/admin/instances/x/redact",
+             "/no-such-page"]
 
 
 @pytest.mark.parametrize("url", PROTECTED)
@@ -35,7 +38,8 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/accounts/a/our-side", "/accounts/a/contacts/new", "/accounts/a/competitors/new", "/contacts/c/edit",
          "/contacts/c/remove", "/competitors/x/edit", "/competitors/x/remove", "/contacts/c/activities/new",
          "/accounts/a/activities/new", "/contacts/c/stage", "/contacts/c/target", "/accounts/a/gifts/new",
-         "/admin/workspace/", "/logout"]
+         "/admin/workspace/", "/requests/new/x", "/admin/catalog/x", "/contacts/c/profile/edit",
+         "/contacts/c/profile/erase", "/admin/rates/", "/admin/instances/x/redact", "/logout"]
 
 
 UUID = "00000000-0000-4000-8000-000000000000"
