@@ -16,9 +16,9 @@ from engine.views import InstanceView, StartForm
 from ..common import history
 from ..dossier.deal import authorised_of, deal_of
 from ..dossier.views import has_dossier
-from ..common.current import engine, home_process, me, user
+from ..common.current import engine, home_process, me
 from ..common.formdata import parse_form, redisplay
-from ..common.i18n import current_locale, form_text
+from ..common.i18n import current_locale, form_text, select_timezone
 from ..common.messages import field_errors
 from ..common.process_files import process_info
 from ..tasks.answers import earlier_answers
@@ -107,7 +107,7 @@ def show(iid: str):
     view = _visible(iid)
     info = process_info(iid)
     dossier = has_dossier(view)
-    today = datetime.now(ZoneInfo(user().time_zone)).date()
+    today = datetime.now(ZoneInfo(select_timezone())).date()     # an unknown stored zone reads as UTC
     return render_template("projects/show.html", view=view, diagram=_diagram(iid), steps=_steps(view, info),
                            home=view.process_id == home_process(),
                            names_of_elements=info.names,
