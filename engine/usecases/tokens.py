@@ -18,6 +18,7 @@ from .. import auditlog
 from ..db.api_keys import ApiToken
 from ..db.schema import User
 from ..errors import FieldError, NotAllowed, NotFound, ValidationFailed
+from ..text import has_control, trim
 from ..views import TokenView
 
 SECRET_PREFIX = "kft_"
@@ -36,8 +37,10 @@ def view(row: ApiToken) -> TokenView:
 
 def _checked(name, days) -> tuple[str, int]:
     errors = []
-    name = name.strip() if isinstance(name, str) else ""
-    if not name or len(name) > NAME_LENGTH or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+    if isinstance(name, str) and has_control(name):     # before trimming: str.strip() would eat some
+        name = ""
+    name = trim(name) if isinstance(name, str) else ""
+    if not name or len(name) > NAME_LENGTH:
         errors.append(FieldError("$.name", f"give the token a name of 1 to {NAME_LENGTH} characters on one line"))
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         errors.append(FieldError("$.days", f"must be a whole number of days from 1 to {MAX_DAYS}"))

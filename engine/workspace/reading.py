@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from .. import auditlog
+from .. import auditlog, text
 from ..errors import NotAllowed
 from ..db.schema import Attachment, AuditEvent, Instance
 from ..db.workspace import Account, AccountRevenue
@@ -52,6 +52,9 @@ def list_accounts(uow, viewer: str, search: str | None = None, account_type: str
                   offset: int = 0) -> AccountPage:
     """The accounts `viewer` may see, by name, filtered; tiers need all revenue, so the tier
     filter picks ids first and the page is cut in the database."""
+    text.require(*(text.field_error(f"$.{name}", value, text.LIMITS[limit]) for name, value, limit in (
+        ("search", search, "search"), ("owner", owner, "username"), ("type", account_type, "search"),
+        ("tier", tier, "search")) if value))     # refused with its name, never sent to the database
     s = uow.session
     q = select(Account).where(access.visible_filter(uow, uow.directory.find(viewer)))
     if search:

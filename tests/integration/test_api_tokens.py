@@ -82,7 +82,7 @@ def test_creating_and_revoking_are_events_on_the_owners_audit_stream(eng):
     eng.tokens.revoke(token.id, "amy")
     other, _ = eng.tokens.create("amy", "left behind", days=30)
     eng.admin.set_active("amy", False, "zed")
-    events = user_events(eng, "amy")
+    events = [(k, m) for k, m in user_events(eng, "amy") if k.startswith("token_")]   # deactivation is there too
     assert [(k, m["token_id"]) for k, m in events] == [("token_created", token.id), ("token_revoked", token.id),
                                                         ("token_created", other.id), ("token_revoked", other.id)]
     assert events[-1][1]["reason"] == "user deactivated"

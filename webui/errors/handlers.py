@@ -10,12 +10,13 @@ unexpected failure it says the step may not have been saved.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine import Busy, Conflict, DeployError, EngineError, NotAllowed, NotFound, ProcessError, ValidationFailed
+from engine.text import has_control
 
 from ..attachments.views import MAX_MB
 from . import problems
@@ -63,6 +64,14 @@ def _redisplay(status: int, errors, message: str | None):
     except Exception:   # noqa: BLE001 - fall back to the plain error page
         current_app.logger.exception("could not show the form again")
         return None
+
+
+@bp.app_url_value_preprocessor
+def no_control_characters_in_paths(endpoint, values):
+    """An address part with control characters names nothing we store: 404 before any lookup
+    (PostgreSQL would answer a NUL in a key with an error, not with no rows)."""
+    if any(isinstance(v, str) and has_control(v) for v in (values or {}).values()):
+        abort(404)
 
 
 @bp.app_errorhandler(EngineError)

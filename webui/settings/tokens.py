@@ -6,6 +6,7 @@ from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from engine import FieldError, ValidationFailed
+from engine.text import trim
 
 from ..common.current import engine, me
 from .views import TOKEN_DAYS, _page, bp
@@ -15,7 +16,7 @@ NAME_LENGTH = 100
 
 @bp.post("/tokens")
 def create_token():
-    values = {"token_name": request.form.get("token_name", "").strip(), "token_days": request.form.get("token_days", "")}
+    values = {"token_name": trim(request.form.get("token_name", "")), "token_days": request.form.get("token_days", "")}
     g.redisplay = lambda status, errors, _m: _page(values, errors, status)
     errors = []
     if not values["token_name"] or len(values["token_name"]) > NAME_LENGTH:
