@@ -29,7 +29,7 @@ def test_a_form_with_options_from_task_data_deploys_shows_and_checks_the_instanc
     with pytest.raises(ValidationFailed) as caught:
         eng.complete(north.id, "amy", {"store": "KHH-07", "also": ["KEE-02", "TPE-99"]})
     assert [(e.path, e.message) for e in caught.value.errors] == [
-        ("$.also[1]", "must be one of: TPE-01, KEE-02"), ("$.store", "must be one of: TPE-01, KEE-02")]
+        ("$.also[1]", "must be one of the choices"), ("$.store", "must be one of the choices")]
     eng.complete(north.id, "amy", {"store": "TPE-01", "also": ["KEE-02"]})
     eng.complete(south.id, "amy", {"store": "KHH-07"})
     assert sorted(r["status"] for r in eng.instances()) == ["completed", "completed"]
