@@ -7,11 +7,11 @@ as an <img> and under a strict Content-Security-Policy.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 
 from lxml import etree
+
+from .diagram_text import clean, text_width, wrap  # noqa: F401 - clean is part of this module's interface
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT_FAMILY = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", '
@@ -24,8 +24,6 @@ PALETTE = {
     "current": ("#b45309", "#fff1cc", 3.5),
 }
 LIGHT_FILL = {"none": "#ffffff", "completed": "#f3faf4", "current": "#fffaf0"}
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_TOKEN = re.compile(r"\s+|[^\s\-]*-|[^\s\-]+")
 
 Box = tuple[float, float, float, float]  # x, y, width, height
 
@@ -45,66 +43,6 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs) -> e
     if text is not None:
         el.text = clean(text)
     return el
-
-
-def clean(text: str) -> str:
-    """lxml escapes <, & and quotes itself; this only drops characters XML cannot hold."""
-    return _INVALID_XML.sub("", text)
-
-
-def _char_width(ch: str) -> float:
-    """Rough advance widths in em, erring wide (DejaVu Sans is the widest common fallback)."""
-    if unicodedata.east_asian_width(ch) in "WF":
-        return 1.0
-    if ch in "iljtfrI.,;:'|!() ":
-        return 0.34
-    if ch in "<>=+~&%@#mwMW":
-        return 0.84
-    return 0.72 if ch.isupper() else 0.6
-
-
-def text_width(text: str, size: float) -> float:
-    return sum(_char_width(ch) for ch in text) * size
-
-
-def _tokens(paragraph: str) -> list[str]:
-    """Words (breakable after a hyphen) and single CJK characters, which may break anywhere."""
-    out: list[str] = []
-    for tok in _TOKEN.findall(paragraph):
-        if any(unicodedata.east_asian_width(c) in "WF" for c in tok):
-            out.extend(re.findall(r"[^\x00-\u2e7f]|[\x00-\u2e7f]+", tok))
-        else:
-            out.append(tok)
-    return out
-
-
-def wrap(text: str, max_width: float, size: float, max_lines: int = 99) -> list[str]:
-    """Greedy line breaking by estimated width; overflow ends in an ellipsis."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line = ""
-        for tok in _tokens(paragraph):
-            if tok.isspace():
-                line += " " if line else ""
-                continue
-            if text_width(line + tok, size) <= max_width:
-                line += tok
-                continue
-            if line.strip():
-                lines.append(line.rstrip())
-            while len(tok) > 1 and text_width(tok, size) > max_width:  # a word wider than the box
-                cut = max([i for i in range(1, len(tok)) if text_width(tok[:i], size) <= max_width] or [1])
-                lines.append(tok[:cut])
-                tok = tok[cut:]
-            line = tok
-        lines.append(line.rstrip())
-    lines = [ln for ln in lines if ln]
-    if len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        while last and text_width(last + "…", size) > max_width:
-            last = last[:-1]
-        lines = lines[:max_lines - 1] + [last.rstrip() + "…"]
-    return lines
 
 
 def text_block(parent, lines: Sequence[str], x: float, y: float, size: float,
