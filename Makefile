@@ -27,8 +27,10 @@ HOST   ?= 127.0.0.1
 run: install
 	$(VENV)/bin/kamflow run --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist; each worker has its own PostgreSQL database).
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/engine.py

@@ -99,7 +99,8 @@ def deploy_bundle(session: Session, files: dict[str, str], lookup, actor: str | 
         if latest is None and session.get(ProcessSequence, pid) is None:
             session.add(ProcessSequence(process_id=pid, last_number=0))     # instance numbers start at 1
         if session.get(CatalogEntry, pid) is None:      # new: offered to everyone until an admin says otherwise
-            session.add(CatalogEntry(process_id=pid, offered=True, home=False, descriptions={}, updated_at=utcnow()))
+            session.add(CatalogEntry(process_id=pid, offered=model.offered_at_first_deploy, home=False,
+                                     descriptions={}, updated_at=utcnow()))
         row = Definition(process_id=pid, version=(latest or 0) + 1, content_hash=digest, name=model.name,
                          main_file=model.main_file, files=model.files, deployed_by=actor)
         session.add(row)

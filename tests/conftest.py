@@ -1,7 +1,9 @@
 """Shared fixtures: every integration test runs on real SQLite and real PostgreSQL.
 
 PostgreSQL comes from KAMFLOW_TEST_POSTGRESQL_URL (set by .ci/run). Each test gets its
-own schema there, so tests stay independent without re-creating the database. Under
+own schema there, so tests stay independent without re-creating the database; when the
+suite runs in parallel (pytest-xdist, `make test`), each worker has its own database beside
+it, so a test that watches the server (locks waited on) sees only its own worker. Under
 CI=true a missing PostgreSQL fails the run instead of skipping it.
 """
 from __future__ import annotations
@@ -11,12 +13,29 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-PG_URL = os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _worker_database(url: str) -> str:
+    """The URL of this xdist worker's own database (made on first use), or `url` itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL", ""))
 
 
 def pytest_sessionstart(session):

@@ -57,6 +57,11 @@ class ProcessModel:
         return self.properties.get(FORM_KEYS[0]), self.properties.get(FORM_KEYS[1])
 
     @property
+    def offered_at_first_deploy(self) -> bool:
+        """False when the process says another part of the product starts it (`catalog` = `not offered`)."""
+        return self.properties.get("catalog", "").strip().lower() != "not offered"
+
+    @property
     def display_name_field(self) -> str | None:
         """The (dotted) data field an instance is called by, e.g. `project_name`."""
         return self.properties.get("displayNameField") or None

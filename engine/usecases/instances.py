@@ -42,12 +42,14 @@ def _next_number(session, process_id: str) -> int:
     return session.scalar(select(ProcessSequence.last_number).where(ProcessSequence.process_id == process_id))
 
 
-def start(ctx: Context, uow, process_id: str, username: str, data: dict | None) -> str:
+def start(ctx: Context, uow, process_id: str, username: str, data: dict | None, by_catalog: bool = True) -> str:
     """Start the latest version of `process_id` for `username`, who becomes its owner. Any process
-    starts with `{}` unless its own start form asks for more."""
+    starts with `{}` unless its own start form asks for more. `by_catalog=False`: another part of
+    the product starts it (the gifts register), which has checked its own rules."""
     s = uow.session
     directory = uow.directory
-    process_catalog.check_may_start(s, directory.find(username), process_id)
+    if by_catalog:
+        process_catalog.check_may_start(s, directory.find(username), process_id)
     definition = latest_definition(s, process_id)
     model = ctx.models.get(definition)
     values = start_values(model, data)

@@ -61,7 +61,7 @@ def record(ctx, uow, account_id: str, actor: str, document: dict) -> str:
             "description": gift.description, "given_on": document["given_on"], "value": _value(amount, gift.currency),
             "threshold": _value(settings.gift_threshold_amount, settings.gift_threshold_currency),
             "public_official": "public_official" in reasons, "above_threshold": "threshold" in reasons,
-            "other_currency": "other_currency" in reasons}})
+            "other_currency": "other_currency" in reasons}}, by_catalog=False)
     audit.record(ctx, uow, account.id, "gift_recorded", actor,
                  meta={"gift_id": gift.id, "contact_id": contact.id, "kind": gift.kind, "amount": str(amount),
                        "currency": gift.currency, "status": gift.status, "reasons": reasons,

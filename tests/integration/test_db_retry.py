@@ -23,7 +23,7 @@ def wait_until_blocked(outsider, seconds: float = 20) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         if outsider.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                 "AND pid <> pg_backend_pid()")).scalar():
+                                 "AND pid <> pg_backend_pid() AND datname = current_database()")).scalar():
             return
         time.sleep(0.05)
     raise AssertionError("the completion never waited for the lock")

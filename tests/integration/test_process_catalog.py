@@ -71,3 +71,11 @@ def test_a_group_that_may_start_a_process_cannot_be_deleted(eng):
     assert [e.path for e in caught.value.errors] == ["$.name"] and "manual_steps" in caught.value.errors[0].message
     eng.groups.change("Warehouse", "zed", new_name="Stock room")              # a rename follows along
     assert eng.process_catalog.entries()[0].groups == ["Stock room"]
+
+
+def test_a_process_another_part_of_the_product_starts_is_not_offered_in_the_catalog(kam_eng):
+    gift = next(e for e in kam_eng.process_catalog.entries() if e.process_id == "gift_approval")
+    assert gift.offered is False
+    assert "gift_approval" not in [e.process_id for e in kam_eng.process_catalog.startable("amy")]
+    with pytest.raises(NotAllowed):
+        kam_eng.start("gift_approval", "amy", {"gift_id": 1})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from ..common.history import choice_title
 from ..common.i18n import form_text, list_separator
 from .answers import Answer
@@ -42,16 +44,17 @@ def _customer(brief: Brief, schema: dict, customer: dict) -> None:
             brief.scores.append((_title(_node(criteria, key)), value))
 
 
-def _people(brief: Brief, schema: dict, key: str, people: list) -> None:
+def _people(brief: Brief, schema: dict, key: str, people: list, current: dict[str, str]) -> None:
     stage = _node(schema, key).get("items") or {}
     stage = _node(stage, "relationship_stage")
     order = [o.get("const") for o in stage.get("oneOf") or []]
     grouped: dict[str, list[str]] = {}
     for person in people:
         if isinstance(person, dict) and person.get("name"):
-            grouped.setdefault(person.get("relationship_stage") or "", []).append(person["name"])
+            stage_now = current.get(person["name"]) or person.get("relationship_stage") or ""
+            grouped.setdefault(stage_now, []).append(person["name"])
     for value in sorted(grouped, key=lambda v: order.index(v) if v in order else len(order)):
-        label = choice_title(stage, value) if value else "—"
+        label = choice_title(stage, value) if value else _("No stage recorded yet")
         existing = next((names for title, names in brief.stages if title == label), None)
         if existing is not None:
             existing.extend(grouped[value])
@@ -66,14 +69,16 @@ def _proposal(brief: Brief, schema: dict, proposal: dict) -> None:
                             f"{amount:,} {currency or ''}".strip()))
 
 
-def decision_brief(answers: list[Answer]) -> Brief:
+def decision_brief(answers: list[Answer], current_stages: dict[str, str] | None = None) -> Brief:
+    """The brief from the rep's answers; a person's stage is the ledger's today (`current_stages`, by
+    name) when the ledger knows them, else what the answer said."""
     brief = Brief()
     for answer in answers:
         data, schema = answer.data, answer.schema
         if isinstance(data.get("customer"), dict):
             _customer(brief, schema, data["customer"])
         if isinstance(data.get("decision_makers"), list):
-            _people(brief, schema, "decision_makers", data["decision_makers"])
+            _people(brief, schema, "decision_makers", data["decision_makers"], current_stages or {})
         if isinstance(data.get("competitors"), list):
             brief.competitors += [c["competitor"] for c in data["competitors"]
                                   if isinstance(c, dict) and c.get("competitor")]

@@ -54,6 +54,12 @@ def display_names() -> dict[str, str]:
     return g.display_names
 
 
+def ledger_stages(task: TaskView) -> dict[str, str]:
+    """The account's decision makers' and influencers' stages in the ledger today, by name."""
+    coverage = engine().ledger.coverage(task.instance_id, me())
+    return {p.name: p.stage for p in coverage.people if p.stage} if coverage else {}
+
+
 def is_review(schema: dict) -> bool:
     return any("decision" in (sub.get("properties") or {}) for sub in (schema.get("properties") or {}).values())
 
@@ -72,7 +78,7 @@ def render(task: TaskView, values: dict, errors=(), message: str | None = None, 
         files=engine().attachments.list(task.instance_id, me()), file_errors=list(file_errors),
         accept=attachments.ACCEPT, max_mb=attachments.MAX_MB,
         review=review, confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), {**task.data, **task.values}),
-        answers=[a for a in answers if a is not lead], lead=lead, brief=decision_brief(answers) if review else None,
+        answers=[a for a in answers if a is not lead], lead=lead, brief=decision_brief(answers, ledger_stages(task)) if review else None,
         changes=changes_since_return(task.id, info) if is_review(schema) else [],
         rounds=decisions(view, info, display_names()), names=display_names(),
         coverage=engine().ledger.coverage_for_task(task.id, me())), status
