@@ -36,9 +36,10 @@ def seed(eng, empty_only: bool = False) -> bool:
         present = {u.username for u in eng.users()}
         if present & {name for name, *_ in USERS} or (empty_only and present):
             return False
+        from .demo_showcase import create_showcase     # it builds on the answers below
         create_users(eng)
-        create_projects(eng)
-        create_ledger(eng)
+        create_compliance(eng)
+        create_showcase(eng)
         return True
 
 
@@ -138,7 +139,8 @@ def to_committee(eng, owner: str, name: str) -> str:
 
 
 def create_projects(eng) -> int:
-    """A few projects at different steps, so every demo role has something to do."""
+    """A few projects at different steps, so every demo role has something to do (the tests' quick
+    set; the demo itself seeds demo_showcase's accounts and projects)."""
     eng.start(PROCESS, "amy", {"project_name": "長榮物流車隊管理 Evergreen fleet"})
     to_manager_review(eng, "amy", "台北捷運票務 Taipei Metro ticketing")
     to_manager_review(eng, "ray", "高雄港自動化 Kaohsiung port automation")
@@ -153,30 +155,3 @@ def create_compliance(eng, password: str | None = PASSWORD) -> None:
     name, groups, dept, boss, display = COMPLIANCE_USER
     eng.add_user(name, groups=groups, department=dept, reports_to=boss, email=f"{name}@demo.kamflow.test",
                  password=password, display_name=display)
-
-
-def create_ledger(eng) -> int:
-    """A year of activities with the people at amy's first account, a target for a decision maker
-    and a gift awaiting compliance; returns how many activities were recorded."""
-    create_compliance(eng)
-    found = eng.accounts.list("amy", limit=1).accounts
-    if not found:
-        return 0
-    people = eng.accounts.get(found[0].id, "amy").contacts
-    today = date.today()
-    plan = [(300, "phone_contact", "初次電話聯繫，約定拜訪時間"), (240, "scheduled_visit", "拜訪資訊處，了解票務系統現況"),
-            (150, "technical_exchange", "技術交流：閘門與後台整合方案"), (45, "business_meal", "與處長午餐，談明年預算")]
-    recorded = 0
-    for i, person in enumerate(people[:3]):
-        for days, kind, notes in plan[:len(plan) - i]:
-            eng.ledger.record_activity(person.id, "amy", {"kind": kind, "notes": notes,
-                                                          "occurred_on": (today - timedelta(days=days + i)).isoformat()})
-            recorded += 1
-    makers = [p for p in people if p.decision_role == "decision_maker"]
-    if makers:
-        eng.ledger.set_target(makers[0].id, "amy", {"stage": "trust",
-                                                    "due_on": (today + timedelta(days=120)).isoformat()})
-        eng.ledger.record_gift(found[0].id, "amy", {
-            "contact_id": makers[0].id, "kind": "gift", "description": "中秋節禮盒（高山茶與鳳梨酥）",
-            "given_on": (today + timedelta(days=10)).isoformat(), "amount": 4800, "currency": "TWD"})
-    return recorded

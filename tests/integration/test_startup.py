@@ -64,7 +64,7 @@ def test_six_processes_starting_at_once_on_an_empty_database_set_it_up_exactly_o
         projects = conn.scalar(select(func.count()).select_from(Instance))
     db.dispose()
     assert sorted(versions) == [("gift_approval", 1), ("key_account_development", 1)]
-    assert (users, projects) == (10, 5)     # the demo's 9 people and eve (compliance); 4 projects, a gift approval
+    assert (users, projects) == (10, 8)     # the demo's 9 people and eve (compliance); 7 projects, a gift approval
 
 
 def test_the_demo_is_seeded_once_and_never_onto_a_database_with_real_users(db_url):
@@ -75,6 +75,6 @@ def test_the_demo_is_seeded_once_and_never_onto_a_database_with_real_users(db_ur
         eng.add_user("real.person", groups=["admin"])
         assert not demo.seed(eng, empty_only=True)        # what `kamflow run` asks: not on real data
         assert demo.seed(eng) and not demo.seed(eng)      # `kamflow init --demo`: once
-        assert len(eng.users()) == 2 + len(demo.USERS) and len(eng.instances(projects_only=True)) == 4
+        assert len(eng.users()) == 2 + len(demo.USERS) and len(eng.instances(projects_only=True)) == 7
     finally:
         eng.close()
