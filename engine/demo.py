@@ -91,7 +91,7 @@ def answer(bpmn_id: str, owner: str = "amy", decision: str = "approve", **overri
                            {"decision": "return", "return_to": return_to, **reason}},
         "committee_vote": {"vote": {"decision": decision} if decision == "approve" else
                            {"decision": decision, **reason, **returning}},
-        "chair_tiebreak": {"tiebreak": {"decision": decision, "comment": "主席裁決 / the chair decides"}},
+        "chair_tiebreak": {"tiebreak": {"decision": decision, "comment": "主席裁決 / the chair decides", **returning}},
         "authorisation": {"authorisation": {
             "project_owner": owner, "team": [owner], "objectives": "Win the tender with a proof of concept",
             "scope": "Stage 2: solution design and tender",

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine import NotAllowed
+from engine import NotAllowed, ValidationFailed
 from engine.demo import INFORMATION, answer, complete_open, to_committee, to_manager_review
 from engine.db.schema import Instance, Notification
 from sqlalchemy import select
@@ -94,8 +94,8 @@ def test_committee_majority_decline_ends_the_project_declined(kam_eng):
     assert (view.status, view.outcome, view.tasks) == ("completed", "declined", [])
 
 
-@pytest.mark.core_path
-def test_a_tied_committee_goes_to_the_chair_who_breaks_it(kam_eng):
+def tied_vote(kam_eng):
+    """A small deal (simple majority) whose four votes split two to two: the chair decides."""
     kam_eng.add_user("cyd", groups=["committee"], department="hq")
     iid = kam_eng.start(P, "amy", {"project_name": "Small deal"})
     for bpmn_id in INFORMATION:
@@ -110,10 +110,26 @@ def test_a_tied_committee_goes_to_the_chair_who_breaks_it(kam_eng):
     votes = {t.assignee: t for t in kam_eng.instance(iid).tasks}
     for member, decision in (("cat", "approve"), ("cid", "return"), ("col", "approve"), ("cyd", "return")):
         kam_eng.complete(votes[member].id, member, answer("committee_vote", decision=decision))
+    return iid
+
+
+@pytest.mark.core_path
+def test_a_tied_committee_goes_to_the_chair_who_breaks_it(kam_eng):
+    iid = tied_vote(kam_eng)
     tiebreak = kam_eng.tasks("col")
     assert [t.bpmn_id for t in tiebreak] == ["chair_tiebreak"]
     kam_eng.complete(tiebreak[0].id, "col", answer("chair_tiebreak", decision="approve"))
     assert open_ids(kam_eng, iid) == ["authorisation"]
+
+
+def test_the_chair_may_return_a_tied_project_to_information_gathering(kam_eng):
+    iid = tied_vote(kam_eng)
+    (tiebreak,) = kam_eng.tasks("col")
+    with pytest.raises(ValidationFailed) as refused:
+        kam_eng.complete(tiebreak.id, "col", {"tiebreak": {"decision": "return", "comment": "補資料"}})
+    assert [e.path for e in refused.value.errors] == ["$.tiebreak.return_to"]
+    kam_eng.complete(tiebreak.id, "col", answer("chair_tiebreak", decision="return", return_to="information"))
+    assert open_ids(kam_eng, iid) == sorted(INFORMATION)
 
 
 def test_a_global_account_needs_a_unanimous_committee(kam_eng):
