@@ -1,8 +1,9 @@
 """The gifts and hospitality register: what was given to whom at an account, for how much,
 and compliance's decision where one is needed.
 
-A gift above the configured threshold, to a public official, or in another currency than the
-threshold's (which cannot be compared without a rate) goes to compliance approval: recording
+A gift above the configured threshold, to a public official, or in a currency that no exchange
+rate converts (so it cannot be compared) goes to compliance approval: gift and threshold are
+compared in the base currency, by the rates of the day it was given. Recording
 it starts the `gift_approval` process (workflows/gift_approval.bpmn) in the same unit of
 work, and the review's decision is written back to the gift (approved or declined, with the
 reason). A gift approval is not a project: its process declares no `accountField`.
@@ -20,6 +21,7 @@ from ..db.ledger import Gift
 from ..db.workspace import Contact
 from ..errors import FieldError, NotFound, ValidationFailed
 from . import access, audit
+from .currency import MissingRate, to_base
 from .ledger_rules import needs_compliance
 from .ledger_schemas import GIFT
 from .ledger_views import GiftView
@@ -34,6 +36,13 @@ def _value(amount: Decimal, currency: str) -> str:
     return f"{amount:,.0f} {currency}" if whole else f"{amount:,.2f} {currency}"
 
 
+def _in_base(session, amount: Decimal, currency: str, on: date) -> Decimal | None:
+    try:
+        return to_base(session, amount, currency, on).base_amount
+    except MissingRate:
+        return None
+
+
 def record(ctx, uow, account_id: str, actor: str, document: dict) -> str:
     """Record a gift or hospitality; start its compliance approval when it needs one."""
     from ..usecases import instances          # the engine's start; it imports the workspace itself
@@ -46,11 +55,14 @@ def record(ctx, uow, account_id: str, actor: str, document: dict) -> str:
         raise ValidationFailed([FieldError("$.contact_id", "choose someone at this account")])
     settings = read_settings(uow.session)
     amount = Decimal(str(document["amount"])).quantize(Decimal("0.01"))
-    reasons = needs_compliance(amount, document["currency"], bool(contact.public_official),
-                               settings.gift_threshold_amount, settings.gift_threshold_currency)
+    given_on = date.fromisoformat(document["given_on"])
+    reasons = needs_compliance(_in_base(uow.session, amount, document["currency"], given_on),
+                               bool(contact.public_official),
+                               _in_base(uow.session, Decimal(str(settings.gift_threshold_amount)),
+                                        settings.gift_threshold_currency, given_on))
     gift = Gift(id=str(uuid.uuid4()), account_id=account.id, contact_id=contact.id, recipient_name=contact.name,
                 kind=document["kind"], description=document["description"],
-                given_on=date.fromisoformat(document["given_on"]), amount=amount, currency=document["currency"],
+                given_on=given_on, amount=amount, currency=document["currency"],
                 status="pending" if reasons else "recorded", review_reasons=reasons, recorded_by=actor,
                 recorded_at=ctx.clock())
     uow.session.add(gift)

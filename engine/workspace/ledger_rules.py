@@ -67,14 +67,14 @@ def going_cold(last_activity: date | None, added: date, today: date, days: int) 
     return days_quiet(last_activity, added, today) > days
 
 
-def needs_compliance(amount, currency: str, public_official: bool, threshold_amount,
-                     threshold_currency: str) -> list[str]:
+def needs_compliance(value, public_official: bool, threshold) -> list[str]:
     """Why a gift goes to compliance approval ([] when it does not): to a public official, or
-    above the threshold. An amount in another currency than the threshold's cannot be compared
-    without a rate, so it goes to compliance too."""
+    above the threshold. `value` and `threshold` are in one currency (the base), converted by the
+    exchange rates; None where no rate converts them, and what cannot be compared goes to
+    compliance too."""
     reasons = ["public_official"] if public_official else []
-    if currency != threshold_currency:
+    if value is None or threshold is None:
         reasons.append("other_currency")
-    elif amount > threshold_amount:
+    elif value > threshold:
         reasons.append("threshold")
     return reasons

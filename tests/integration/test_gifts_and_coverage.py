@@ -83,7 +83,10 @@ def test_gifts_refuse_bad_input_by_field_and_other_currencies_go_to_compliance(k
         kam_eng.ledger.record_gift(account_id, "amy", gift(stranger, 100))
     assert [e.path for e in refused.value.errors] == ["$.contact_id"]
     usd = kam_eng.ledger.record_gift(account_id, "amy", gift(lin, 50, currency="USD"))
-    assert kam_eng.ledger.gift(usd, "amy").review_reasons == ["other_currency"]
+    assert kam_eng.ledger.gift(usd, "amy").review_reasons == ["other_currency"]     # no rate to compare it by
+    kam_eng.rates.set("zed", {"currency": "USD", "valid_from": "2026-01-01", "rate": 31.5})
+    small, large = (kam_eng.ledger.record_gift(account_id, "amy", gift(lin, usd, currency="USD")) for usd in (50, 200))
+    assert [kam_eng.ledger.gift(g, "amy").review_reasons for g in (small, large)] == [[], ["threshold"]]  # 1,575 / 6,300 TWD
     with pytest.raises(NotAllowed):
         kam_eng.ledger.record_gift(account_id, "cat", gift(lin, 100))
 

@@ -51,9 +51,10 @@ def test_a_person_goes_cold_after_more_than_the_configured_quiet_days_counted_fr
     assert going_cold(date(2026, 2, 1), added, date(2026, 4, 3), 60)
 
 
-def test_compliance_sees_gifts_above_the_threshold_to_public_officials_or_in_another_currency():
+def test_compliance_sees_gifts_above_the_threshold_to_public_officials_or_without_a_rate_to_compare():
     threshold = Decimal("3000")
-    assert needs_compliance(Decimal("3000"), "TWD", False, threshold, "TWD") == []
-    assert needs_compliance(Decimal("3000.01"), "TWD", False, threshold, "TWD") == ["threshold"]
-    assert needs_compliance(Decimal("10"), "TWD", True, threshold, "TWD") == ["public_official"]
-    assert needs_compliance(Decimal("10"), "USD", True, threshold, "TWD") == ["public_official", "other_currency"]
+    assert needs_compliance(Decimal("3000"), False, threshold) == []
+    assert needs_compliance(Decimal("3000.01"), False, threshold) == ["threshold"]
+    assert needs_compliance(Decimal("10"), True, threshold) == ["public_official"]
+    assert needs_compliance(None, True, threshold) == ["public_official", "other_currency"]
+    assert needs_compliance(Decimal("10"), False, None) == ["other_currency"]

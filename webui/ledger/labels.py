@@ -38,7 +38,7 @@ def gift_status_label(status: str | None) -> str:
 
 def review_reason_label(reason: str) -> str:
     return {"threshold": _("above the threshold"), "public_official": _("to a public official"),
-            "other_currency": _("in another currency than the threshold")}.get(reason, reason)
+            "other_currency": _("in a currency no exchange rate converts")}.get(reason, reason)
 
 
 def cause_label(cause: str | None) -> str:
