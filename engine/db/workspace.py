@@ -86,6 +86,8 @@ class Contact(Base):
     reports_to_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     relationship_stage: Mapped[str | None] = mapped_column(String(CODE))  # only `change_stage` sets it
     owner: Mapped[str | None] = mapped_column(ForeignKey("users.username", ondelete="SET NULL"))
+    # who took the person over from a leaver and has yet to confirm their stage (engine/workspace/handover.py)
+    stage_confirm_by: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

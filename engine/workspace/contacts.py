@@ -26,7 +26,7 @@ def view_of(contact: Contact, with_history: list | None = None) -> ContactView:
                        contact.department_kind, contact.decision_role, bool(contact.top_executive),
                        bool(contact.leader), contact.reports_to_id, contact.relationship_stage, contact.owner,
                        contact.updated_at, contact.version, list(with_history or []),
-                       public_official=bool(contact.public_official))
+                       public_official=bool(contact.public_official), stage_confirm_by=contact.stage_confirm_by)
 
 
 def get_contact(session, contact_id: str) -> Contact:

@@ -7,9 +7,9 @@ field, by JSON path) or Conflict (someone changed it since `version`) from engin
 from __future__ import annotations
 
 from ..views import UserView
-from . import accounts, competitors, contacts, reading
+from . import accounts, competitors, contacts, handover, reading
 from .reading import AccountPage
-from .views import AccountView, CompetitorView, ContactView
+from .views import AccountView, CompetitorView, ContactView, Handover, StageToConfirm
 
 
 class Accounts:
@@ -53,6 +53,24 @@ class Accounts:
     def people(self) -> list[UserView]:
         """Who can be an owner, team member or sponsor: the active users."""
         return [u for u in self._eng.users() if u.active]
+
+    # -- leavers -------------------------------------------------------------------------
+    def hand_over(self, account_id: str, user: str, document: dict) -> Handover:
+        """`{successor}` takes over the account and the owner's people there (managers above the
+        owner, admins); each person's stage waits for the successor's confirmation."""
+        return self._write(handover.hand_over, account_id, user, document)
+
+    def hand_over_all(self, leaver: str, user: str, document: dict) -> Handover:
+        """`{successor}` takes over every account `leaver` owns."""
+        return self._write(handover.hand_over_all, leaver, user, document)
+
+    def confirm_stage(self, contact_id: str, user: str, document: dict) -> None:
+        """The successor keeps a handed-over person's stage (`{}`), lowers it (`{stage, reason}`) or,
+        on a marker activity since the last change, raises it."""
+        self._write(handover.confirm_stage, contact_id, user, document)
+
+    def stages_to_confirm(self, user: str) -> list[StageToConfirm]:
+        return self._eng._read(lambda uow: handover.to_confirm(uow, user))
 
     # -- contacts -----------------------------------------------------------------------
     def add_contact(self, account_id: str, user: str, document: dict) -> str:

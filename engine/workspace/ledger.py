@@ -64,7 +64,7 @@ def record_activity(ctx, uow, contact_id: str, actor: str, document: dict) -> in
     return activity.id
 
 
-def _evidence(session, contact: Contact) -> list[str]:
+def evidence(session, contact: Contact) -> list[str]:
     """The kinds of the activities recorded with the person since their stage last changed."""
     since = session.scalar(select(func.max(ContactStageChange.changed_at))
                            .where(ContactStageChange.contact_id == contact.id))
@@ -81,7 +81,7 @@ def set_stage(ctx, uow, contact_id: str, actor: str, document: dict) -> bool:
     document = _trimmed(document)
     forms.validate(STAGE_CHANGE, document)
     refused = stage_change_error(contact.relationship_stage, document["stage"],
-                                 _evidence(uow.session, contact), document.get("reason", ""))
+                                 evidence(uow.session, contact), document.get("reason", ""))
     if refused:
         raise ValidationFailed([FieldError(f"$.{refused[0]}", refused[1])])
     rising = stage_rank(document["stage"]) > stage_rank(contact.relationship_stage)

@@ -9,7 +9,7 @@ from .. import auditlog, text
 from ..errors import NotAllowed
 from ..db.schema import Attachment, AuditEvent, Instance
 from ..db.workspace import Account, AccountRevenue
-from . import access, competitors, contacts
+from . import access, competitors, contacts, handover
 from .documents import account_document
 from .rules import CRITERIA, Revenue, qualification_score, tiers
 from .views import (AccountEvent, AccountFile, AccountProject, AccountSummary, AccountView, Money,
@@ -125,6 +125,7 @@ def read(uow, account_id: str, viewer: str) -> AccountView:
         owner=account.owner, team=document.get("team", []), executive_sponsor=account.executive_sponsor,
         created_at=account.created_at, updated_at=account.updated_at, version=account.version,
         may_edit=access.may_edit(uow, account, person), may_manage=access.may_manage(account, person),
+        may_hand_over=handover.may_hand_over(uow, account.owner, person),
         contacts=contacts.of_account(s, account.id), competitors=competitors.of_account(s, account.id),
         projects=_projects(s, account.id), files=_files(s, account.id), timeline=timeline(s, account.id))
 

@@ -40,6 +40,13 @@ def change_stage(ctx, uow, contact: Contact, stage: str | None, actor: str | Non
     return True
 
 
+def confirm(ctx, uow, contact: Contact, actor: str, cause: str) -> None:
+    """Record that `actor` judged the stage right as it is: history, but no change."""
+    uow.session.add(ContactStageChange(contact_id=contact.id, from_stage=contact.relationship_stage,
+                                       to_stage=contact.relationship_stage, cause=cause, changed_by=actor,
+                                       changed_at=ctx.clock()))
+
+
 def history(session, contact_id: str) -> list[StageChange]:
     """The contact's stage changes, oldest first."""
     rows = session.scalars(select(ContactStageChange).where(ContactStageChange.contact_id == contact_id)

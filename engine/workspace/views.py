@@ -48,6 +48,7 @@ class ContactView:
     version: int
     stage_history: list[StageChange] = field(default_factory=list)   # oldest first; filled on the contact page
     public_official: bool = False           # gifts to them need compliance approval
+    stage_confirm_by: str | None = None     # the successor who has yet to confirm the stage after a handover
 
 
 @dataclass(frozen=True)
@@ -150,9 +151,42 @@ class AccountView:
     version: int
     may_edit: bool                        # for the viewer who asked
     may_manage: bool                      # may change owner, team and sponsor
+    may_hand_over: bool = False           # may hand the account to a successor (a manager above the owner, admins)
     contacts: list[ContactView] = field(default_factory=list)
     competitors: list[CompetitorView] = field(default_factory=list)
     projects: list[AccountProject] = field(default_factory=list)
     files: list[AccountFile] = field(default_factory=list)
     timeline: list[AccountEvent] = field(default_factory=list)     # newest first
     activities: list = field(default_factory=list)                 # the relationship ledger's, newest first
+
+
+@dataclass(frozen=True)
+class OpenProject:
+    """A running project the leaver owns at a handed-over account: it stays theirs."""
+
+    id: str
+    number: int | None
+    project_name: str
+    account_id: str
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What a handover moved: the accounts, how many of their people, and the leaver's open projects there."""
+
+    leaver: str
+    successor: str
+    account_ids: list[str]
+    contacts: int
+    open_projects: list[OpenProject]
+
+
+@dataclass(frozen=True)
+class StageToConfirm:
+    """A person taken over from a leaver whose relationship stage the successor has yet to confirm."""
+
+    contact_id: str
+    name: str
+    account_id: str
+    account_name: str
+    stage: str | None
