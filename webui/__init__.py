@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
                                  limits=LIMITS)     # every maxlength comes from the engine's column sizes
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, requests.bp, accounts.bp, accounts.competitors.bp,
-                      contacts.bp, ledger.bp, profiles.bp, dossier.bp, attachments.bp, settings.bp, admin.bp, api.bp,
-                      errors.bp):
+                      accounts.handover.bp, contacts.bp, ledger.bp, profiles.bp, dossier.bp, attachments.bp,
+                      settings.bp, admin.bp, api.bp, errors.bp):
         app.register_blueprint(blueprint)
     return app

@@ -69,6 +69,10 @@ class Accounts:
         on a marker activity since the last change, raises it."""
         self._write(handover.confirm_stage, contact_id, user, document)
 
+    def may_hand_over(self, owner: str, user: str) -> bool:
+        """Whether `user` may hand over the accounts `owner` looks after."""
+        return self._eng._read(lambda uow: handover.may_hand_over(uow, owner, uow.directory.find(user)))
+
     def stages_to_confirm(self, user: str) -> list[StageToConfirm]:
         return self._eng._read(lambda uow: handover.to_confirm(uow, user))
 

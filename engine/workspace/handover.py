@@ -67,7 +67,7 @@ def _successor(uow, document: dict, leaver: str) -> str:
     if successor is None or not successor.active:
         raise ValidationFailed([FieldError("$.successor", f"no active user {document['successor']!r}")])
     if successor.username == leaver:
-        raise ValidationFailed([FieldError("$.successor", "choose someone other than the one handing over")])
+        raise ValidationFailed([FieldError("$.successor", "already looks after these accounts")])
     return successor.username
 
 

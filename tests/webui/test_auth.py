@@ -18,7 +18,7 @@ PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/
              "/contacts/c/target", "/accounts/a/gifts/new", "/admin/workspace/", "/requests/", "/requests/new/x",
              "/admin/catalog/", "/admin/catalog/x", "/contacts/c/profile", "/contacts/c/profile/edit",
              "/contacts/c/profile/erase", "/projects/x/dossier", "/admin/rates/", "/admin/instances/x/redact",
-             "/no-such-page"]
+             "/accounts/a/handover", "/accounts/owned-by/x/handover", "/contacts/c/confirm-stage", "/no-such-page"]
 
 
 @pytest.mark.parametrize("url", PROTECTED)
@@ -39,7 +39,8 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/contacts/c/remove", "/competitors/x/edit", "/competitors/x/remove", "/contacts/c/activities/new",
          "/accounts/a/activities/new", "/contacts/c/stage", "/contacts/c/target", "/accounts/a/gifts/new",
          "/admin/workspace/", "/requests/new/x", "/admin/catalog/x", "/contacts/c/profile/edit",
-         "/contacts/c/profile/erase", "/admin/rates/", "/admin/instances/x/redact", "/logout"]
+         "/contacts/c/profile/erase", "/admin/rates/", "/admin/instances/x/redact", "/accounts/a/handover",
+         "/accounts/owned-by/x/handover", "/contacts/c/confirm-stage", "/logout"]
 
 
 UUID = "00000000-0000-4000-8000-000000000000"

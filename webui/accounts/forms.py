@@ -46,11 +46,11 @@ def _options(pairs) -> list[dict]:
 
 
 def with_people(schema: dict, people) -> dict:
-    """`schema` with owner, team members and sponsor picked from `people` (UserViews)."""
+    """`schema` with owner, team members, sponsor and successor picked from `people` (UserViews)."""
     choices = _options((u.username, f"{u.display_name} ({u.username})") for u in people)
     schema = copy.deepcopy(schema)
     props = schema["properties"]
-    for name in ("owner", "executive_sponsor"):
+    for name in ("owner", "executive_sponsor", "successor"):
         if name in props and choices:
             props[name]["oneOf"] = choices
     if "team" in props and choices:

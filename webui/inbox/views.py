@@ -42,7 +42,8 @@ def _page(step: str, text: str, status: int = 200, errors: dict | None = None, s
     step, text = shown or (step, text)
     return render_template("inbox/index.html", tasks=listed, page=page, pages=pages, total=total, counts=counts,
                            steps=steps, step=step, q=text, errors=errors or {}, returned=_returned(listed),
-                           now=current_app.config["CLOCK"](), going_cold=engine().ledger.going_cold(me())), status
+                           now=current_app.config["CLOCK"](), going_cold=engine().ledger.going_cold(me()),
+                           stages_to_confirm=engine().accounts.stages_to_confirm(me())), status
 
 
 def _in_process_order(steps: dict[tuple[str, str], str]) -> list[tuple[str, str]]:

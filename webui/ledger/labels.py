@@ -43,7 +43,8 @@ def review_reason_label(reason: str) -> str:
 
 def cause_label(cause: str | None) -> str:
     return {"activity": _("after an activity"), "ledger": _("raised on recorded activities"),
-            "fall": _("fell back"), "project_form": _("from a project form")}.get(cause or "", "")
+            "fall": _("fell back"), "project_form": _("from a project form"),
+            "confirmed": _("confirmed after a handover")}.get(cause or "", "")
 
 
 LABELS = {f.__name__: f for f in (activity_label, gift_kind_label, gift_status_label, review_reason_label,
