@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine import demo
+
 from .conftest import login, page_of, text_of
 
 
@@ -18,6 +20,7 @@ def metro(engine):
 
 def test_a_manager_hands_an_account_over_and_the_successor_confirms_the_stage(client, engine, metro):
     account_id, lin = metro
+    engine.start(demo.PROCESS, "amy", {"project_name": "票務系統", "account_id": account_id})
     login(client, "bob")
     page = page_of(client.get(f"/accounts/{account_id}"))
     assert page.xpath(f"//a[@href='/accounts/{account_id}/handover']")
@@ -26,6 +29,7 @@ def test_a_manager_hands_an_account_over_and_the_successor_confirms_the_stage(cl
     assert "ray" in choices and "amy" not in choices
     done = client.post(f"/accounts/{account_id}/handover", data={"successor": "ray"}, follow_redirects=True)
     assert "已將 1 個客戶交接給 陳志明 Ray Chen" in text_of(done)
+    assert "進行中的專案仍由 林雅美 Amy Lin 負責：#1 票務系統" in text_of(done)
     assert engine.accounts.get(account_id, "ray").owner == "ray"
 
     login(client, "ray")
