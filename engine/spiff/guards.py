@@ -127,9 +127,9 @@ class Guards:
                 return lambda mapping: self.formatter().vformat(obj, (), mapping)
             if name in _SIZED_STR_METHODS:
                 return self._sized_str_method(obj, name)
-        if name == "strftime":
+        if name == "strftime":      # a date's `strftime(template)` or the time module's `strftime(template, when)`
             method = getattr(obj, name)
-            return lambda template: _check_percent_widths(template) or method(template)
+            return lambda template, *when: _check_percent_widths(template) or method(template, *when)
         return getattr(obj, name)
 
     def _sized_str_method(self, text: str, name: str):

@@ -21,6 +21,15 @@ def test_scripts_use_datetime_timedelta_time_json_and_decimal_as_spiff_arena_giv
     assert data == {"due": "2026-12-31", "payload": '{"total": "3.30"}', "ticking": True}
 
 
+def test_datetime_and_time_parse_dates_though_python_imports_a_helper_module_to_do_it():
+    data = run("day = datetime.strptime('2026-12-14', '%Y-%m-%d') + timedelta(days=1)\n"
+               "weekday = time.strftime('%A', time.strptime('2026-12-14', '%Y-%m-%d'))\n"
+               "day = day.date().isoformat()")
+    assert data == {"day": "2026-12-15", "weekday": "Monday"}
+    with pytest.raises(ScriptRefused, match="import _strptime is not allowed"):
+        run("import _strptime")
+
+
 def test_from_import_of_an_offered_module_works_and_leaves_no_function_in_task_data():
     assert run("from json import loads\nitems = loads('[1, 2]')") == {"items": [1, 2]}
 

@@ -98,6 +98,7 @@ def test_loops_and_recursion_stop_at_the_step_budget_even_when_the_script_catche
     "x = '{:>1000000000}'.format(1)", "x = format(1, '>1000000000')", "x = 'a'.ljust(10 ** 9)",
     "x = 'a'.center(10 ** 9)", "x = 'a' * 9000\ny = x.replace('', x)", "x = 'a' * 9000\ny = x.join([x, x])",
     "x = list(range(10 ** 9))", "x = datetime(2026, 1, 1).strftime('%1000000000Y')",
+    "x = time.strftime('%1000000000Y', time.gmtime(0))",
 ])
 def test_one_operation_cannot_build_a_huge_object(code):
     with pytest.raises(ScriptLimitExceeded):
