@@ -216,3 +216,23 @@ def test_a_manual_task_shows_its_markdown_instructions_and_a_done_button_and_tak
     (report,) = engine.instance(iid).tasks
     assert report.bpmn_id == "file_report" and response.location.endswith(f"/tasks/{report.id}")
     assert "Put the count sheet in the <em>stock</em> binder." in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_dynamic_enum_whose_list_is_empty_is_a_select_with_no_choices_that_says_so(client, engine):
+    folder = MODELS / "dynamic_options"
+    engine.deploy_files({name: (folder / name).read_text(encoding="utf-8") for name in
+                         ("region.schema.json", "store.schema.json")} | {"store_visit.bpmn": (
+        folder / "store_visit.bpmn").read_text(encoding="utf-8").replace('[("KHH-07", "Kaohsiung Port")]', "[]")})
+    iid = engine.start("store_visit", "amy")
+    (store,) = engine.complete(engine.instance(iid).tasks[0].id, "amy", {"region": "south"})
+    assert engine.task(store.id, "amy").data["stores"] == []
+    login(client, "amy")
+    page = page_of(client.get(f"/tasks/{store.id}"))
+    (select,) = page.xpath("//select[@id='field-store']")
+    assert [(o.get("value"), o.text) for o in select.xpath("option")] == [("", "請選擇…")]
+    help_id = select.get("aria-describedby")
+    assert page.get_element_by_id(help_id).text_content() == "這個欄位目前還沒有可選的項目。"
+    assert page.xpath("//input[@name='store']") == []
+    refused = client.post(f"/tasks/{store.id}", data={"store": "", "_action": "complete"})
+    assert refused.status_code == 422 and page_of(refused).xpath("//select[@id='field-store']")
+    assert open_task(engine, iid, "pick_store").state == "open"
