@@ -39,6 +39,7 @@ from .usecases.sessions import Sessions, session_key
 from .usecases.tokens import Tokens
 from .usecases.context import Context, _utcnow
 from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
+from .reports.facade import Reports
 from .workspace.facade import Accounts
 from .workspace.ledger_facade import Ledger
 from .workspace.currency import Rates
@@ -69,6 +70,7 @@ class Engine:
         self.ledger = Ledger(self)
         self.personal = Personal(self)
         self.rates = Rates(self)
+        self.reports = Reports(self)
         self.process_catalog = ProcessCatalog(self)
         self.tokens = Tokens(self)
         self.deployed = processes.Deployed(self)

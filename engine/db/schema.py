@@ -128,6 +128,7 @@ class Task(Base):
         Index("ix_tasks_open_assignee", "state", "assignee"),
         Index("ix_tasks_open_group", "state", "candidate_group"),
         Index("ix_tasks_instance", "instance_id", "state"),
+        Index("ix_tasks_report", "bpmn_id", "state", "closed_at"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
@@ -142,7 +143,7 @@ class Task(Base):
     assignee: Mapped[str | None] = mapped_column(String(64))
     candidate_group: Mapped[str | None] = mapped_column(String(200))
     excluded_user: Mapped[str | None] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(16))      # open | completed | cancelled
+    state: Mapped[str] = mapped_column(String(16))      # open | completed | cancelled | rewound
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

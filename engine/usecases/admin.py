@@ -107,7 +107,7 @@ def rewind(ctx: Context, uow, instance_id: str, admin: str, bpmn_id: str) -> Non
         raise ValidationFailed([FieldError("$.bpmn_id", f"{bpmn_id!r} is not a completed step of this instance")])
     now = ctx.clock()
     audit(s, inst.id, "rewound", admin, now, bpmn_id=bpmn_id)
-    apply_runtime(s, directory, inst, rt, now, actor=admin)
+    apply_runtime(s, directory, inst, rt, now, actor=admin, closed_as="rewound")
 
 
 class Admin:

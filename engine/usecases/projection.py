@@ -73,9 +73,10 @@ def _new_task_row(session: Session, directory: Directory, inst: Instance, human:
 
 def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
                   now: datetime, submitted: dict | None = None, actor: str | None = None,
-                  done: Task | None = None) -> list[Task]:
+                  done: Task | None = None, closed_as: str = "cancelled") -> list[Task]:
     """Save `rt` into `inst`, bring the task projection in line and queue the notifications
-    of `actor`'s step (`done`: the task they completed); returns new task rows."""
+    of `actor`'s step (`done`: the task they completed); returns new task rows. Open rows the
+    workflow no longer waits at close as `closed_as` (an admin's rewind: `rewound`)."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
     kept = set()
@@ -84,7 +85,7 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
             row.due_at = live[row.spiff_task_id].due_at
             kept.add(row.spiff_task_id)
         else:
-            row.state, row.closed_at = "cancelled", now
+            row.state, row.closed_at = closed_as, now
     new_rows = [_new_task_row(session, directory, inst, h, now) for h in humans if h.spiff_id not in kept]
     calls.record(session, inst, rt, now)
     inst.workflow = rt.dump()

@@ -79,7 +79,7 @@ def editable(uow, account_id: str, username: str) -> tuple[Account, Person]:
     return account, person
 
 
-def _people_under(session, username: str) -> set[str]:
+def people_under(session, username: str) -> set[str]:
     """Everyone `username` manages: whose department they manage, or up whose chain they are."""
     users = session.execute(select(User.username, User.department, User.reports_to)).all()
     managers: dict[str, set[str]] = {}
@@ -107,7 +107,7 @@ def visible_filter(uow, person: Person | None) -> ColumnElement[bool]:
         return false()
     if person.groups & SEE_ALL:
         return true()
-    people = {person.username} | _people_under(uow.session, person.username)
+    people = {person.username} | people_under(uow.session, person.username)
     on_team = select(AccountTeamMember.account_id).where(AccountTeamMember.username.in_(sorted(people)))
     return or_(Account.owner.in_(sorted(people)), Account.id.in_(on_team),
                Account.executive_sponsor == person.username)

@@ -1,0 +1,20 @@
+"""Amounts in the base currency for reports: a missing rate answers None (shown as "no rate"),
+never a guess. A year's revenue converts at the rate valid on the last day of that year (or
+today, for the current year); a project's budget at today's rate, as the voting rule does."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ..workspace.currency import MissingRate, Rate, convert
+
+
+def in_base(amount, currency: str | None, base: str, rates: list[Rate], on: date) -> Decimal | None:
+    try:
+        return convert(amount, currency or base, base, rates, on).base_amount
+    except (MissingRate, ValueError):
+        return None
+
+
+def year_end(year: int, today: date) -> date:
+    return min(date(year, 12, 31), today)

@@ -1,0 +1,77 @@
+"""Which rows a report may show its viewer, and the filters as WHERE clauses.
+
+A rep sees her own accounts and projects (and those of accounts she is on the team of); a
+manager also those of everyone below them (their department and the `reports_to` chain: the
+account list's rule, `engine.workspace.access`); the committee, the chair and admins see
+everything. Projects are the home process's instances only (the key-account process); until
+an admin marks one home, the processes whose instances belong to an account.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, select, true
+
+from ..db.schema import Instance, User
+from ..db.workspace import Account
+from ..directory import Person
+from ..errors import NotAllowed
+from ..usecases.process_catalog import home
+from ..workspace import access
+from ..workspace.projects import project_processes
+from .filters import Filters
+
+
+def viewer(uow, username: str) -> Person:
+    person = uow.directory.find(username)
+    if person is None or not person.active:
+        raise NotAllowed(f"{username} may not read reports")
+    return person
+
+
+def _owners(filters: Filters):
+    """Owner usernames the department filter allows (a subquery), or None for no filter."""
+    if filters.department is None:
+        return None
+    return select(User.username).where(User.department == filters.department)
+
+
+def accounts_where(uow, person: Person, filters: Filters) -> list[ColumnElement[bool]]:
+    clauses = [access.visible_filter(uow, person)]
+    if filters.rep:
+        clauses.append(Account.owner == filters.rep)
+    if (owners := _owners(filters)) is not None:
+        clauses.append(Account.owner.in_(owners))
+    if filters.account_type:
+        clauses.append(Account.account_type == filters.account_type)
+    return clauses
+
+
+def _visible_projects(uow, person: Person) -> ColumnElement[bool]:
+    if person.groups & access.SEE_ALL:
+        return true()
+    people = sorted({person.username} | access.people_under(uow.session, person.username))
+    return or_(Instance.owner.in_(people),
+               Instance.account_id.in_(select(Account.id).where(access.visible_filter(uow, person))))
+
+
+def projects_where(ctx, uow, person: Person, filters: Filters) -> list[ColumnElement[bool]]:
+    """Key-account projects `person` may see, narrowed by the filters (the period is the caller's)."""
+    process = home(uow.session)
+    processes = [process] if process else project_processes(ctx, uow.session)
+    clauses = [Instance.process_id.in_(processes), _visible_projects(uow, person)]
+    if filters.rep:
+        clauses.append(Instance.owner == filters.rep)
+    if (owners := _owners(filters)) is not None:
+        clauses.append(Instance.owner.in_(owners))
+    if filters.account_type:
+        clauses.append(Instance.account_id.in_(select(Account.id).where(Account.account_type == filters.account_type)))
+    return clauses
+
+
+def between(column, filters: Filters) -> list[ColumnElement[bool]]:
+    """`column` within the filters' period."""
+    clauses = []
+    if filters.starts is not None:
+        clauses.append(column >= filters.starts)
+    if filters.ends is not None:
+        clauses.append(column < filters.ends)
+    return clauses
