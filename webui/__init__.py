@@ -9,7 +9,7 @@ from engine import Engine
 from engine.text import LIMITS
 
 from . import (accounts, admin, api, attachments, auth, contacts, dossier, errors, inbox, ledger, profiles,
-               projects, requests, security, settings, tasks)
+               projects, reports, requests, security, settings, tasks)
 from .common import current, history, i18n
 from .config import Config, secret_key
 from .errors import problems
@@ -37,6 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, requests.bp, accounts.bp, accounts.competitors.bp,
                       accounts.handover.bp, contacts.bp, ledger.bp, profiles.bp, dossier.bp, attachments.bp,
-                      settings.bp, admin.bp, api.bp, errors.bp):
+                      reports.bp, settings.bp, admin.bp, api.bp, errors.bp):
         app.register_blueprint(blueprint)
     return app

@@ -1,0 +1,117 @@
+"""The reports over real rows on both databases: each report's rows, who sees which rows, the
+filters, and an admin's rewind closing its task rows as `rewound`.
+
+The organisation (tests/integration/conftest.py) plus ray, a rep in south under sue: amy's
+rows are north's, ray's are south's; bob manages north, the committee sees everything.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, update
+
+from engine import ValidationFailed
+from engine.db.schema import Task
+from engine.demo import complete_open, to_committee, to_manager_review
+
+NORTH_ACCOUNTS = {"北區甲 North A", "北區乙 North B", "北區丙 North C"}
+
+
+def account(eng, owner, name, kind, *revenues):
+    return eng.accounts.create(owner, {"name": name, "account_type": kind, "revenues": [
+        {"year": year, "amount": amount, "currency": currency} for year, amount, currency in revenues]})
+
+
+@pytest.fixture
+def world(kam_eng):
+    eng = kam_eng
+    eng.add_user("sue", groups=["manager"], department="south", reports_to="dan")
+    eng.add_user("ray", groups=["rep"], department="south", reports_to="sue")
+    account(eng, "amy", "北區甲 North A", "global", (2025, 800, "TWD"), (2024, 10, "TWD"))
+    account(eng, "amy", "北區乙 North B", "national", (2025, 150, "TWD"))
+    account(eng, "amy", "北區丙 North C", "regional", (2025, 100, "USD"))
+    account(eng, "ray", "南區甲 South A", "national", (2025, 500, "TWD"))
+    returned = to_manager_review(eng, "amy", "Returned once")
+    complete_open(eng, returned, "manager_review", "return")
+    complete_open(eng, returned, "proposal")
+    complete_open(eng, returned, "manager_review")                      # now at the committee vote
+    withdrawn = to_manager_review(eng, "amy", "Withdrawn")
+    eng.withdraw(withdrawn, "amy", "customer postponed")
+    rewound = to_committee(eng, "amy", "Rewound")
+    eng.admin.rewind(rewound, "zed", "proposal")
+    south = to_manager_review(eng, "ray", "South project")
+    return {"returned": returned, "withdrawn": withdrawn, "rewound": rewound, "south": south}
+
+
+def test_the_portfolio_ranks_by_revenue_with_tiers_and_keeps_an_unconverted_account_apart(world, kam_eng):
+    report = kam_eng.reports.portfolio("bob", {"year": "2025"})
+    rows = {r.name: r for r in report.rows}
+    assert NORTH_ACCOUNTS <= set(rows) and "南區甲 North A" not in rows and "南區甲 South A" not in rows
+    assert (rows["北區甲 North A"].rank, rows["北區甲 North A"].tier, rows["北區甲 North A"].revenue) == (1, "A", 800)
+    assert rows["北區乙 North B"].tier == "B" and rows["北區乙 North B"].cumulative == Decimal(1)
+    assert rows["北區丙 North C"].no_rate and rows["北區丙 North C"].rank is None
+    assert report.total == 950 and report.top_share == Decimal(800) / Decimal(950)
+    kam_eng.rates.set("zed", {"currency": "USD", "valid_from": "2025-01-01", "rate": 30})
+    rows = {r.name: r for r in kam_eng.reports.portfolio("bob", {"year": "2025"}).rows}
+    assert (rows["北區丙 North C"].rank, rows["北區丙 North C"].revenue, rows["北區丙 North C"].tier) == (1, 3000, "A")
+
+
+def test_the_portfolio_filters_by_department_rep_and_account_type(world, kam_eng):
+    names = lambda **f: {r.name for r in kam_eng.reports.portfolio("col", {"year": "2025", **f}).rows}  # noqa: E731
+    assert "南區甲 South A" in names() and NORTH_ACCOUNTS <= names()
+    assert "南區甲 South A" in names(department="south") and not NORTH_ACCOUNTS & names(department="south")
+    assert names(rep="amy", account_type="global") == {"北區甲 North A"}
+
+
+def test_the_pipeline_counts_open_projects_by_step_with_the_budget_as_value(world, kam_eng):
+    rows = kam_eng.reports.pipeline("bob").rows
+    at = {r.step: r for r in rows}
+    assert set(at["committee_vote"].instance_ids) == {world["returned"]}
+    assert set(at["proposal"].instance_ids) == {world["rewound"]}
+    assert at["committee_vote"].value == 2_500_000 and at["committee_vote"].without_value == 0
+    seen = {i for r in rows for i in r.instance_ids}
+    assert world["withdrawn"] not in seen and world["south"] not in seen
+
+
+def test_cycle_time_counts_returns_rewinds_and_withdrawals_from_the_task_rows(world, kam_eng):
+    steps = {s.step: s for s in kam_eng.reports.cycle_time("bob").steps}
+    assert steps["proposal"].returns == 2                    # after the manager's return and after the rewind
+    assert steps["manager_review"].time.count == 3 and steps["manager_review"].returns == 1
+    assert steps["manager_review"].cancelled == 1            # the withdrawn project's open review
+    assert steps["committee_vote"].rewound == 3              # the three open votes the rewind closed
+    with kam_eng.ctx.uow(read_only=True) as uow:
+        states = set(uow.session.scalars(select(Task.state).where(Task.instance_id == world["rewound"])))
+    assert states == {"completed", "rewound", "open"}
+
+
+def test_returns_count_decisions_reasons_and_first_pass_per_review_step(world, kam_eng):
+    review = {s.step: s for s in kam_eng.reports.returns("bob")}["manager_review"]
+    assert (review.decisions, review.returns, review.projects, review.first_pass) == (3, 1, 2, 1)
+    assert review.reasons == {"incomplete_information": 1} and review.return_rate == pytest.approx(1 / 3)
+
+
+def test_overdue_lists_open_tasks_past_due_by_person_and_step(world, kam_eng):
+    past = kam_eng.ctx.clock() - timedelta(days=3)
+    with kam_eng.ctx.uow() as uow:
+        uow.session.execute(update(Task).where(Task.state == "open").values(due_at=past))
+    rows = {(r.waiting_on, r.step): r for r in kam_eng.reports.overdue("bob")}
+    assert rows[("amy", "proposal")].instance_ids == [world["rewound"]]
+    assert all(world["south"] not in r.instance_ids for r in rows.values())
+    assert [r.instance_ids for r in kam_eng.reports.overdue("ray")] == [[world["south"]]]
+
+
+def test_a_rep_sees_none_of_another_departments_rows_in_any_report(world, kam_eng):
+    assert not {r.name for r in kam_eng.reports.portfolio("ray", {"year": "2025"}).rows} & NORTH_ACCOUNTS
+    assert {i for r in kam_eng.reports.pipeline("ray").rows for i in r.instance_ids} == {world["south"]}
+    assert kam_eng.reports.returns("ray") == []
+    steps = kam_eng.reports.cycle_time("ray")
+    assert steps.projects == 1 and all(s.returns == 0 and s.rewound == 0 for s in steps.steps)
+    assert kam_eng.reports.cycle_time("col").projects == 4
+
+
+def test_a_bad_filter_is_refused_naming_its_field(world, kam_eng):
+    with pytest.raises(ValidationFailed) as caught:
+        kam_eng.reports.pipeline("bob", {"account_type": "huge", "until": "yesterday"})
+    assert {e.path for e in caught.value.errors} == {"$.account_type", "$.until"}

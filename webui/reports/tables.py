@@ -1,0 +1,123 @@
+"""Each report as one table (headings and rows of text) and its chart: the page shows the rows
+and the CSV download writes the very same rows, so the two cannot disagree."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..accounts.labels import account_type_label
+from ..common.i18n import form_text
+from . import svg
+
+HOUR = 3600
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+    chart: Markup | None = None
+    notes: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+
+def amount(value: Decimal | None) -> str:
+    return "—" if value is None else format_decimal(value, format="#,##0")
+
+
+def percent(share) -> str:
+    return "—" if share is None else f"{float(share) * 100:.1f}%"
+
+
+def hours(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds / HOUR:.1f}"
+
+
+def portfolio(report, names: dict[str, str]) -> Table:
+    base = report.base
+    rows = [[str(r.rank or "—"), r.name, account_type_label(r.account_type), names.get(r.owner, r.owner),
+             _("no rate") if r.no_rate else amount(r.revenue),
+             "—" if r.amount is None else f"{amount(r.amount)} {r.currency}",
+             percent(r.share), percent(r.cumulative), r.tier or "—",
+             "—" if r.score is None else str(r.score)] for r in report.rows]
+    ranked = [r for r in report.rows if r.rank is not None]
+    chart = svg.render(svg.Chart(_("Revenue %(year)s by account, with the cumulative share", year=report.year),
+                                 [r.name for r in ranked], [float(r.revenue or 0) for r in ranked],
+                                 _("Revenue (%(currency)s)", currency=base),
+                                 [float(r.cumulative or 0) for r in ranked], _("Cumulative share")))
+    notes = [_("Important by revenue: tier A are the accounts that make the first 80%% of the year’s revenue, "
+               "tier B the next 15%%, tier C the rest; the ranking runs over the accounts shown."),
+             _("Qualified by criteria: the qualification score (0-100) from the four key-account criteria. "
+               "It says whether an account fits, not how much it buys now."),
+             _("Revenue is converted to %(currency)s at the rate valid on 31 December of that year (today for "
+               "the current year); an account whose currency has no rate is shown as “no rate” and left out of "
+               "the ranking.", currency=base)]
+    summary = [_("Total revenue %(year)s: %(total)s %(currency)s.", year=report.year, total=amount(report.total),
+                 currency=base)]
+    if report.top_share is not None:
+        summary.append(_("The top 20%% of accounts (%(n)s) make %(share)s of revenue.", n=report.top_count,
+                         share=percent(report.top_share)))
+    return Table([_("Rank"), _("Account"), _("Type"), _("Owner"), _("Revenue (%(currency)s)", currency=base),
+                  _("Revenue as recorded"), _("Share"), _("Cumulative share"), _("Tier (by revenue)"),
+                  _("Qualification score (by criteria)")], rows, chart, notes, summary)
+
+
+def pipeline(report) -> Table:
+    rows = [[form_text(r.name) or r.step, r.tier or _("No account"), str(r.projects), amount(r.value), str(r.without_value)]
+            for r in report.rows]
+    steps: dict[str, float] = {}
+    for row, r in zip(rows, report.rows):
+        steps[row[0]] = steps.get(row[0], 0) + r.projects
+    chart = svg.render(svg.Chart(_("Open projects by step"), list(steps), list(steps.values()), _("Projects")))
+    notes = [_("Open key-account projects by the step they wait at and their account’s tier (by revenue). Value: "
+               "the budget on the project form in %(currency)s at today’s rate; projects without a budget or "
+               "without a rate have no value and are counted apart.", currency=report.base)]
+    return Table([_("Step"), _("Tier"), _("Projects"), _("Value (%(currency)s)", currency=report.base),
+                  _("Projects without value")], rows, chart, notes)
+
+
+def cycle_time(report) -> Table:
+    rows = [[form_text(s.name), str(s.time.count), hours(s.time.median), hours(s.time.p90), str(s.returns), str(s.open),
+             str(s.rewound), str(s.cancelled)] for s in report.steps]
+    e2e = report.end_to_end
+    rows.append([_("End to end"), str(e2e.count), hours(e2e.median), hours(e2e.p90), "", "", "", ""])
+    chart = svg.render(svg.Chart(_("Median time per step (hours)"), [form_text(s.name) for s in report.steps],
+                                 [(s.time.median or 0) / HOUR for s in report.steps], _("Hours")))
+    notes = [_("Each time a step opens counts as one activation; a step’s time runs from opening to completion. "
+               "Median: the middle value (the mean of the two middle ones for an even count). 90th percentile: "
+               "the nearest-rank value, at or above 90%% of the times."),
+             _("Returns: activations after the step had already been completed in the same project. End to end: "
+               "from a project’s first step opening to its last closing, for finished projects (withdrawn ones "
+               "are left out).")]
+    return Table([_("Step"), _("Completed"), _("Median (hours)"), _("90th percentile (hours)"), _("Returns"),
+                  _("Open"), _("Rewound"), _("Cancelled")], rows, chart, notes)
+
+
+def returns(steps, reason_label) -> Table:
+    rows = []
+    for s in steps:
+        reasons = ", ".join(f"{reason_label(code)}: {n}" for code, n in sorted(s.reasons.items(), key=lambda kv: -kv[1]))
+        rows.append([form_text(s.name), str(s.decisions), str(s.returns), str(s.declines), percent(s.return_rate),
+                     percent(s.first_pass_rate), reasons or "—"])
+    chart = svg.render(svg.Chart(_("Returns per review step"), [form_text(s.name) for s in steps],
+                                 [s.returns for s in steps], _("Returns"),
+                                 [s.first_pass_rate or 0 for s in steps], _("First-pass rate")))
+    notes = [_("Return rate: returns out of all decisions at the step. First-pass rate: the share of projects "
+               "whose first decision at the step was an approval.")]
+    return Table([_("Review step"), _("Decisions"), _("Returns"), _("Declines"), _("Return rate"),
+                  _("First-pass rate"), _("Reasons")], rows, chart, notes)
+
+
+def overdue(found, names: dict[str, str], group_label) -> Table:
+    rows = [[group_label(r.waiting_on) if r.group else names.get(r.waiting_on, r.waiting_on), form_text(r.name), str(r.tasks),
+             r.oldest_due.strftime("%Y-%m-%d %H:%M UTC")] for r in found]
+    people: dict[str, float] = {}
+    for row, r in zip(rows, found):
+        people[row[0]] = people.get(row[0], 0) + r.tasks
+    chart = svg.render(svg.Chart(_("Overdue tasks by person"), list(people), list(people.values()), _("Tasks")))
+    notes = [_("Open tasks past their due time; a task offered to a group waits on the group.")]
+    return Table([_("Waiting on"), _("Step"), _("Overdue tasks"), _("Oldest due")], rows, chart, notes)

@@ -1,0 +1,105 @@
+"""The report pages: parse the filters, call one report, show its chart and table - or the same
+rows as CSV. Every report shows only the rows its reader may see (the engine decides); a bad
+filter comes back on the page with the typed values and the field named."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine.reports.filters import FIELDS
+from engine.workspace.rules import ACCOUNT_TYPES
+
+from ..accounts.labels import account_type_label
+from ..common.current import engine, me
+from ..common.fields import field_errors, group_label
+from ..common.i18n import form_text
+from ..tasks.page import display_names
+from . import tables
+
+bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
+
+REPORTS = {
+    "portfolio": (_l("80/20 portfolio"), _l("Which accounts make 80% of revenue, and which meet the criteria.")),
+    "pipeline": (_l("Pipeline"), _l("Open projects by step and by account tier, with their value.")),
+    "cycle-time": (_l("Cycle time"), _l("How long each step takes and where projects wait longest.")),
+    "returns": (_l("Returns and first-pass rate"), _l("How often each review sends a proposal back, and why.")),
+    "overdue": (_l("Overdue tasks"), _l("Open tasks past their due time, by person and by step.")),
+}
+REASON_CODES = {"incomplete_information": "Information is incomplete",
+                "unclear_value": "Value to the customer is unclear",
+                "budget_unrealistic": "Budget or revenue estimate is unrealistic",
+                "weak_relationships": "Relationships with the decision makers are too weak",
+                "competitive_risk": "Competitive risk is too high",
+                "not_key_account": "The customer does not meet the key-account criteria", "other": "Other"}
+
+
+def reason_label(code: str) -> str:
+    return form_text(REASON_CODES[code]) if code in REASON_CODES else (code or _("No reason given"))
+
+
+def waiting_label(group: str) -> str:
+    kind, _sep, name = group.partition(":")
+    if kind == "group":
+        return group_label(name)
+    if kind == "manager":
+        return _("Managers of %(department)s", department=name)
+    return group
+
+
+def _table(name: str, raw: dict) -> tables.Table:
+    reports, names = engine().reports, display_names()
+    if name == "portfolio":
+        return tables.portfolio(reports.portfolio(me(), raw), names)
+    if name == "pipeline":
+        return tables.pipeline(reports.pipeline(me(), raw))
+    if name == "cycle-time":
+        return tables.cycle_time(reports.cycle_time(me(), raw))
+    if name == "returns":
+        return tables.returns(reports.returns(me(), raw), reason_label)
+    return tables.overdue(reports.overdue(me(), raw), names, waiting_label)
+
+
+def _raw() -> dict[str, str]:
+    return {k: request.args.get(k, "") for k in FIELDS}
+
+
+def _page(name: str, raw: dict, table: tables.Table | None, errors=(), status: int = 200):
+    people = [u for u in engine().users() if u.active]
+    title, purpose = REPORTS[name]
+    return render_template("reports/report.html", name=name, title=title, purpose=purpose, table=table, raw=raw,
+                           errors=field_errors(errors), reports=REPORTS, people=people,
+                           departments=sorted({u.department for u in people if u.department}),
+                           types=[(t, account_type_label(t)) for t in ACCOUNT_TYPES],
+                           csv_args={k: v for k, v in raw.items() if v}), status
+
+
+@bp.route("/")
+def index():
+    return render_template("reports/index.html", reports=REPORTS)
+
+
+@bp.route("/<name>")
+def show(name: str):
+    if name not in REPORTS:
+        abort(404)
+    raw = _raw()
+    g.redisplay = lambda status, errors, _message: _page(name, raw, None, errors, status)
+    return _page(name, raw, _table(name, raw))
+
+
+@bp.route("/<name>.csv")
+def download(name: str):
+    """The page's table as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese)."""
+    if name not in REPORTS:
+        abort(404)
+    table = _table(name, _raw())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})
