@@ -1,10 +1,9 @@
 """The engine's public face: the web UI, the CLI and the tests use only this.
 
-Each method opens one unit of work and calls one use case. Two cross-cutting rules live
-here and nowhere else: work the database or another writer undid is run again (an
-instance that moved on under us, e.g. a timer fired; a deadlock or lock time-out the
-database asks us to retry); a process error is recorded as an incident in a transaction
-of its own, after the failed one rolled back.
+Each method opens one unit of work and calls one use case. Two cross-cutting rules live here and nowhere else:
+work the database or another writer undid is run again (an instance that moved on under us, e.g. a timer
+fired; a deadlock or lock time-out the database asks us to retry); a process error is recorded as an incident
+in a transaction of its own, after the failed one rolled back.
 """
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from .cycle import CycleTime, cycle_time
 from .overdue import OverdueRow, overdue
 from .pipeline import Pipeline, pipeline
 from .portfolio import Portfolio, portfolio
+from .relationships import Coverage, coverage
 from .returns import ReviewStep, returns
 
 
@@ -32,3 +33,6 @@ class Reports:
 
     def overdue(self, username: str, filters: dict | None = None) -> list[OverdueRow]:
         return self._run(overdue, username, filters)
+
+    def coverage(self, username: str, filters: dict | None = None) -> Coverage:
+        return self._run(coverage, username, filters)

@@ -115,3 +115,17 @@ def test_a_bad_filter_is_refused_naming_its_field(world, kam_eng):
     with pytest.raises(ValidationFailed) as caught:
         kam_eng.reports.pipeline("bob", {"account_type": "huge", "until": "yesterday"})
     assert {e.path for e in caught.value.errors} == {"$.account_type", "$.until"}
+
+
+def test_relationship_coverage_shows_stages_unwon_decision_makers_and_activity_per_rep_and_month(world, kam_eng):
+    north = next(a.id for a in kam_eng.accounts.list("amy", search="北區甲").accounts)
+    boss = kam_eng.accounts.add_contact(north, "amy", {"name": "王總經理", "decision_role": "decision_maker"})
+    kam_eng.accounts.add_contact(north, "amy", {"name": "李課長", "decision_role": "influencer"})
+    kam_eng.ledger.record_activity(boss, "amy", {"kind": "phone_contact", "occurred_on": "2026-03-02"})
+    report = kam_eng.reports.coverage("bob", {"since": "2026-03-01", "until": "2026-03-31"})
+    row = next(r for r in report.accounts if r.account_id == north)
+    assert row.stages["acquaintance"] == 1 and sum(row.stages.values()) == 2     # the activity made her known
+    assert row.makers_at_acquaintance == ["王總經理"] and row.activities == 1
+    assert report.activity == [("amy", "2026-03", 1)]
+    assert all(r.account_id != north for r in kam_eng.reports.coverage("ray").accounts)
+    assert kam_eng.reports.coverage("bob", {"since": "2026-04-01"}).activity == []

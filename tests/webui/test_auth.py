@@ -18,7 +18,8 @@ PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/
              "/contacts/c/target", "/accounts/a/gifts/new", "/admin/workspace/", "/requests/", "/requests/new/x",
              "/admin/catalog/", "/admin/catalog/x", "/contacts/c/profile", "/contacts/c/profile/edit",
              "/contacts/c/profile/erase", "/projects/x/dossier", "/admin/rates/", "/admin/instances/x/redact",
-             "/accounts/a/handover", "/accounts/owned-by/x/handover", "/contacts/c/confirm-stage", "/no-such-page"]
+             "/accounts/a/handover", "/accounts/owned-by/x/handover", "/contacts/c/confirm-stage",
+             "/reports/", "/reports/portfolio", "/reports/portfolio.csv", "/no-such-page"]
 
 
 @pytest.mark.parametrize("url", PROTECTED)

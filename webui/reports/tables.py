@@ -9,7 +9,10 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from engine.workspace.rules import A_SHARE, B_SHARE
+
 from ..accounts.labels import account_type_label
+from ..accounts.timeline import stage_label
 from ..common.i18n import form_text
 from . import svg
 
@@ -23,6 +26,7 @@ class Table:
     chart: Markup | None = None
     notes: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    more: list[tuple[str, list[str], list[list[str]]]] = field(default_factory=list)   # (heading, columns, rows)
 
 
 def amount(value: Decimal | None) -> str:
@@ -30,7 +34,7 @@ def amount(value: Decimal | None) -> str:
 
 
 def percent(share) -> str:
-    return "—" if share is None else f"{float(share) * 100:.1f}%"
+    return "—" if share is None else f"{float(share) * 100:.1f}".removesuffix(".0") + "%"
 
 
 def hours(seconds: float | None) -> str:
@@ -49,8 +53,9 @@ def portfolio(report, names: dict[str, str]) -> Table:
                                  [r.name for r in ranked], [float(r.revenue or 0) for r in ranked],
                                  _("Revenue (%(currency)s)", currency=base),
                                  [float(r.cumulative or 0) for r in ranked], _("Cumulative share")))
-    notes = [_("Important by revenue: tier A are the accounts that make the first 80%% of the year’s revenue, "
-               "tier B the next 15%%, tier C the rest; the ranking runs over the accounts shown."),
+    notes = [_("Important by revenue: tier A are the accounts that make the first %(a)s of the year’s revenue, "
+               "tier B the next %(b)s, tier C the rest; the ranking runs over the accounts shown.",
+               a=percent(A_SHARE), b=percent(B_SHARE - A_SHARE)),
              _("Qualified by criteria: the qualification score (0-100) from the four key-account criteria. "
                "It says whether an account fits, not how much it buys now."),
              _("Revenue is converted to %(currency)s at the rate valid on 31 December of that year (today for "
@@ -89,7 +94,7 @@ def cycle_time(report) -> Table:
                                  [(s.time.median or 0) / HOUR for s in report.steps], _("Hours")))
     notes = [_("Each time a step opens counts as one activation; a step’s time runs from opening to completion. "
                "Median: the middle value (the mean of the two middle ones for an even count). 90th percentile: "
-               "the nearest-rank value, at or above 90%% of the times."),
+               "the nearest-rank value, at or above %(share)s of the times.", share="90%"),
              _("Returns: activations after the step had already been completed in the same project. End to end: "
                "from a project’s first step opening to its last closing, for finished projects (withdrawn ones "
                "are left out).")]
@@ -121,3 +126,20 @@ def overdue(found, names: dict[str, str], group_label) -> Table:
     chart = svg.render(svg.Chart(_("Overdue tasks by person"), list(people), list(people.values()), _("Tasks")))
     notes = [_("Open tasks past their due time; a task offered to a group waits on the group.")]
     return Table([_("Waiting on"), _("Step"), _("Overdue tasks"), _("Oldest due")], rows, chart, notes)
+
+
+def coverage(report, names: dict[str, str]) -> Table:
+    stages = list(report.accounts[0].stages) if report.accounts else []
+    rows = [[r.name, names.get(r.owner, r.owner), *(str(r.stages[st]) for st in stages),
+             ", ".join(r.makers_at_acquaintance) or "—", str(r.going_cold), str(r.activities)] for r in report.accounts]
+    months: dict[str, float] = {}
+    for _rep, month, count in report.activity:
+        months[month] = months.get(month, 0) + count
+    chart = svg.render(svg.Chart(_("Activities per month"), list(months), list(months.values()), _("Activities")))
+    notes = [_("Contacts by relationship stage per account; the decision makers we have not yet won beyond "
+               "acquaintance; contacts going cold (no activity for longer than the workspace setting). Accounts with "
+               "the fewest contacts past acquaintance come first.")]
+    per_rep = [[names.get(rep, rep), month, str(count)] for rep, month, count in report.activity]
+    return Table([_("Account"), _("Owner"), *(stage_label(st or None) for st in stages),
+                  _("Decision makers at acquaintance"), _("Going cold"), _("Activities")], rows, chart, notes,
+                 more=[(_("Activities per rep per month"), [_("Rep"), _("Month"), _("Activities")], per_rep)])

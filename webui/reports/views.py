@@ -8,14 +8,13 @@ import io
 
 from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from engine.reports.filters import FIELDS
 from engine.workspace.rules import ACCOUNT_TYPES
 
 from ..accounts.labels import account_type_label
 from ..common.current import engine, me
-from ..common.fields import field_errors, group_label
+from ..common.fields import N_, field_errors, group_label
 from ..common.i18n import form_text
 from ..tasks.page import display_names
 from . import tables
@@ -23,11 +22,13 @@ from . import tables
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
 
 REPORTS = {
-    "portfolio": (_l("80/20 portfolio"), _l("Which accounts make 80% of revenue, and which meet the criteria.")),
-    "pipeline": (_l("Pipeline"), _l("Open projects by step and by account tier, with their value.")),
-    "cycle-time": (_l("Cycle time"), _l("How long each step takes and where projects wait longest.")),
-    "returns": (_l("Returns and first-pass rate"), _l("How often each review sends a proposal back, and why.")),
-    "overdue": (_l("Overdue tasks"), _l("Open tasks past their due time, by person and by step.")),
+    "portfolio": (N_("80/20 portfolio"), N_("Which few accounts make most of the revenue, and which meet the key-account criteria.")),
+    "pipeline": (N_("Pipeline"), N_("Open projects by step and by account tier, with their value.")),
+    "cycle-time": (N_("Cycle time"), N_("How long each step takes and where projects wait longest.")),
+    "returns": (N_("Returns and first-pass rate"), N_("How often each review sends a proposal back, and why.")),
+    "overdue": (N_("Overdue tasks"), N_("Open tasks past their due time, by person and by step.")),
+    "relationships": (N_("Relationship coverage"),
+                      N_("Contacts by stage per account, decision makers not yet won, contacts going cold.")),
 }
 REASON_CODES = {"incomplete_information": "Information is incomplete",
                 "unclear_value": "Value to the customer is unclear",
@@ -60,7 +61,9 @@ def _table(name: str, raw: dict) -> tables.Table:
         return tables.cycle_time(reports.cycle_time(me(), raw))
     if name == "returns":
         return tables.returns(reports.returns(me(), raw), reason_label)
-    return tables.overdue(reports.overdue(me(), raw), names, waiting_label)
+    if name == "overdue":
+        return tables.overdue(reports.overdue(me(), raw), names, waiting_label)
+    return tables.coverage(reports.coverage(me(), raw), names)
 
 
 def _raw() -> dict[str, str]:
@@ -70,7 +73,7 @@ def _raw() -> dict[str, str]:
 def _page(name: str, raw: dict, table: tables.Table | None, errors=(), status: int = 200):
     people = [u for u in engine().users() if u.active]
     title, purpose = REPORTS[name]
-    return render_template("reports/report.html", name=name, title=title, purpose=purpose, table=table, raw=raw,
+    return render_template("reports/report.html", name=name, title=_(title), purpose=_(purpose), table=table, raw=raw,
                            errors=field_errors(errors), reports=REPORTS, people=people,
                            departments=sorted({u.department for u in people if u.department}),
                            types=[(t, account_type_label(t)) for t in ACCOUNT_TYPES],

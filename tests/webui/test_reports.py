@@ -1,0 +1,99 @@
+"""The report pages with the demo data: each draws its chart and table, the CSV holds exactly
+the table's rows, a rep sees no other department's rows, and a bad filter is named on the page."""
+from __future__ import annotations
+
+import csv
+import io
+
+import lxml.html
+import pytest
+
+from engine import demo
+
+from .conftest import login
+
+REPORTS = ["portfolio", "pipeline", "cycle-time", "returns", "overdue", "relationships"]
+
+
+@pytest.fixture
+def demo_data(engine):
+    demo.create_projects(engine)
+    demo.create_ledger(engine)
+    iid = demo.to_manager_review(engine, "amy", "退件一次 Returned once")
+    demo.complete_open(engine, iid, "manager_review", "return")
+    engine.accounts.create("amy", {"name": "北區大客戶 North key", "account_type": "global",
+                                   "revenues": [{"year": 2025, "amount": 9_000_000, "currency": "TWD"}]})
+    engine.accounts.create("ray", {"name": "南區大客戶 South key", "account_type": "national",
+                                   "revenues": [{"year": 2025, "amount": 7_000_000, "currency": "TWD"}]})
+    return engine
+
+
+def table_rows(html: bytes) -> list[list[str]]:
+    page = lxml.html.fromstring(html)
+    head = [th.text_content().strip() for th in page.xpath("//table[contains(@class, 'report-table')]/thead//th")]
+    body = [[td.text_content().strip() for td in tr.xpath("td")] for tr in page.xpath("//table[contains(@class, 'report-table')]/tbody/tr")]
+    return [head, *body]
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_each_report_draws_its_chart_and_its_csv_holds_the_tables_rows(demo_data, client, report):
+    login(client, "bob")
+    page = client.get(f"/reports/{report}")
+    assert page.status_code == 200
+    tree = lxml.html.fromstring(page.data)
+    assert tree.xpath("//svg[@class='report-chart']/title") and tree.xpath(f"//a[starts-with(@href, '/reports/{report}.csv')]")
+    download = client.get(f"/reports/{report}.csv")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert csv_rows(download.data) == table_rows(page.data)
+
+
+def test_the_portfolio_names_revenue_and_criteria_apart_and_draws_a_bar_per_account(demo_data, client):
+    login(client, "col")
+    client.post("/language", data={"lang": "en", "next": "/"})
+    page = client.get("/reports/portfolio?year=2025")
+    text = page.data.decode()
+    assert "Tier (by revenue)" in text and "Qualification score (by criteria)" in text
+    assert "the first 80% of the year’s revenue, tier B the next 15%" in text
+    rows = table_rows(page.data)[1:]
+    assert rows[0][:2] == ["1", "北區大客戶 North key"] and rows[0][8] == "A"
+    assert len(lxml.html.fromstring(page.data).xpath("//svg//rect[@class='bar']")) == len(rows)
+
+
+def test_a_rep_sees_no_other_departments_rows_on_any_page_or_csv(demo_data, client):
+    login(client, "ray")
+    for report in REPORTS:
+        for url in (f"/reports/{report}?year=2025", f"/reports/{report}.csv?year=2025"):
+            assert "北區大客戶" not in client.get(url).data.decode("utf-8-sig"), url
+    rows = csv_rows(client.get("/reports/portfolio.csv?year=2025").data)[1:]
+    assert rows[0][1] == "南區大客戶 South key" and all(r[3] == "陳志明 Ray Chen" for r in rows)
+    assert sum(int(r[2]) for r in csv_rows(client.get("/reports/pipeline.csv").data)[1:]) == 1    # his own project
+    assert csv_rows(client.get("/reports/returns.csv").data)[1:] == []       # amy's return is north's
+    login(client, "bob")
+    assert csv_rows(client.get("/reports/returns.csv").data)[1:] != []
+
+
+def test_a_bad_filter_comes_back_on_the_page_with_its_field_named_and_the_value_kept(demo_data, client):
+    login(client, "bob")
+    page = client.get("/reports/pipeline?since=2026-02-30&account_type=galactic")
+    assert page.status_code == 422
+    tree = lxml.html.fromstring(page.data)
+    assert tree.get_element_by_id("filter-since--error") is not None and tree.get_element_by_id("filter-account_type--error") is not None
+    assert tree.get_element_by_id("filter-since").get("value") == "2026-02-30"
+    assert client.get("/reports/pipeline.csv?account_type=galactic").status_code == 422
+
+
+def test_the_navigation_links_to_the_reports(demo_data, client):
+    login(client, "amy")
+    assert b'href="/reports/"' in client.get("/").data
+    assert client.get("/reports/").status_code == 200 and client.get("/reports/nothing").status_code == 404
+
+
+def test_the_chart_escapes_every_label_and_draws_a_bar_per_value():
+    from webui.reports import svg
+    drawn = str(svg.render(svg.Chart("<b>title</b>", ["<script>x</script>", "B"], [3, 0], "軸 & axis", [0.5, 1], "%")))
+    assert "<script>" not in drawn and "&lt;script&gt;" in drawn and "軸 &amp; axis" in drawn
+    assert drawn.count('class="bar"') == 2 and drawn.count("<polyline") == 1
