@@ -5,16 +5,16 @@ and when. Rows closed by a rewind used to read `cancelled`, like a withdrawal; t
 (text) takes the new value as it is. Rows an earlier rewind closed are found by the rewind's
 audit event: same instance, closed at the event's moment, `cancelled`.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
