@@ -8,6 +8,7 @@ import io
 import pytest
 
 from engine import demo
+from engine.demo_showcase import create_showcase
 
 from .conftest import shot
 from .pages import log_in
@@ -19,12 +20,8 @@ TITLES = ["80/20 客戶組合", "專案進度總覽", "作業時間", "退回率
 
 def test_a_manager_opens_every_report_sees_its_chart_and_downloads_the_same_rows(page, live):
     eng = live.engine
-    demo.create_projects(eng)
-    demo.create_ledger(eng)
-    returned = demo.to_manager_review(eng, "amy", "退件一次 Returned once")
-    demo.complete_open(eng, returned, "manager_review", "return")
-    eng.accounts.create("amy", {"name": "北區大客戶", "account_type": "global",
-                                "revenues": [{"year": 2025, "amount": 9_000_000, "currency": "TWD"}]})
+    demo.create_compliance(eng)
+    create_showcase(eng)
 
     log_in(page, live.url, "bob")
     page.click("nav.main-nav >> text=報表")
