@@ -21,7 +21,7 @@ from engine.status import Status
 from engine.usecases import calls
 from engine.usecases.runtimes import RuntimeCache
 
-from ..conftest import DATA, ROOT
+from ..conftest import DATA, ROOT, copy_database, sqlite_path
 
 ORG = [
     ("amy", ["rep"], "north", "bob"),
@@ -114,11 +114,41 @@ def engine_mode(request):
     return getattr(request, "param", "cached")
 
 
-@pytest.fixture
-def eng(db_url, engine_mode):
-    engine = CheckedEngine(db_url, engine_mode)
+def add_org(engine) -> None:
     for name, roles, dept, boss in ORG:
         engine.add_user(name, groups=roles, department=dept, reports_to=boss, email=f"{name}@example.com")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite database made once per session by the engine itself: migrated, with the
+    organisation (`org`), and for `kam` the key-account workflows deployed too. Each test
+    gets a copy, not a re-run of the same setup (PostgreSQL tests still set up in full)."""
+    made = {}
+
+    def template(kind: str) -> Path:
+        if kind not in made:
+            path = tmp_path_factory.mktemp("template") / f"{kind}.db"
+            engine = Engine(f"sqlite:///{path}", forms_dir=ROOT / "forms")
+            add_org(engine)
+            if kind == "kam":
+                engine.deploy(ROOT / "workflows")
+            engine.close()
+            made[kind] = path
+        return made[kind]
+    return template
+
+
+@pytest.fixture
+def eng(request, db_url, engine_mode, sqlite_template):
+    kind = "kam" if "kam_eng" in request.fixturenames else "org"
+    target = sqlite_path(db_url)
+    if target is not None:
+        copy_database(sqlite_template(kind), target)
+    engine = CheckedEngine(db_url, engine_mode)
+    engine.workflows_deployed = target is not None and kind == "kam"
+    if target is None:
+        add_org(engine)
     yield engine
     assert_running_instances_can_move_on(engine.home)
     engine.close()
@@ -134,5 +164,6 @@ def loop_eng(eng):
 @pytest.fixture
 def kam_eng(eng):
     """The engine with the real key-account process deployed."""
-    eng.deploy(ROOT / "workflows")
+    if not eng.workflows_deployed:
+        eng.deploy(ROOT / "workflows")
     return eng

@@ -1,8 +1,10 @@
 """An app with the demo organisation and the stage-1 process deployed.
 
-`engine`/`app`/`client` use a fresh SQLite file (fast; most page tests). Tests whose point
-is the database (input that only PostgreSQL refuses, the fuzz walk) use `db_engine`/
-`db_app`/`db_client`, which run once on SQLite and once on PostgreSQL (`db_url`).
+`engine`/`app`/`client` use a fresh SQLite file (fast; most page tests): a copy of one demo
+database made once per test session, so each test starts from the same state without
+migrating, deploying and hashing the demo passwords again. Tests whose point is the database
+(input that only PostgreSQL refuses, the fuzz walk) use `db_engine`/`db_app`/`db_client`,
+which run once on SQLite and once on PostgreSQL (`db_url`).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pytest
 from engine import Engine, demo
 from webui import create_app
 
-from ..conftest import ROOT
+from ..conftest import ROOT, copy_database
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -31,9 +33,18 @@ def make_app(engine: Engine, tmp_path, **config):
                        "INSTANCE_PATH": tmp_path / "instance", "WTF_CSRF_ENABLED": False, **config})
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The demo organisation with the workflows deployed, in a SQLite file made once."""
+    path = tmp_path_factory.mktemp("demo") / "kamflow.db"
+    demo_engine(f"sqlite:///{path}").close()
+    return path
+
+
 @pytest.fixture
-def engine(tmp_path):
-    eng = demo_engine(f"sqlite:///{tmp_path / 'kamflow.db'}")
+def engine(tmp_path, demo_database):
+    copy_database(demo_database, tmp_path / "kamflow.db")
+    eng = Engine(f"sqlite:///{tmp_path / 'kamflow.db'}", forms_dir=ROOT / "forms")
     yield eng
     eng.close()
 
