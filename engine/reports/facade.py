@@ -8,7 +8,7 @@ from .overdue import OverdueRow, overdue
 from .pipeline import Pipeline, pipeline
 from .portfolio import Portfolio, portfolio
 from .relationships import Coverage, coverage
-from .returns import ReviewStep, returns
+from .returns import Returns, returns
 
 
 class Reports:
@@ -28,7 +28,7 @@ class Reports:
     def cycle_time(self, username: str, filters: dict | None = None) -> CycleTime:
         return self._run(cycle_time, username, filters)
 
-    def returns(self, username: str, filters: dict | None = None) -> list[ReviewStep]:
+    def returns(self, username: str, filters: dict | None = None) -> Returns:
         return self._run(returns, username, filters)
 
     def overdue(self, username: str, filters: dict | None = None) -> list[OverdueRow]:

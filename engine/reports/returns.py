@@ -4,7 +4,8 @@ A review step is one whose answer carries a `decision` (manager review, committe
 chair's casting vote), read from the project history as the notifications read it
 (`engine.usecases.notifications.decision_of`). Return rate: returns / decisions at the step.
 First-pass rate: of the projects decided at the step, the share whose first decision there was
-an approval. The period selects decisions by when they were given."""
+an approval; per rep (the project's owner), the same over every review step of their projects.
+The period selects decisions by when they were given."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,16 +41,34 @@ class ReviewStep:
         return self.first_pass / self.projects if self.projects else None
 
 
-def returns(ctx, uow, username: str, filters: Filters) -> list[ReviewStep]:
+@dataclass
+class RepFirstPass:
+    rep: str
+    reviewed: int = 0            # (project, review step) pairs decided
+    first_pass: int = 0          # of them, approved at the first decision
+
+    @property
+    def rate(self) -> float | None:
+        return self.first_pass / self.reviewed if self.reviewed else None
+
+
+@dataclass(frozen=True)
+class Returns:
+    steps: list[ReviewStep]      # highest return rate first
+    reps: list[RepFirstPass]     # by rep
+
+
+def returns(ctx, uow, username: str, filters: Filters) -> Returns:
     s = uow.session
     person = scope.viewer(uow, username)
-    events = list(s.scalars(select(AuditEvent).join(Instance, Instance.id == AuditEvent.instance_id).where(
+    events = list(s.execute(select(AuditEvent, Instance.owner).join(Instance, Instance.id == AuditEvent.instance_id).where(
         AuditEvent.kind == "completed", *scope.projects_where(ctx, uow, person, filters),
         *scope.between(AuditEvent.at, filters)).order_by(AuditEvent.at, AuditEvent.id)))
-    data = auditlog.payloads(s, [e.id for e in events])
+    data = auditlog.payloads(s, [e.id for e, _owner in events])
     steps: dict[str, ReviewStep] = {}
+    reps: dict[str, RepFirstPass] = {}
     first_seen: set[tuple[str, str]] = set()
-    for e in events:
+    for e, owner in events:
         answer = decision_of(data.get(e.id))
         if answer is None or not e.bpmn_id:
             continue
@@ -65,4 +84,8 @@ def returns(ctx, uow, username: str, filters: Filters) -> list[ReviewStep]:
             first_seen.add((e.instance_id, e.bpmn_id))
             step.projects += 1
             step.first_pass += decision == "approve"
-    return sorted(steps.values(), key=lambda r: -(r.return_rate or 0))
+            rep = reps.setdefault(owner, RepFirstPass(owner))
+            rep.reviewed += 1
+            rep.first_pass += decision == "approve"
+    return Returns(sorted(steps.values(), key=lambda r: -(r.return_rate or 0)),
+                   sorted(reps.values(), key=lambda r: r.rep))

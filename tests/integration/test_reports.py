@@ -87,9 +87,11 @@ def test_cycle_time_counts_returns_rewinds_and_withdrawals_from_the_task_rows(wo
 
 
 def test_returns_count_decisions_reasons_and_first_pass_per_review_step(world, kam_eng):
-    review = {s.step: s for s in kam_eng.reports.returns("bob")}["manager_review"]
+    report = kam_eng.reports.returns("bob")
+    review = {s.step: s for s in report.steps}["manager_review"]
     assert (review.decisions, review.returns, review.projects, review.first_pass) == (3, 1, 2, 1)
     assert review.reasons == {"incomplete_information": 1} and review.return_rate == pytest.approx(1 / 3)
+    assert [(r.rep, r.reviewed, r.first_pass) for r in report.reps] == [("amy", 2, 1)]
 
 
 def test_overdue_lists_open_tasks_past_due_by_person_and_step(world, kam_eng):
@@ -105,7 +107,7 @@ def test_overdue_lists_open_tasks_past_due_by_person_and_step(world, kam_eng):
 def test_a_rep_sees_none_of_another_departments_rows_in_any_report(world, kam_eng):
     assert not {r.name for r in kam_eng.reports.portfolio("ray", {"year": "2025"}).rows} & NORTH_ACCOUNTS
     assert {i for r in kam_eng.reports.pipeline("ray").rows for i in r.instance_ids} == {world["south"]}
-    assert kam_eng.reports.returns("ray") == []
+    assert kam_eng.reports.returns("ray").steps == []
     steps = kam_eng.reports.cycle_time("ray")
     assert steps.projects == 1 and all(s.returns == 0 and s.rewound == 0 for s in steps.steps)
     assert kam_eng.reports.cycle_time("col").projects == 4

@@ -102,7 +102,8 @@ def cycle_time(report) -> Table:
                   _("Open"), _("Rewound"), _("Cancelled")], rows, chart, notes)
 
 
-def returns(steps, reason_label) -> Table:
+def returns(report, reason_label, names: dict[str, str]) -> Table:
+    steps = report.steps
     rows = []
     for s in steps:
         reasons = ", ".join(f"{reason_label(code)}: {n}" for code, n in sorted(s.reasons.items(), key=lambda kv: -kv[1]))
@@ -113,8 +114,11 @@ def returns(steps, reason_label) -> Table:
                                  [s.first_pass_rate or 0 for s in steps], _("First-pass rate")))
     notes = [_("Return rate: returns out of all decisions at the step. First-pass rate: the share of projects "
                "whose first decision at the step was an approval.")]
+    per_rep = [[names.get(r.rep, r.rep), str(r.reviewed), str(r.first_pass), percent(r.rate)] for r in report.reps]
     return Table([_("Review step"), _("Decisions"), _("Returns"), _("Declines"), _("Return rate"),
-                  _("First-pass rate"), _("Reasons")], rows, chart, notes)
+                  _("First-pass rate"), _("Reasons")], rows, chart, notes,
+                 more=[(_("First-pass rate per rep"), [_("Rep"), _("Reviews"), _("Approved at once"),
+                                                       _("First-pass rate")], per_rep)])
 
 
 def overdue(found, names: dict[str, str], group_label) -> Table:

@@ -60,7 +60,7 @@ def _table(name: str, raw: dict) -> tables.Table:
     if name == "cycle-time":
         return tables.cycle_time(reports.cycle_time(me(), raw))
     if name == "returns":
-        return tables.returns(reports.returns(me(), raw), reason_label)
+        return tables.returns(reports.returns(me(), raw), reason_label, names)
     if name == "overdue":
         return tables.overdue(reports.overdue(me(), raw), names, waiting_label)
     return tables.coverage(reports.coverage(me(), raw), names)
