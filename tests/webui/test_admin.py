@@ -82,9 +82,12 @@ def test_an_admin_rewinds_a_project_to_a_completed_step(client, engine):
     steps = page.xpath("//select[@name='bpmn_id']/option/@value")
     assert {"customer_info", "proposal", "manager_review"} <= set(steps)
     assert "committee_vote" not in steps                     # open, not completed
+    votes = [t for t in engine.instance(iid).tasks if t.bpmn_id == "committee_vote"]
     response = client.post(f"/admin/instances/{iid}/rewind", data={"bpmn_id": "proposal"})
     assert response.status_code == 302
     assert [t.bpmn_id for t in engine.instance(iid).tasks] == ["proposal"]
+    login(client, votes[0].assignee)
+    assert "它已因回溯而收回" in text_of(client.get(f"/tasks/{votes[0].id}"))    # a rewound vote says so
 
 
 def test_rewinding_to_a_step_never_reached_shows_the_error_at_the_step_field(client, engine):
