@@ -1,9 +1,7 @@
 """Render a BPMN file's own diagram (its DI) as static SVG, with progress highlighted.
 
-The project page must work offline and without JavaScript, so instead of bpmn-js we
-draw the shapes and waypoints the modeller saved. Pure lxml: no Flask, no engine, so
-it is cheap to test and safe to call from any view.
-"""
+Offline and without JavaScript (no bpmn-js): the shapes and waypoints the modeller saved,
+drawn with lxml alone (no Flask, no engine), so cheap to test and safe from any view."""
 from __future__ import annotations
 
 import re
