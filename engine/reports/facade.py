@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import filters as report_filters
 from .cycle import CycleTime, cycle_time
+from .home import StepCount, projects_by_step
 from .overdue import OverdueRow, overdue
 from .pipeline import Pipeline, pipeline
 from .portfolio import Portfolio, portfolio
@@ -36,3 +37,7 @@ class Reports:
 
     def coverage(self, username: str, filters: dict | None = None) -> Coverage:
         return self._run(coverage, username, filters)
+
+    def projects_by_step(self, username: str) -> list[StepCount]:
+        """For the home page: the open projects `username` may see, counted by step."""
+        return self._run(projects_by_step, username, None)

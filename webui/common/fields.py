@@ -40,6 +40,16 @@ def group_label(group: str) -> str:
     return _(GROUP_NAMES[group]) if group in GROUP_NAMES else group
 
 
+def waiting_label(group: str) -> str:
+    """Whom a task offered to a group waits on (`group:committee`, `manager:north`), in words."""
+    kind, _sep, name = group.partition(":")
+    if kind == "group":
+        return group_label(name)
+    if kind == "manager":
+        return _("Managers of %(department)s", department=name)
+    return group
+
+
 def person_choices(people: list[UserView]) -> list[tuple[str, str]]:
     """(username, "Display name (username)") of the active people, for a select."""
     return [(u.username, f"{u.display_name} ({u.username})") for u in people if u.active]

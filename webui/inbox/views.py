@@ -16,6 +16,7 @@ from engine.text import trim
 from ..common.current import engine, me
 from ..common import history
 from ..common.i18n import form_text
+from ..common.fields import waiting_label
 from ..common.messages import field_errors
 from ..common.process_files import process_info
 from ..tasks.page import display_names
@@ -43,7 +44,15 @@ def _page(step: str, text: str, status: int = 200, errors: dict | None = None, s
     return render_template("inbox/index.html", tasks=listed, page=page, pages=pages, total=total, counts=counts,
                            steps=steps, step=step, q=text, errors=errors or {}, returned=_returned(listed),
                            now=current_app.config["CLOCK"](), going_cold=engine().ledger.going_cold(me()),
-                           stages_to_confirm=engine().accounts.stages_to_confirm(me())), status
+                           stages_to_confirm=engine().accounts.stages_to_confirm(me()),
+                           projects_by_step=engine().reports.projects_by_step(me()), overdue_work=_overdue()), status
+
+
+def _overdue() -> list[tuple[object, str]]:
+    """(overdue row, whom it waits on in words) among the projects this user may see."""
+    names = display_names()
+    return [(r, waiting_label(r.waiting_on) if r.group else names.get(r.waiting_on, r.waiting_on))
+            for r in engine().reports.overdue(me())]
 
 
 def _in_process_order(steps: dict[tuple[str, str], str]) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from engine.workspace.rules import ACCOUNT_TYPES
 
 from ..accounts.labels import account_type_label
 from ..common.current import engine, me
-from ..common.fields import N_, field_errors, group_label
+from ..common.fields import N_, field_errors, group_label, waiting_label
 from ..common.i18n import form_text
 from ..tasks.page import display_names
 from . import tables
@@ -40,15 +40,6 @@ REASON_CODES = {"incomplete_information": "Information is incomplete",
 
 def reason_label(code: str) -> str:
     return form_text(REASON_CODES[code]) if code in REASON_CODES else (code or _("No reason given"))
-
-
-def waiting_label(group: str) -> str:
-    kind, _sep, name = group.partition(":")
-    if kind == "group":
-        return group_label(name)
-    if kind == "manager":
-        return _("Managers of %(department)s", department=name)
-    return group
 
 
 def _table(name: str, raw: dict) -> tables.Table:
