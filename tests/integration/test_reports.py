@@ -94,6 +94,18 @@ def test_returns_count_decisions_reasons_and_first_pass_per_review_step(world, k
     assert [(r.rep, r.reviewed, r.first_pass) for r in report.reps] == [("amy", 2, 1)]
 
 
+def test_returns_break_down_by_the_owners_department_with_their_reasons(world, kam_eng):
+    complete_open(kam_eng, world["south"], "manager_review", "return", manager_review={
+        "decision": "return", "return_to": "proposal", "reason_code": "unclear_value", "comment": "價值不明 / unclear"})
+    departments = {d.department: d for d in kam_eng.reports.returns("col").departments}
+    assert set(departments) == {"north", "south"}
+    north, south = departments["north"], departments["south"]
+    assert (north.decisions, north.returns, north.reasons) == (3, 1, {"incomplete_information": 1})
+    assert (south.decisions, south.returns, south.reasons, south.return_rate) == (1, 1, {"unclear_value": 1}, 1)
+    assert [d.department for d in kam_eng.reports.returns("bob").departments] == ["north"]
+    assert [d.department for d in kam_eng.reports.returns("col", {"department": "south"}).departments] == ["south"]
+
+
 def test_overdue_lists_open_tasks_past_due_by_person_and_step(world, kam_eng):
     past = kam_eng.ctx.clock() - timedelta(days=3)
     with kam_eng.ctx.uow() as uow:

@@ -55,6 +55,24 @@ def test_each_report_draws_its_chart_and_its_csv_holds_the_tables_rows(demo_data
     assert csv_rows(download.data) == table_rows(page.data)
 
 
+def more_tables(html: bytes) -> list[list[list[str]]]:
+    page = lxml.html.fromstring(html)
+    return [[[c.text_content().strip() for c in tr.xpath("th|td")] for tr in table.xpath(".//tr")]
+            for table in page.xpath("//table[contains(@class, 'report-more')]")]
+
+
+def test_each_further_table_of_a_report_downloads_as_its_own_csv(demo_data, client):
+    login(client, "col")
+    page = client.get("/reports/returns")
+    tables = more_tables(page.data)
+    assert len(tables) >= 2 and tables[0][0][0] == "部門"            # returns by department first
+    for part, shown in enumerate(tables, start=1):
+        assert csv_rows(client.get(f"/reports/returns.csv?part={part}").data) == shown
+    returned = {row[0]: row[2] for row in tables[0][1:]}
+    assert returned["south"] == "1" and returned.get("north", "0") == "0"     # the demo's one return is south's
+    assert client.get(f"/reports/returns.csv?part={len(tables) + 1}").status_code == 404
+
+
 def test_the_portfolio_names_revenue_and_criteria_apart_and_draws_a_bar_per_account(demo_data, client):
     login(client, "col")
     client.post("/language", data={"lang": "en", "next": "/"})

@@ -106,19 +106,27 @@ def returns(report, reason_label, names: dict[str, str]) -> Table:
     steps = report.steps
     rows = []
     for s in steps:
-        reasons = ", ".join(f"{reason_label(code)}: {n}" for code, n in sorted(s.reasons.items(), key=lambda kv: -kv[1]))
         rows.append([form_text(s.name), str(s.decisions), str(s.returns), str(s.declines), percent(s.return_rate),
-                     percent(s.first_pass_rate), reasons or "—"])
+                     percent(s.first_pass_rate), _reasons(s.reasons, reason_label)])
     chart = svg.render(svg.Chart(_("Returns per review step"), [form_text(s.name) for s in steps],
                                  [s.returns for s in steps], _("Returns"),
                                  [s.first_pass_rate or 0 for s in steps], _("First-pass rate")))
     notes = [_("Return rate: returns out of all decisions at the step. First-pass rate: the share of projects "
                "whose first decision at the step was an approval.")]
     per_rep = [[names.get(r.rep, r.rep), str(r.reviewed), str(r.first_pass), percent(r.rate)] for r in report.reps]
+    per_department = [[d.department or _("No department"), str(d.decisions), str(d.returns), str(d.declines),
+                       percent(d.return_rate), _reasons(d.reasons, reason_label)] for d in report.departments]
     return Table([_("Review step"), _("Decisions"), _("Returns"), _("Declines"), _("Return rate"),
                   _("First-pass rate"), _("Reasons")], rows, chart, notes,
-                 more=[(_("First-pass rate per rep"), [_("Rep"), _("Reviews"), _("Approved at once"),
+                 more=[(_("Returns by department"), [_("Department"), _("Decisions"), _("Returns"), _("Declines"),
+                                                    _("Return rate"), _("Reasons")], per_department),
+                       (_("First-pass rate per rep"), [_("Rep"), _("Reviews"), _("Approved at once"),
                                                        _("First-pass rate")], per_rep)])
+
+
+def _reasons(reasons: dict[str, int], reason_label) -> str:
+    """Reasons with their counts, the most frequent first."""
+    return ", ".join(f"{reason_label(code)}: {n}" for code, n in sorted(reasons.items(), key=lambda kv: -kv[1])) or "—"
 
 
 def overdue(found, names: dict[str, str], group_label) -> Table:

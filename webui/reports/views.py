@@ -91,9 +91,14 @@ def download(name: str):
     if name not in REPORTS:
         abort(404)
     table = _table(name, _raw())
+    part = request.args.get("part", 0, type=int)         # 0: the main table; n: the page's n-th further table
+    if not 0 <= part <= len(table.more):
+        abort(404)
+    columns, rows = (table.columns, table.rows) if part == 0 else table.more[part - 1][1:]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    filename = name if part == 0 else f"{name}-{part}"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+                    headers={"Content-Disposition": f"attachment; filename={filename}.csv"})
