@@ -4,16 +4,10 @@ today, for the current year); a project's budget at today's rate, as the voting 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from ..workspace.currency import MissingRate, Rate, convert
+from ..workspace.currency import in_base
 
-
-def in_base(amount, currency: str | None, base: str, rates: list[Rate], on: date) -> Decimal | None:
-    try:
-        return convert(amount, currency or base, base, rates, on).base_amount
-    except (MissingRate, ValueError):
-        return None
+__all__ = ["in_base", "year_end"]
 
 
 def year_end(year: int, today: date) -> date:

@@ -72,6 +72,15 @@ def convert(amount, currency: str, base: str, rates: list[Rate], on: date) -> Co
     return Conversion(value, currency, (value * rate.rate).quantize(Decimal("0.01")), base, rate.rate, rate.valid_from)
 
 
+def in_base(amount, currency: str | None, base: str, rates: list[Rate], on: date) -> Decimal | None:
+    """`convert`'s base amount, or None where no rate converts it: callers show "no rate" or
+    send the case to a person, never a guess."""
+    try:
+        return convert(amount, currency or base, base, rates, on).base_amount
+    except (MissingRate, ValueError):
+        return None
+
+
 def rates(session, base: str | None = None) -> list[Rate]:
     base = base or base_currency()
     rows = session.scalars(select(ExchangeRate).where(ExchangeRate.base == base)

@@ -21,7 +21,7 @@ from ..db.ledger import Gift
 from ..db.workspace import Contact
 from ..errors import FieldError, NotFound, ValidationFailed
 from . import access, audit
-from .currency import MissingRate, to_base
+from .currency import base_currency, in_base, rates
 from .ledger_rules import needs_compliance
 from .ledger_schemas import GIFT
 from .ledger_views import GiftView
@@ -34,13 +34,6 @@ DECISIONS = {"approve": "approved", "decline": "declined"}
 def _value(amount: Decimal, currency: str) -> str:
     whole = amount == amount.to_integral_value()
     return f"{amount:,.0f} {currency}" if whole else f"{amount:,.2f} {currency}"
-
-
-def _in_base(session, amount: Decimal, currency: str, on: date) -> Decimal | None:
-    try:
-        return to_base(session, amount, currency, on).base_amount
-    except MissingRate:
-        return None
 
 
 def record(ctx, uow, account_id: str, actor: str, document: dict) -> str:
@@ -56,10 +49,11 @@ def record(ctx, uow, account_id: str, actor: str, document: dict) -> str:
     settings = read_settings(uow.session)
     amount = Decimal(str(document["amount"])).quantize(Decimal("0.01"))
     given_on = date.fromisoformat(document["given_on"])
-    reasons = needs_compliance(_in_base(uow.session, amount, document["currency"], given_on),
+    base, known = base_currency(), rates(uow.session)
+    reasons = needs_compliance(in_base(amount, document["currency"], base, known, given_on),
                                bool(contact.public_official),
-                               _in_base(uow.session, Decimal(str(settings.gift_threshold_amount)),
-                                        settings.gift_threshold_currency, given_on))
+                               in_base(settings.gift_threshold_amount, settings.gift_threshold_currency, base, known,
+                                       given_on))
     gift = Gift(id=str(uuid.uuid4()), account_id=account.id, contact_id=contact.id, recipient_name=contact.name,
                 kind=document["kind"], description=document["description"],
                 given_on=given_on, amount=amount, currency=document["currency"],
