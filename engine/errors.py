@@ -69,6 +69,10 @@ class DeployError(EngineError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+class SettingError(EngineError):
+    """A setting from the environment cannot be used; the message names the variable."""
+
+
 class ProcessError(EngineError):
     """A script, gateway or DMN failed at run time; the stored instance is unchanged.
 

@@ -8,7 +8,7 @@ from flask import Flask
 from engine import Engine
 from engine.text import LIMITS
 
-from . import (accounts, admin, api, attachments, auth, contacts, dossier, errors, inbox, ledger, profiles,
+from . import (accounts, admin, api, attachments, auth, contacts, dossier, errors, health, inbox, ledger, profiles,
                projects, reports, requests, security, settings, tasks)
 from .common import current, history, i18n
 from .config import Config, secret_key
@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.extensions["kamflow"] = app.config.pop("ENGINE", None) or Engine(app.config["DATABASE_URL"])
-    app.session_interface = EngineSessions(app.extensions["kamflow"].sessions, stateless=(problems.API_PREFIX,))
+    app.session_interface = EngineSessions(app.extensions["kamflow"].sessions, stateless=(problems.API_PREFIX, *health.PATHS))
     security.init_app(app)
     security.csrf.exempt(api.bp)           # token-signed, never cookie-signed: nothing to forge
     i18n.init_app(app)
@@ -37,6 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(auth.require_login)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, projects.bp, requests.bp, accounts.bp, accounts.competitors.bp,
                       accounts.handover.bp, contacts.bp, ledger.bp, profiles.bp, dossier.bp, attachments.bp,
-                      reports.bp, settings.bp, admin.bp, api.bp, errors.bp):
+                      reports.bp, settings.bp, admin.bp, api.bp, health.bp, errors.bp):
         app.register_blueprint(blueprint)
     return app

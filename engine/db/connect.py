@@ -12,14 +12,17 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from .pool import PoolSettings
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _PG_MIGRATION_LOCK = 7_317_001   # any constant; all KAM Flow processes agree on it
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
+    """An engine for `url`; on PostgreSQL with `pool` (default: from the environment, see pool.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(url, **(pool or PoolSettings.from_env()).engine_arguments())
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
@@ -42,12 +45,23 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Bring an empty or older database to the current schema; safe when many start at once."""
+def alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring an empty or older database to the current schema; safe when many start at once.
+
+    On PostgreSQL the statement, lock and idle time-outs a deployment sets for its role (docs/deploy.md)
+    are lifted for this one transaction: a migration, or waiting for another process's, may be long."""
+    cfg = alembic_config()
     with engine.begin() as conn:      # SQLite: BEGIN IMMEDIATE serialises concurrent upgrades
         if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+            conn.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -44,6 +44,9 @@ POSTS = ["/tasks/x", "/tasks/x/claim", "/tasks/x/unclaim", "/projects/new", "/pr
          "/accounts/owned-by/x/handover", "/contacts/c/confirm-stage", "/logout"]
 
 
+PUBLIC = ["/healthz", "/readyz"]      # the reverse proxy's checks (tests/webui/test_health.py)
+
+
 UUID = "00000000-0000-4000-8000-000000000000"
 API = [("GET", "/api/v1/tasks"), ("GET", f"/api/v1/tasks/{UUID}"), ("POST", f"/api/v1/tasks/{UUID}/complete"),
        ("POST", f"/api/v1/tasks/{UUID}/claim"), ("POST", f"/api/v1/tasks/{UUID}/unclaim"),
@@ -54,7 +57,7 @@ API = [("GET", "/api/v1/tasks"), ("GET", f"/api/v1/tasks/{UUID}"), ("POST", f"/a
 def test_the_lists_above_cover_every_route_of_the_app(app):
     urls = app.url_map.bind("localhost")
     covered = {urls.match(u, "GET")[0] for u in PROTECTED[:-1]} | {urls.match(u, "POST")[0] for u in POSTS} | \
-        {urls.match(u, m)[0] for m, u in API}
+        {urls.match(u, m)[0] for m, u in API} | {urls.match(u, "GET")[0] for u in PUBLIC}
     routes = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert routes - covered == {"auth.login", "i18n.language", "static", "api.openapi", "api.reference"}
 
@@ -69,6 +72,11 @@ def test_every_api_route_answers_a_caller_without_a_token_with_401(client, metho
 def test_every_form_post_sends_a_signed_out_visitor_to_the_login_page(client, url):
     response = client.post(url, data={})
     assert response.status_code == 302 and response.location.startswith("/login")
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_the_health_checks_need_no_login(client, url):
+    assert client.get(url).status_code == 200
 
 
 def test_the_login_page_and_static_files_need_no_login(client):

@@ -18,7 +18,7 @@ from ..common.redirects import safe_next
 from ..errors import problems
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-PUBLIC = {"auth.login", "i18n.language", "static"}
+PUBLIC = {"auth.login", "i18n.language", "static", "health.live", "health.ready"}
 
 
 def _restart(**data) -> None:
