@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from ..workspace.rules import A_SHARE, B_SHARE
+from ..workspace.rules import tier_for
 
 TOP_SHARE_OF_ACCOUNTS = Decimal("0.20")
 
@@ -35,12 +35,6 @@ class Ranking:
     total: Decimal
     top_count: int                   # how many accounts are the top 20%
     top_share: Decimal | None        # their share of the total; None when there is no revenue
-
-
-def tier_for(share_before: Decimal, amount: Decimal) -> str:
-    if amount <= 0:
-        return "C"
-    return "A" if share_before < A_SHARE else "B" if share_before < B_SHARE else "C"
 
 
 def rank(amounts: Iterable[tuple[str, Decimal | None]]) -> Ranking:

@@ -2,7 +2,8 @@
 with value: the budget the rep entered on the project form (`project.budget_amount`, its latest
 answer), in the base currency at today's rate; no budget or no rate: no value. A project waiting
 at several steps at once counts once at each; a project at no user task (waiting for a timer)
-counts at its recorded stage. Tiers are those of the viewer's 80/20 portfolio (latest year)."""
+counts at its recorded stage. Tiers are the company tiers the account list shows
+(`engine.workspace.tiers`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,10 +14,10 @@ from sqlalchemy import select
 from .. import auditlog
 from ..db.schema import AuditEvent, Instance, Task
 from ..workspace.currency import base_currency, rates
+from ..workspace.tiers import company_tiers
 from . import scope
 from .filters import Filters
 from .money import in_base
-from .portfolio import ranked_accounts
 
 
 @dataclass
@@ -63,8 +64,8 @@ def pipeline(ctx, uow, username: str, filters: Filters) -> Pipeline:
         for instance_id, step, name in s.execute(select(Task.instance_id, Task.bpmn_id, Task.name).where(
                 Task.instance_id.in_(ids), Task.state == "open").order_by(Task.created_at)):
             steps[instance_id].setdefault(step, name)
-    tiers = {r.account_id: r.tier for r in ranked_accounts(ctx, uow, person, Filters()).rows}
     base, table, today = base_currency(), rates(s), ctx.clock().date()
+    tiers = company_tiers(s, today)
     values = {i: in_base(amount, currency, base, table, today) for i, (amount, currency) in budgets(s, ids).items()}
     rows: dict[tuple[str, str | None], PipelineRow] = {}
     for inst in projects:

@@ -2,7 +2,10 @@
 base currency, with the cumulative share, the A/B/C tiers it implies and the share of the top
 20% of accounts; beside it each account's qualification score (domain §2). Revenue says which
 accounts are important now; the score says which meet the criteria of a key account: two
-different things, shown apart. The ranking runs over the accounts shown (after the filters)."""
+different things, shown apart. The ranking (and the tier it implies) runs over the accounts shown
+(after the filters); beside it each account's company tier, the one the account list shows
+(`engine.workspace.tiers`: all accounts, the same year and conversion). Without filters, for a
+viewer who sees every account, the two are the same."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +16,7 @@ from sqlalchemy import select
 from ..db.workspace import Account, AccountRevenue
 from ..workspace.currency import base_currency, rates
 from ..workspace.rules import CRITERIA, qualification_score
+from ..workspace.tiers import company_tiers
 from . import pareto, scope
 from .filters import Filters
 from .money import in_base, year_end
@@ -30,8 +34,9 @@ class PortfolioRow:
     currency: str | None
     share: Decimal | None
     cumulative: Decimal | None
-    tier: str | None
+    tier: str | None                     # in this ranking (the accounts shown)
     score: int | None                    # qualification by criteria, 0-100
+    company_tier: str = "C"              # among all accounts: the account list's tier
 
     @property
     def no_rate(self) -> bool:
@@ -72,13 +77,14 @@ def ranked_accounts(ctx, uow, person, filters: Filters) -> Portfolio:
     converted = {i: in_base(*recorded[i], base, table, on) if i in recorded else Decimal(0) for i in ids}
     ranking = pareto.rank(converted.items())
     by_id = {a.id: a for a in accounts}
+    company = company_tiers(s, today, year)
     rows = []
     for r in ranking.rows:
         a = by_id[r.key]
         amount, currency = recorded.get(a.id, (None, None))
         rows.append(PortfolioRow(a.id, a.name, a.account_type, a.owner, r.rank, r.amount, amount, currency,
                                  r.share, r.cumulative, r.tier,
-                                 qualification_score({c: getattr(a, c) for c in CRITERIA})))
+                                 qualification_score({c: getattr(a, c) for c in CRITERIA}), company.get(a.id, "C")))
     return Portfolio(year, years, base, rows, ranking.total, ranking.top_count, ranking.top_share)
 
 

@@ -81,6 +81,11 @@ def in_base(amount, currency: str | None, base: str, rates: list[Rate], on: date
         return None
 
 
+def year_end(year: int, today: date) -> date:
+    """The day a year's revenue converts on: 31 December of that year, or today for the current year."""
+    return min(date(year, 12, 31), today)
+
+
 def rates(session, base: str | None = None) -> list[Rate]:
     base = base or base_currency()
     rows = session.scalars(select(ExchangeRate).where(ExchangeRate.base == base)

@@ -33,7 +33,7 @@ class Accounts:
         self._write(accounts.set_our_side, account_id, user, document, version)
 
     def get(self, account_id: str, user: str) -> AccountView:
-        return self._eng._read(lambda uow: reading.read(uow, account_id, user))
+        return self._eng._read(lambda uow: reading.read(uow, account_id, user, self._eng.ctx.clock().date()))
 
     def document(self, account_id: str, user: str, our_side: bool = False) -> tuple[dict, int]:
         """The account as its edit form opens (profile, or `our_side`) for someone who may save
@@ -44,7 +44,7 @@ class Accounts:
              tier: str | None = None, limit: int = 20, offset: int = 0) -> AccountPage:
         """The accounts `user` may see, by name; filters combine."""
         return self._eng._read(lambda uow: reading.list_accounts(uow, user, search, account_type, owner, tier,
-                                                                 limit, offset))
+                                                                 limit, offset, self._eng.ctx.clock().date()))
 
     def startable(self, user: str) -> list[tuple[str, str]]:
         """(id, name) of the accounts `user` may start a project on (those they may change)."""

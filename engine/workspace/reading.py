@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -11,7 +12,8 @@ from ..db.schema import Attachment, AuditEvent, Instance
 from ..db.workspace import Account, AccountRevenue
 from . import access, competitors, contacts, handover
 from .documents import account_document
-from .rules import CRITERIA, Revenue, qualification_score, tiers
+from .rules import CRITERIA, Revenue, qualification_score
+from .tiers import company_tiers
 from .views import (AccountEvent, AccountFile, AccountProject, AccountSummary, AccountView, Money,
                     RevenueYear)
 
@@ -31,12 +33,6 @@ def _revenues(session, account_ids: list[str] | None = None) -> list[Revenue]:
     return [Revenue(r.account_id, r.year, r.amount, r.currency) for r in session.scalars(q)]
 
 
-def all_tiers(session) -> dict[str, str]:
-    """Every account's tier: the 80/20 ranking runs over all accounts, whoever looks."""
-    ids = list(session.scalars(select(Account.id)))
-    return tiers(ids, _revenues(session))
-
-
 def _latest(revenues: list[Revenue], account_id: str) -> RevenueYear | None:
     own = [r for r in revenues if r.account_id == account_id]
     top = max(own, key=lambda r: r.year, default=None)
@@ -49,7 +45,7 @@ def _criteria(account: Account) -> dict[str, int | None]:
 
 def list_accounts(uow, viewer: str, search: str | None = None, account_type: str | None = None,
                   owner: str | None = None, tier: str | None = None, limit: int = 20,
-                  offset: int = 0) -> AccountPage:
+                  offset: int = 0, today: date | None = None) -> AccountPage:
     """The accounts `viewer` may see, by name, filtered; tiers need all revenue, so the tier
     filter picks ids first and the page is cut in the database."""
     text.require(*(text.field_error(f"$.{name}", value, text.LIMITS[limit]) for name, value, limit in (
@@ -64,7 +60,7 @@ def list_accounts(uow, viewer: str, search: str | None = None, account_type: str
         q = q.where(Account.account_type == account_type)
     if owner:
         q = q.where(Account.owner == owner)
-    tier_of = all_tiers(s)
+    tier_of = company_tiers(s, today or date.today())
     if tier:
         q = q.where(Account.id.in_([i for i, t in tier_of.items() if t == tier]))
     total = s.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
@@ -105,7 +101,7 @@ def timeline(session, account_id: str) -> list[AccountEvent]:
     return [AccountEvent(e.id, e.at, e.actor, e.kind, dict(e.meta or {}), payloads.get(e.id, {})) for e in events]
 
 
-def read(uow, account_id: str, viewer: str) -> AccountView:
+def read(uow, account_id: str, viewer: str, today: date | None = None) -> AccountView:
     s = uow.session
     account, person = access.viewable(uow, account_id, viewer)
     document = account_document(s, account)
@@ -118,7 +114,8 @@ def read(uow, account_id: str, viewer: str) -> AccountView:
         supporting_departments=document.get("supporting_departments", []),
         contact_channels=document.get("contact_channels", []),
         similar_products_in_use=account.similar_products_in_use or "", criteria=_criteria(account),
-        qualification_score=qualification_score(_criteria(account)), tier=all_tiers(s).get(account.id, "C"),
+        qualification_score=qualification_score(_criteria(account)),
+        tier=company_tiers(s, today or date.today()).get(account.id, "C"),
         potential=Money(account.potential_amount, account.potential_currency) if potential else None,
         revenues=[RevenueYear(r.year, r.amount, r.currency) for r in sorted(
             _revenues(s, [account.id]), key=lambda r: -r.year)],

@@ -61,11 +61,20 @@ def latest_year(revenues: Iterable[Revenue]) -> int | None:
     return max((r.year for r in revenues), default=None)
 
 
+def tier_for(share_before: Decimal, amount: Decimal) -> str:
+    """The one tier rule: an account whose revenue starts before 80% of the total is reached is A,
+    before 95% B, else C; no revenue is C. The account list and the 80/20 report both use it."""
+    if amount <= 0:
+        return "C"
+    return "A" if share_before < A_SHARE else "B" if share_before < B_SHARE else "C"
+
+
 def tiers(account_ids: Iterable[str], revenues: Iterable[Revenue],
-          to_base: Callable[[Decimal, str, int], Decimal | None] = base_currency_only) -> dict[str, str]:
-    """Each account's tier (A/B/C) by its share of the latest year's revenue."""
+          to_base: Callable[[Decimal, str, int], Decimal | None] = base_currency_only,
+          year: int | None = None) -> dict[str, str]:
+    """Each account's tier (A/B/C) by its share of `year`'s revenue (default: the latest year)."""
     revenues = list(revenues)
-    year = latest_year(revenues)
+    year = year or latest_year(revenues)
     totals: dict[str, Decimal] = {}
     for r in revenues:
         converted = to_base(r.amount, r.currency, r.year) if r.year == year else None
@@ -75,7 +84,6 @@ def tiers(account_ids: Iterable[str], revenues: Iterable[Revenue],
     grand = sum(totals.values(), Decimal(0))
     before = Decimal(0)                              # the share reached before this account
     for account_id, amount in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
-        share = before / grand
-        result[account_id] = "A" if share < A_SHARE else "B" if share < B_SHARE else "C"
+        result[account_id] = tier_for(before / grand, amount)
         before += amount
     return result

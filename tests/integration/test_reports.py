@@ -58,6 +58,17 @@ def test_the_portfolio_ranks_by_revenue_with_tiers_and_keeps_an_unconverted_acco
     assert (rows["北區丙 North C"].rank, rows["北區丙 North C"].revenue, rows["北區丙 North C"].tier) == (1, 3000, "A")
 
 
+def test_the_account_list_and_the_portfolios_company_tier_are_one_definition_with_the_same_conversion(world, kam_eng):
+    kam_eng.rates.set("zed", {"currency": "USD", "valid_from": "2025-01-01", "rate": 30})   # North C: 3000 TWD
+    listed = {a.name: a.tier for a in kam_eng.accounts.list("col", limit=100).accounts}
+    everyone = kam_eng.reports.portfolio("col", {"year": "2025"}).rows
+    assert {r.name: r.company_tier for r in everyone} == listed and listed["北區丙 North C"] == "A"
+    assert all(r.tier == r.company_tier for r in everyone)        # the whole company in view: the same tiers
+    south = next(r for r in kam_eng.reports.portfolio("ray", {"year": "2025"}).rows if r.name == "南區甲 South A")
+    assert (south.tier, south.company_tier) == ("A", "B")         # first of ray's; third of the company's 4,450
+    assert kam_eng.accounts.get(south.account_id, "ray").tier == "B"
+
+
 def test_the_portfolio_filters_by_department_rep_and_account_type(world, kam_eng):
     names = lambda **f: {r.name for r in kam_eng.reports.portfolio("col", {"year": "2025", **f}).rows}  # noqa: E731
     assert "南區甲 South A" in names() and NORTH_ACCOUNTS <= names()

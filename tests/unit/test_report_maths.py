@@ -109,3 +109,11 @@ def test_filters_read_a_query_string_and_write_it_back():
                             "department": "", "other": "x"})
     assert chosen.as_query() == {"since": "2026-01-01", "until": "2026-01-31", "account_type": "global", "year": "2025"}
     assert chosen.ends == datetime(2026, 2, 1, tzinfo=timezone.utc)
+
+
+def test_the_account_lists_tiers_and_the_pareto_ranking_give_every_account_the_same_tier():
+    from engine.workspace.rules import Revenue, tiers
+    amounts = {"a": D(500), "b": D(300), "c": D(100), "d": D(60), "e": D(40), "f": D(0), "g": D(300)}
+    by_list = tiers(amounts, [Revenue(k, 2025, v, "TWD") for k, v in amounts.items()])
+    by_report = {r.key: r.tier for r in pareto.rank(amounts.items()).rows}
+    assert by_list == by_report and set(by_list.values()) == {"A", "B", "C"}

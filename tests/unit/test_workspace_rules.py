@@ -54,3 +54,9 @@ def test_without_a_currency_table_only_base_currency_revenue_counts_and_a_conver
 
 def test_with_no_revenue_at_all_every_account_is_tier_c():
     assert tiers(["a", "b"], []) == {"a": "C", "b": "C"}
+
+
+def test_tiers_rank_the_year_asked_for_instead_of_the_latest():
+    revenues = [twd("a", 2024, 960), twd("b", 2024, 40), twd("a", 2025, 1), twd("b", 2025, 99)]
+    assert tiers("ab", revenues) == {"a": "C", "b": "A"}
+    assert tiers("ab", revenues, year=2024) == {"a": "A", "b": "C"}

@@ -78,10 +78,11 @@ def test_the_portfolio_names_revenue_and_criteria_apart_and_draws_a_bar_per_acco
     client.post("/language", data={"lang": "en", "next": "/"})
     page = client.get(f"/reports/portfolio?year={LAST_YEAR}")
     text = page.data.decode()
-    assert "Tier (by revenue)" in text and "Qualification score (by criteria)" in text
+    assert "Tier in this view (by revenue)" in text and "Company tier" in text
+    assert "Qualification score (by criteria)" in text
     assert "the first 80% of the year’s revenue, tier B the next 15%" in text
     rows = table_rows(page.data)[1:]
-    assert rows[0][:2] == ["1", "北區大客戶 North key"] and rows[0][8] == "A"
+    assert rows[0][:2] == ["1", "北區大客戶 North key"] and rows[0][8] == rows[0][9] == "A"
     assert len(lxml.html.fromstring(page.data).xpath("//svg//rect[@class='bar']")) == len(rows)
 
 

@@ -46,7 +46,7 @@ def portfolio(report, names: dict[str, str]) -> Table:
     rows = [[str(r.rank or "—"), r.name, account_type_label(r.account_type), names.get(r.owner, r.owner),
              _("no rate") if r.no_rate else amount(r.revenue),
              "—" if r.amount is None else f"{amount(r.amount)} {r.currency}",
-             percent(r.share), percent(r.cumulative), r.tier or "—",
+             percent(r.share), percent(r.cumulative), r.tier or "—", r.company_tier,
              "—" if r.score is None else str(r.score)] for r in report.rows]
     ranked = [r for r in report.rows if r.rank is not None]
     chart = svg.render(svg.Chart(_("Revenue %(year)s by account, with the cumulative share", year=report.year),
@@ -56,6 +56,8 @@ def portfolio(report, names: dict[str, str]) -> Table:
     notes = [_("Important by revenue: tier A are the accounts that make the first %(a)s of the year’s revenue, "
                "tier B the next %(b)s, tier C the rest; the ranking runs over the accounts shown.",
                a=percent(A_SHARE), b=percent(B_SHARE - A_SHARE)),
+             _("Company tier: the same rule over all the company’s accounts, as the account list shows it. It "
+               "differs from the tier in this view when the view shows only some accounts."),
              _("Qualified by criteria: the qualification score (0-100) from the four key-account criteria. "
                "It says whether an account fits, not how much it buys now."),
              _("Revenue is converted to %(currency)s at the rate valid on 31 December of that year (today for "
@@ -67,8 +69,8 @@ def portfolio(report, names: dict[str, str]) -> Table:
         summary.append(_("The top 20%% of accounts (%(n)s) make %(share)s of revenue.", n=report.top_count,
                          share=percent(report.top_share)))
     return Table([_("Rank"), _("Account"), _("Type"), _("Owner"), _("Revenue (%(currency)s)", currency=base),
-                  _("Revenue as recorded"), _("Share"), _("Cumulative share"), _("Tier (by revenue)"),
-                  _("Qualification score (by criteria)")], rows, chart, notes, summary)
+                  _("Revenue as recorded"), _("Share"), _("Cumulative share"),
+                  _("Tier in this view (by revenue)"), _("Company tier"), _("Qualification score (by criteria)")], rows, chart, notes, summary)
 
 
 def pipeline(report) -> Table:
@@ -78,7 +80,7 @@ def pipeline(report) -> Table:
     for row, r in zip(rows, report.rows):
         steps[row[0]] = steps.get(row[0], 0) + r.projects
     chart = svg.render(svg.Chart(_("Open projects by step"), list(steps), list(steps.values()), _("Projects")))
-    notes = [_("Open key-account projects by the step they wait at and their account’s tier (by revenue). Value: "
+    notes = [_("Open key-account projects by the step they wait at and their account’s company tier. Value: "
                "the budget on the project form in %(currency)s at today’s rate; projects without a budget or "
                "without a rate have no value and are counted apart.", currency=report.base)]
     return Table([_("Step"), _("Tier"), _("Projects"), _("Value (%(currency)s)", currency=report.base),
