@@ -65,6 +65,25 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    """A big, realistic database for benchmarks (engine/scale): users, accounts, N projects."""
+    from engine.scale import seed
+
+    if args.scale < 1:
+        print("error: --scale must be at least 1", file=sys.stderr)
+        return 2
+    eng = Engine(database_url(args.db))
+    try:
+        summary = seed(eng, args.scale, seed=args.seed)
+    finally:
+        eng.close()
+    print(f"seeded {summary.projects} projects, {summary.accounts} accounts, {summary.users} users "
+          f"in {summary.seconds['total']:.1f}s (password for everyone: {demo.PASSWORD})")
+    print("rows: " + ", ".join(f"{name} {count}" for name, count in summary.rows.items()))
+    print("people to try: " + ", ".join(f"{role} {who}" for role, who in summary.landmarks.items()))
+    return 0
+
+
 def cmd_deploy(args) -> int:
     eng = Engine(database_url(args.db))
     try:
@@ -142,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true")
     init.add_argument("--workflows", default=str(ROOT / "workflows"))
     init.set_defaults(func=cmd_init)
+    big = sub.add_parser("demo", help="seed an empty database with a big, realistic organisation for benchmarks")
+    big.add_argument("--scale", type=int, required=True, help="how many key-account projects (e.g. 100000)")
+    big.add_argument("--seed", type=int, default=1, help="random seed (the same seed gives the same data)")
+    big.set_defaults(func=cmd_demo)
     dep = sub.add_parser("deploy", help="deploy every BPMN/DMN/form under a folder")
     dep.add_argument("folder")
     dep.add_argument("--user")

@@ -1,0 +1,180 @@
+"""`kamflow demo --scale N` on both databases (small N): the shapes issue 12 asks for, a verified
+audit log, states the engine can load and move on from, and reports with figures for whoever
+may see them. One seeded database per backend for the module; each test uses its own rows."""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from engine import Engine, auditlog
+from engine.db.schema import Instance, Notification, ProcessSequence, Task, User
+from engine.db.workspace import Account, AccountTeamMember
+from engine.demo import PROCESS, answer
+from engine.invariants import ensure_progress
+from engine.scale import seed, shape
+from engine.spiff import Runtime
+from engine.usecases import calls
+
+from ..conftest import PG_URL, ROOT
+
+N = 300
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(request, tmp_path_factory):
+    """(url, summary) of a database seeded with N projects."""
+    if request.param == "sqlite":
+        url, admin, schema = f"sqlite:///{tmp_path_factory.mktemp('scale') / 'big.db'}", None, None
+    else:
+        if not PG_URL:
+            pytest.skip("KAMFLOW_TEST_POSTGRESQL_URL not set (CI sets it; CI never skips)")
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    eng = Engine(url, forms_dir=ROOT / "forms")
+    summary = seed(eng, N, seed=7, progress=lambda line: None)
+    eng.close()
+    yield url, summary
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def fresh(seeded):
+    engines = []
+
+    def make() -> Engine:
+        engines.append(Engine(seeded[0], forms_dir=ROOT / "forms"))
+        return engines[-1]
+    yield make
+    for e in engines:
+        e.close()
+
+
+def test_a_seeded_database_has_the_organisation_accounts_and_mix_of_issue_12(seeded, fresh):
+    _url, summary = seeded
+    eng = fresh()
+    counts = shape.scenario_counts(N)
+    with eng.db.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(User)) == shape.organisation(N).users
+        assert conn.scalar(select(func.count()).select_from(Account)) == shape.accounts(N, shape.organisation(N).reps)
+        status = Counter(dict(conn.execute(select(Instance.outcome, func.count()).group_by(Instance.outcome)).all()))
+        assert status[None] == sum(counts[s] for s in shape.RUNNING)
+        assert status["established"] == counts["established"] + counts["established_after_return"]
+        assert status["withdrawn"] == counts["withdrawn_information"] + counts["withdrawn_review"]
+        assert status["declined"] == counts["declined"]
+        numbers = list(conn.scalars(select(Instance.number).order_by(Instance.number)))
+        assert numbers == list(range(1, N + 1))
+        assert conn.scalar(select(ProcessSequence.last_number).where(ProcessSequence.process_id == PROCESS)) == N
+        pool = conn.scalar(select(func.count()).select_from(Task).where(
+            Task.state == "open", Task.candidate_group == summary.landmarks["pool"], Task.assignee.is_(None)))
+        assert pool == counts["pool_review"]
+        by_state = Counter(dict(conn.execute(select(Notification.status, func.count())
+                                             .group_by(Notification.status)).all()))
+        assert by_state["sent"] > 0.8 * sum(by_state.values())
+        rep_open = conn.scalar(select(func.count()).select_from(Task).where(
+            Task.state == "open", Task.assignee == summary.landmarks["rep"]))
+        assert rep_open > 0
+
+
+def test_the_audit_log_of_a_seeded_database_verifies(seeded, fresh):
+    eng = fresh()
+    with eng.ctx.uow(read_only=True) as uow:
+        assert auditlog.verify(uow.session) == []
+
+
+def test_every_seeded_running_project_loads_and_its_open_task_rows_match_its_state(seeded, fresh):
+    eng = fresh()
+    with eng.ctx.uow(read_only=True) as uow:
+        running = list(uow.session.scalars(select(Instance).where(Instance.status == "running")))
+        assert running
+        for inst in running:
+            rt = Runtime.load(eng.ctx.models.by_id(uow.session, inst.definition_id), inst.workflow, {},
+                              calls.chosen(eng.ctx, uow.session, inst))
+            ensure_progress(rt.completed, rt.waits())
+            rows = uow.session.execute(select(Task.spiff_task_id, Task.bpmn_id).where(
+                Task.instance_id == inst.id, Task.state == "open")).all()
+            assert sorted(rows) == sorted((h.spiff_id, h.bpmn_id) for h in rt.human_tasks())
+            assert 10_000 < len(inst.workflow) < 45_000      # as the real ones: 14 KB gathering, 25-35 KB later
+
+
+def _open_task(eng, **where):
+    with eng.db.connect() as conn:
+        q = select(Task).where(Task.state == "open", *[getattr(Task, k) == v for k, v in where.items()])
+        return conn.execute(q.order_by(Task.created_at, Task.id).limit(1)).first()
+
+
+def test_a_seeded_review_is_completed_by_its_manager_on_a_fresh_engine(seeded, fresh):
+    manager = seeded[1].landmarks["manager"]
+    row = _open_task(fresh(), bpmn_id="manager_review", assignee=manager)
+    eng = fresh()
+    eng.complete(row.id, manager, answer("manager_review"))
+    votes = [t for t in fresh().instance(row.instance_id).tasks if t.bpmn_id == "committee_vote"]
+    assert len(votes) == 5 and all(t.assignee for t in votes)
+
+
+def test_a_seeded_return_loop_goes_on_to_the_manager_and_the_committee(seeded, fresh):
+    eng = fresh()
+    with eng.db.connect() as conn:
+        returned = conn.scalar(select(Task.instance_id).where(Task.state == "open", Task.bpmn_id == "proposal",
+                                                              Task.instance_id.in_(select(Task.instance_id).where(
+                                                                  Task.bpmn_id == "manager_review",
+                                                                  Task.state == "completed"))).limit(1))
+    owner = eng.instance(returned).owner
+    proposal = next(t for t in eng.instance(returned).tasks if t.bpmn_id == "proposal")
+    fresh().complete(proposal.id, owner, answer("proposal"))
+    review = next(t for t in fresh().instance(returned).tasks if t.bpmn_id == "manager_review")
+    pool_manager = seeded[1].landmarks["pool_manager"]
+    fresh().complete(review.id, review.assignee or pool_manager, answer("manager_review"))
+    assert {t.bpmn_id for t in fresh().instance(returned).tasks} == {"committee_vote"}
+
+
+def test_a_seeded_pool_review_is_claimed_from_the_pool_by_either_manager(seeded, fresh):
+    landmarks = seeded[1].landmarks
+    row = _open_task(fresh(), candidate_group=landmarks["pool"])
+    fresh().complete(row.id, landmarks["pool_manager"], answer("manager_review", decision="return"))
+    assert {t.bpmn_id for t in fresh().instance(row.instance_id).tasks} == {"proposal"}
+
+
+def test_every_report_has_figures_on_a_seeded_database(seeded, fresh):
+    eng, who = fresh(), seeded[1].landmarks["committee"]
+    assert eng.reports.portfolio(who).rows
+    assert eng.reports.pipeline(who).rows
+    assert eng.reports.cycle_time(who).steps
+    assert eng.reports.returns(who).steps
+    assert eng.reports.overdue(who)
+    assert eng.reports.coverage(who).accounts
+    assert eng.reports.projects_by_step(who)
+
+
+def test_a_seeded_rep_sees_only_her_own_rows_in_the_reports(seeded, fresh):
+    """Her own accounts and those she is on the team of, and the projects on them or hers."""
+    eng, rep = fresh(), seeded[1].landmarks["rep"]
+    with eng.db.connect() as conn:
+        accounts = set(conn.scalars(select(Account.id).where(Account.owner == rep))) | set(conn.scalars(
+            select(AccountTeamMember.account_id).where(AccountTeamMember.username == rep)))
+        projects = set(conn.scalars(select(Instance.id).where(
+            (Instance.owner == rep) | Instance.account_id.in_(accounts))))
+        others = conn.scalar(select(func.count()).select_from(Instance).where(Instance.id.not_in(projects)))
+    assert accounts and projects and others
+    portfolio = eng.reports.portfolio(rep).rows
+    assert portfolio and {r.account_id for r in portfolio} <= accounts
+    assert {i for r in eng.reports.pipeline(rep).rows for i in r.instance_ids} <= projects
+    assert {i for r in eng.reports.overdue(rep) for i in r.instance_ids} <= projects
+    assert {a.account_id for a in eng.reports.coverage(rep).accounts} <= accounts
+    assert eng.reports.cycle_time(rep).projects <= len(projects)
+
+
+def test_kamflow_demo_scale_seeds_an_empty_database_once(db_url, capsys):
+    from kamflow.cli import main
+    assert main(["--db", db_url, "demo", "--scale", "20", "--seed", "3"]) == 0
+    assert "seeded 20 projects" in capsys.readouterr().out
+    assert main(["--db", db_url, "demo", "--scale", "20"]) == 2
+    assert "already has users" in capsys.readouterr().err
