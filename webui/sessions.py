@@ -1,7 +1,9 @@
 """Server-side sessions kept by the engine: the cookie carries only a signed token.
 
-Signed in, the browser holds nothing but the signed token; the engine keeps the user
-and the session's data (language, CSRF secret, flashes). Signing in always opens a new
+Signed in, the browser holds the signed token (and, for the one redirect they live across,
+the flash messages to show next); the engine keeps the user and the session's data
+(language, CSRF secret). A request reads its session and user in one statement and writes
+the session back only when its data changed (flashes alone never do). Signing in always opens a new
 session (so a token seen before is worthless), signing out closes it, and the engine
 answers None for an expired session or a deactivated user, so either ends at once in
 every app process.
@@ -19,12 +21,17 @@ from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
+from engine.views import UserView
+
+FLASHES = "_flashes"      # Flask's key: carried in the signed cookie, never written to the database
+
 
 class SessionStore(Protocol):
     """What the engine offers as `Engine.sessions`."""
 
     def open(self, username: str, ttl: timedelta, data: dict | None = None) -> str: ...
     def get(self, token: str | None, max_age: timedelta | None = None) -> tuple[str, dict] | None: ...
+    def identify(self, token: str | None, max_age: timedelta | None = None) -> tuple[UserView, dict] | None: ...
     def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool: ...
     def close(self, token: str | None) -> None: ...
 
@@ -32,11 +39,14 @@ class SessionStore(Protocol):
 class ServerSession(CallbackDict, SessionMixin):
     """Flask's `session`: `uid` names the signed-in user; the rest is the session's data."""
 
-    def __init__(self, data: dict | None = None, token: str | None = None):
+    def __init__(self, data: dict | None = None, token: str | None = None, user: UserView | None = None,
+                 stored: dict | None = None):
         def on_update(_self):
             _self.modified = True
         super().__init__(data or {}, on_update)
         self.token = token
+        self.user = user                  # the signed-in user as the session's lookup found them
+        self.stored = stored              # the data as the database holds it (None: not read)
         self.modified = False
         self.closing: list[str] = []      # tokens to close after the request
 
@@ -45,6 +55,7 @@ class ServerSession(CallbackDict, SessionMixin):
         if self.token:
             self.closing.append(self.token)
         self.token = None
+        self.user = self.stored = None
         self.modified = True
 
 
@@ -72,10 +83,11 @@ class EngineSessions(SessionInterface):
         except Exception:   # noqa: BLE001 - a bad or old cookie is simply no session
             ticket = None
         if isinstance(ticket, dict) and isinstance(ticket.get("token"), str):
-            found = self.store.get(ticket["token"], app.config.get("SESSION_MAX_LIFETIME"))
+            found = self.store.identify(ticket["token"], app.config.get("SESSION_MAX_LIFETIME"))
             if found is not None:
-                username, data = found
-                return ServerSession({**data, "uid": username}, ticket["token"])
+                user, data = found
+                flashes = {FLASHES: ticket["flashes"]} if isinstance(ticket.get("flashes"), list) else {}
+                return ServerSession({**data, **flashes, "uid": user.username}, ticket["token"], user, data)
         elif isinstance(ticket, dict) and isinstance(ticket.get("visitor"), dict):
             return ServerSession({k: v for k, v in ticket["visitor"].items() if k != "uid"})
         ended = ServerSession()
@@ -107,14 +119,15 @@ class EngineSessions(SessionInterface):
         lifetime, now = app.permanent_session_lifetime, app.config["CLOCK"]().timestamp()
         if now - session.get("_extended", 0) > lifetime.total_seconds() * self.EXTEND_EVERY:
             session["_extended"] = int(now)     # keeps an active session alive (up to its absolute limit)
-        data = {k: v for k, v in session.items() if k != "uid"}
+        data = {k: v for k, v in session.items() if k not in ("uid", FLASHES)}
         if session.token is None:
             session.token = self.store.open(uid, lifetime, data)
-        elif session.modified and not self.store.save(session.token, data, lifetime):
+        elif session.modified and data != session.stored and not self.store.save(session.token, data, lifetime):
             return None                     # ended during the request (e.g. signed out elsewhere)
         elif not session.modified and not self.should_set_cookie(app, session):
             return None
-        return {"token": session.token}
+        flashes = session.get(FLASHES)
+        return {"token": session.token, "flashes": flashes} if flashes else {"token": session.token}
 
     def _delete_cookie(self, app, response) -> None:
         response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),

@@ -9,10 +9,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 
 from .. import auditlog
-from ..db.schema import AuthSession, User
+from ..db.schema import AuthSession, GroupMember, User
+from ..directory import _person
+from ..views import UserView
+from .users import view
 
 DEFAULT_TTL = timedelta(hours=12)
 
@@ -41,28 +44,39 @@ class Sessions:
     def get(self, token: str | None, max_age: timedelta | None = None) -> tuple[str, dict] | None:
         """(username, data) of a live session whose user is still active, else None. A session is
         live until it has been idle past its expiry, and never longer than `max_age` after it began."""
+        found = self.identify(token, max_age)
+        return (found[0].username, found[1]) if found is not None else None
+
+    def identify(self, token: str | None, max_age: timedelta | None = None) -> tuple[UserView, dict] | None:
+        """The user of a live session (see `get`) with the session's data, in one statement: a
+        request looks its identity up once."""
         if not token:
             return None
 
         def use_case(uow):
-            row, now = uow.session.get(AuthSession, session_key(token)), self._eng.ctx.clock()
-            if row is None or row.expires_at <= now or (max_age is not None and row.created_at + max_age <= now):
+            rows = uow.session.execute(
+                select(AuthSession, User, GroupMember.group_name)
+                .join(User, User.username == AuthSession.username)
+                .outerjoin(GroupMember, GroupMember.username == User.username)
+                .where(AuthSession.token_hash == session_key(token))).all()
+            now = self._eng.ctx.clock()
+            if not rows:
                 return None
-            user = uow.session.get(User, row.username)
-            return (row.username, dict(row.data or {})) if user is not None and user.active else None
+            row, user = rows[0][0], rows[0][1]
+            if row.expires_at <= now or (max_age is not None and row.created_at + max_age <= now) or not user.active:
+                return None
+            return view(_person(user, {group for *_, group in rows if group})), dict(row.data or {})
         return self._eng._read(use_case)
 
     def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool:
-        """Replace the session's data (and extend it by `ttl`); False if it no longer exists."""
-        def use_case(uow):
-            row = uow.session.get(AuthSession, session_key(token))
-            if row is None:
-                return False
-            row.data = dict(data)
-            if ttl is not None:
-                row.expires_at = self._eng.ctx.clock() + ttl
-            return True
-        return self._eng._write(use_case)
+        """Replace the session's data (and extend it by `ttl`); False if it no longer exists.
+        One UPDATE: the row need not be read first."""
+        values: dict = {"data": dict(data)}
+        if ttl is not None:
+            values["expires_at"] = self._eng.ctx.clock() + ttl
+        return self._eng._write(lambda uow: uow.session.execute(
+            update(AuthSession).where(AuthSession.token_hash == session_key(token)).values(**values)
+            .execution_options(synchronize_session=False)).rowcount > 0)
 
     def close(self, token: str | None) -> None:
         """End the session (signing out, or a new sign-in replacing it), audited on the user's stream."""

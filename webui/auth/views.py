@@ -49,8 +49,9 @@ def require_login():
         return None                  # the API signs in each request by its token (webui/api/auth.py)
     uid = session.get("uid")
     if uid:
+        known = getattr(session, "user", None)      # found with the session, in the same statement
         try:
-            g.user = engine().user(uid)
+            g.user = known if known is not None and known.username == uid else engine().user(uid)
         except NotFound:
             g.user = None
         if g.user is None or not g.user.active:

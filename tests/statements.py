@@ -1,0 +1,68 @@
+"""Count what a piece of code sends to the database: statements and transactions.
+
+    with counted(eng.db) as seen:
+        client.post(...)
+    assert seen.total <= 20 and seen.transactions <= 2, seen.report()
+
+A transaction counts its BEGIN and its COMMIT (or ROLLBACK) once each, on both databases
+(SQLite's explicit `BEGIN IMMEDIATE` is that BEGIN, not another statement); a batched insert
+(executemany, or one multi-row INSERT) counts once, as the database receives it once.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+@dataclass
+class Seen:
+    statements: list[str] = field(default_factory=list)   # in order, BEGIN/COMMIT/ROLLBACK included
+    transactions: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.statements)
+
+    def count(self, prefix: str) -> int:
+        """How many statements start with `prefix` (e.g. "SELECT users", "INSERT INTO tasks")."""
+        return sum(1 for s in self.statements if s.startswith(prefix))
+
+    def report(self) -> str:
+        return f"{self.total} statements in {self.transactions} transactions:\n  " + "\n  ".join(self.statements)
+
+
+def _first_words(statement: str) -> str:
+    return " ".join(statement.split())[:160]
+
+
+@contextmanager
+def counted(db: Engine):
+    """Record every statement and transaction `db` (a SQLAlchemy engine) runs inside the block."""
+    seen = Seen()
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith("BEGIN"):     # SQLite's own BEGIN: counted below
+            seen.statements.append(_first_words(statement))
+
+    def on_begin(conn):
+        seen.transactions += 1
+        seen.statements.append("BEGIN")
+
+    def on_commit(conn):
+        seen.statements.append("COMMIT")
+
+    def on_rollback(conn):
+        seen.statements.append("ROLLBACK")
+
+    hooks = [("before_cursor_execute", on_execute), ("begin", on_begin), ("commit", on_commit),
+             ("rollback", on_rollback)]
+    for name, hook in hooks:
+        event.listen(db, name, hook)
+    try:
+        yield seen
+    finally:
+        for name, hook in hooks:
+            event.remove(db, name, hook)
