@@ -37,6 +37,7 @@ bench: install
 	$(PY) bench/web.py
 	$(PY) bench/mail.py
 	$(PY) bench/sandbox.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) instance

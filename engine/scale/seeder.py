@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -127,19 +128,28 @@ def _projects(eng, rng, n, compiled, people, made, now, summary: Summary, progre
         ids = clone.Ids(bulk.next_id(conn, "audit_events"), bulk.next_id(conn, "notifications"))
     totals: dict[str, int] = {}
     mark = time.perf_counter()
-    for start in range(0, len(copies), COPIES_PER_BATCH):
-        out = clone.Rows.empty()
-        for k, c in enumerate(copies[start:start + COPIES_PER_BATCH]):
-            clone.render(compiled[c.scenario], c, first + start + k, definition_id, now, ids, out)
-        tables = vars(out)
+
+    def write(tables: dict) -> None:
         with eng.db.begin() as conn:
             bulk.insert_all(conn, tables)
-        for name, rows in tables.items():
-            totals[name] = totals.get(name, 0) + len(rows)
-        done = min(start + COPIES_PER_BATCH, len(copies))
-        if done == len(copies) or (start // COPIES_PER_BATCH) % 20 == 19:
-            rate = done / (time.perf_counter() - mark)
-            progress(f"  {done}/{len(copies)} projects ({rate:.0f}/s)")
+
+    # one batch is written (the database working) while the next is made (Python working)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending = None
+        for start in range(0, len(copies), COPIES_PER_BATCH):
+            out = clone.Rows.empty()
+            for k, c in enumerate(copies[start:start + COPIES_PER_BATCH]):
+                clone.render(compiled[c.scenario], c, first + start + k, definition_id, now, ids, out)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(write, vars(out))
+            for name, rows in vars(out).items():
+                totals[name] = totals.get(name, 0) + len(rows)
+            done = min(start + COPIES_PER_BATCH, len(copies))
+            if done == len(copies) or (start // COPIES_PER_BATCH) % 20 == 19:
+                progress(f"  {done}/{len(copies)} projects ({done / (time.perf_counter() - mark):.0f}/s)")
+        if pending is not None:
+            pending.result()
     with eng.db.begin() as conn:
         last = first + len(copies) - 1
         if conn.execute(update(ProcessSequence).where(ProcessSequence.process_id == PROCESS)
