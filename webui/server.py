@@ -46,8 +46,10 @@ def serve_production(url: str, host: str, port: int, workers: int, threads: int)
 
     class KamFlow(BaseApplication):
         def load_config(self):
+            # no control socket: gunicorn 27 puts it at one path per user, so two servers on a host
+            # would take it from each other (docs/deploy.md runs several); nothing here uses it
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "accesslog": "-", "timeout": 60}.items():
+                               "accesslog": "-", "timeout": 60, "control_socket_disable": True}.items():
                 self.cfg.set(key, value)
 
         def load(self):
