@@ -6,8 +6,10 @@ optimistic locking; the inbox reads only `tasks`; `audit_events` is append-only 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, TypeDecorator
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
+from sqlalchemy import TypeDecorator
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -104,6 +106,9 @@ class Instance(Base):
     account_name: Mapped[str] = mapped_column(String(300), default="")
     account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), index=True)   # a key-account project's
     stage: Mapped[str] = mapped_column(String(300), default="")
+    # a key-account project's deal size in the base currency: the voting rule's, else the latest budget's
+    deal_size: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    deal_currency: Mapped[str | None] = mapped_column(String(3))
     workflow: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -6,7 +6,8 @@ chair's casting vote), read from the project history as the notifications read i
 First-pass rate: of the projects decided at the step, the share whose first decision there was
 an approval; per rep (the project's owner), the same over every review step of their projects.
 Per department (the owner's), the decisions, returns, declines and their reasons over every
-review step. The period selects decisions by when they were given."""
+review step. The committee's votes by rule and outcome come from `votes`. The period selects
+decisions by when they were given."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from ..db.schema import AuditEvent, Instance, User
 from ..usecases.notifications import decision_of
 from . import scope
 from .filters import Filters
+from .votes import VoteRow, committee_votes
 
 NO_REASON = ""
 
@@ -71,6 +73,7 @@ class Returns:
     steps: list[ReviewStep]      # highest return rate first
     reps: list[RepFirstPass]     # by rep
     departments: list[DepartmentReturns] = field(default_factory=list)     # by department
+    votes: list[VoteRow] = field(default_factory=list)                     # the committee's, by rule and outcome
 
 
 def returns(ctx, uow, username: str, filters: Filters) -> Returns:
@@ -111,4 +114,5 @@ def returns(ctx, uow, username: str, filters: Filters) -> Returns:
             rep.reviewed += 1
             rep.first_pass += decision == "approve"
     return Returns(sorted(steps.values(), key=lambda r: -(r.return_rate or 0)),
-                   sorted(reps.values(), key=lambda r: r.rep), sorted(departments.values(), key=lambda d: d.department))
+                   sorted(reps.values(), key=lambda r: r.rep), sorted(departments.values(), key=lambda d: d.department),
+                   committee_votes(ctx, uow, person, filters))

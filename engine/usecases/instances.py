@@ -11,7 +11,7 @@ from ..db.locks import lock_instance
 from ..db.schema import Instance, ProcessSequence
 from ..errors import NotAllowed, NotFound
 from ..spiff import ProcessModel, Runtime
-from . import calls, process_catalog
+from . import calls, committee, process_catalog
 from .runtimes import load_runtime
 from ..status import Outcome, Status, transition
 from ..text import LIMITS, check, trim
@@ -83,6 +83,7 @@ def get_instance(session, instance_id: str, lock: bool = False) -> Instance:
 def _close_open_tasks(session, inst: Instance, now) -> None:
     for row in open_tasks(session, inst.id):
         row.state, row.closed_at = "cancelled", now
+    committee.cancel_open(session, inst.id, now)
 
 
 def withdraw(ctx: Context, uow, instance_id: str, username: str, reason: str = "") -> None:

@@ -18,7 +18,7 @@ from ..db.schema import Instance, Task, TaskCandidate
 from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
 from ..status import Status
-from . import calls
+from . import calls, committee
 from .notifications import announce, notify  # noqa: F401 - notify: the use cases' one way to queue mail
 
 
@@ -79,14 +79,17 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     workflow no longer waits at close as `closed_as` (an admin's rewind: `rewound`)."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
-    kept = set()
+    kept, ended = set(), [done] if done is not None else []
     for row in open_tasks(session, inst.id):
         if row.spiff_task_id in live:
             row.due_at = live[row.spiff_task_id].due_at
             kept.add(row.spiff_task_id)
         else:
             row.state, row.closed_at = closed_as, now
+            ended.append(row)
     new_rows = [_new_task_row(session, directory, inst, h, now) for h in humans if h.spiff_id not in kept]
+    committee.budget_answered(session, inst, submitted, now)
+    committee.record(session, inst, humans, new_rows, ended, rt.data, done, closed_as, now)
     calls.record(session, inst, rt, now)
     inst.workflow = rt.dump()
     inst.serializer_version = SERIALIZER_VERSION

@@ -28,7 +28,7 @@ def test_a_manager_opens_every_report_sees_its_chart_and_downloads_the_same_rows
     for title in TITLES:
         page.click(f"ul.report-list >> text={title}")
         assert page.locator("h1").inner_text() == title
-        chart = page.locator("figure.report-figure svg.report-chart")
+        chart = page.locator("figure.report-figure svg.report-chart").first
         assert chart.bounding_box()["width"] > 300 and chart.locator("line").count() >= 2
         shown = [[c.strip() for c in row] for row in page.locator("table.report-table tr").evaluate_all(
             "rows => rows.map(r => [...r.children].map(c => c.innerText))")]

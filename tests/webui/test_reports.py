@@ -73,6 +73,29 @@ def test_each_further_table_of_a_report_downloads_as_its_own_csv(demo_data, clie
     assert client.get(f"/reports/returns.csv?part={len(tables) + 1}").status_code == 404
 
 
+def test_the_committees_votes_show_by_rule_and_outcome_and_a_rep_sees_only_her_departments(demo_data, client):
+    login(client, "col")
+    client.post("/language", data={"lang": "en", "next": "/"})
+    page = client.get("/reports/returns")
+    heading = lxml.html.fromstring(page.data).xpath("//section[.//h2[text()='Committee votes by rule and outcome']]")
+    assert heading and heading[0].xpath(".//svg[@class='report-chart']")
+    votes = {tuple(row[:3]) for row in more_tables(page.data)[2][1:]}
+    assert votes == {("Two-thirds majority", "Approved", "1"), ("Unanimous", "Votes still open", "1"),
+                     ("Simple majority", "Declined", "1")}          # the metro, the shipping line, the food maker
+    assert [tuple(r[:2]) for r in csv_rows(client.get("/reports/returns.csv?part=3").data)] == \
+        [tuple(r[:2]) for r in more_tables(page.data)[2]]
+    for user, theirs, others in (("ray", {"Simple majority"}, {"Two-thirds majority", "Unanimous"}),
+                                 ("bob", {"Two-thirds majority", "Unanimous"}, {"Simple majority"})):
+        login(client, user)
+        client.post("/language", data={"lang": "en", "next": "/"})
+        tables = more_tables(client.get("/reports/returns").data)
+        assert {row[0] for row in tables[2][1:]} == theirs
+        assert {row[0] for row in csv_rows(client.get("/reports/returns.csv?part=3").data)[1:]} == theirs
+        assert {row[0] for row in tables[0][1:]} <= {"south" if user == "ray" else "north"}
+        for part in (1, 2, 3):
+            assert not others & {row[0] for row in csv_rows(client.get(f"/reports/returns.csv?part={part}").data)}
+
+
 def test_the_portfolio_names_revenue_and_criteria_apart_and_draws_a_bar_per_account(demo_data, client):
     login(client, "col")
     client.post("/language", data={"lang": "en", "next": "/"})

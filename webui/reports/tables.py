@@ -13,6 +13,7 @@ from engine.workspace.rules import A_SHARE, B_SHARE
 
 from ..accounts.labels import account_type_label
 from ..accounts.timeline import stage_label
+from ..common.fields import N_
 from ..common.i18n import form_text
 from . import svg
 
@@ -26,7 +27,15 @@ class Table:
     chart: Markup | None = None
     notes: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
-    more: list[tuple[str, list[str], list[list[str]]]] = field(default_factory=list)   # (heading, columns, rows)
+    more: list["Part"] = field(default_factory=list)        # further tables, each with its own CSV
+
+
+@dataclass
+class Part:
+    heading: str
+    columns: list[str]
+    rows: list[list[str]]
+    chart: Markup | None = None
 
 
 def amount(value: Decimal | None) -> str:
@@ -81,8 +90,9 @@ def pipeline(report) -> Table:
         steps[row[0]] = steps.get(row[0], 0) + r.projects
     chart = svg.render(svg.Chart(_("Open projects by step"), list(steps), list(steps.values()), _("Projects")))
     notes = [_("Open key-account projects by the step they wait at and their account’s company tier. Value: "
-               "the budget on the project form in %(currency)s at today’s rate; projects without a budget or "
-               "without a rate have no value and are counted apart.", currency=report.base)]
+               "the project’s deal size in %(currency)s - once the committee step began, the amount its voting rule "
+               "used; before, the budget on the project form at the rate of the day it was answered. Projects "
+               "without a budget or without a rate have no value and are counted apart.", currency=report.base)]
     return Table([_("Step"), _("Tier"), _("Projects"), _("Value (%(currency)s)", currency=report.base),
                   _("Projects without value")], rows, chart, notes)
 
@@ -120,10 +130,34 @@ def returns(report, reason_label, names: dict[str, str]) -> Table:
                        percent(d.return_rate), _reasons(d.reasons, reason_label)] for d in report.departments]
     return Table([_("Review step"), _("Decisions"), _("Returns"), _("Declines"), _("Return rate"),
                   _("First-pass rate"), _("Reasons")], rows, chart, notes,
-                 more=[(_("Returns by department"), [_("Department"), _("Decisions"), _("Returns"), _("Declines"),
-                                                    _("Return rate"), _("Reasons")], per_department),
-                       (_("First-pass rate per rep"), [_("Rep"), _("Reviews"), _("Approved at once"),
-                                                       _("First-pass rate")], per_rep)])
+                 more=[Part(_("Returns by department"), [_("Department"), _("Decisions"), _("Returns"), _("Declines"),
+                                                        _("Return rate"), _("Reasons")], per_department),
+                       Part(_("First-pass rate per rep"), [_("Rep"), _("Reviews"), _("Approved at once"),
+                                                           _("First-pass rate")], per_rep),
+                       committee_votes(report.votes)])
+
+
+RULES = {"majority": N_("Simple majority"), "two_thirds": N_("Two-thirds majority"), "unanimous": N_("Unanimous")}
+OUTCOMES = {"approve": N_("Approved"), "tie": N_("Tied (the chair decides)"), "return": N_("Returned"),
+            "decline": N_("Declined"), "open": N_("Votes still open"), "rewound": N_("Taken back by a rewind"),
+            "cancelled": N_("Project withdrawn or stopped")}
+
+
+def committee_votes(votes) -> Part:
+    """The committee's rounds by voting rule and outcome, with the members' decisions in them."""
+    rows = [[_(RULES[v.rule]) if v.rule in RULES else v.rule, _(OUTCOMES[v.outcome]) if v.outcome in OUTCOMES else v.outcome,
+             str(v.rounds), str(v.members), str(v.approvals), str(v.returns), str(v.declines)] for v in votes]
+    rules: dict[str, list[int]] = {}
+    for v in votes:
+        counts = rules.setdefault(v.rule, [0, 0])
+        counts[0] += v.rounds
+        counts[1] += v.rounds if v.outcome == "approve" else 0
+    labels = [_(RULES[rule]) if rule in RULES else rule for rule in rules]
+    chart = svg.render(svg.Chart(_("Committee votes by voting rule"), labels, [c[0] for c in rules.values()],
+                                 _("Votes"), [c[1] / c[0] for c in rules.values()], _("Approved")))
+    return Part(_("Committee votes by rule and outcome"),
+                [_("Voting rule"), _("Outcome"), _("Votes"), _("Votes asked"), _("Members approving"),
+                 _("Members returning"), _("Members declining")], rows, chart)
 
 
 def _reasons(reasons: dict[str, int], reason_label) -> str:
@@ -156,4 +190,4 @@ def coverage(report, names: dict[str, str]) -> Table:
     per_rep = [[names.get(rep, rep), month, str(count)] for rep, month, count in report.activity]
     return Table([_("Account"), _("Owner"), *(stage_label(st or None) for st in stages),
                   _("Decision makers at acquaintance"), _("Going cold"), _("Activities")], rows, chart, notes,
-                 more=[(_("Activities per rep per month"), [_("Rep"), _("Month"), _("Activities")], per_rep)])
+                 more=[Part(_("Activities per rep per month"), [_("Rep"), _("Month"), _("Activities")], per_rep)])

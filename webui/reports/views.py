@@ -94,7 +94,7 @@ def download(name: str):
     part = request.args.get("part", 0, type=int)         # 0: the main table; n: the page's n-th further table
     if not 0 <= part <= len(table.more):
         abort(404)
-    columns, rows = (table.columns, table.rows) if part == 0 else table.more[part - 1][1:]
+    columns, rows = (table.columns, table.rows) if part == 0 else (table.more[part - 1].columns, table.more[part - 1].rows)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
