@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import filters as report_filters
 from .cycle import CycleTime, cycle_time
-from .home import StepCount, projects_by_step
+from .home import StepCount, VoteWaiting, projects_by_step, votes_waiting
 from .overdue import OverdueRow, overdue
 from .pipeline import Pipeline, pipeline
 from .portfolio import Portfolio, portfolio
@@ -39,5 +39,9 @@ class Reports:
         return self._run(coverage, username, filters)
 
     def projects_by_step(self, username: str) -> list[StepCount]:
-        """For the home page: the open projects `username` may see, counted by step."""
+        """For the home page: the open projects `username` may see, counted by step, with their value."""
         return self._run(projects_by_step, username, None)
+
+    def votes_waiting(self, username: str) -> list[VoteWaiting]:
+        """For the home page: the committee votes offered to `username`, apart from their other tasks."""
+        return self._run(votes_waiting, username, None)

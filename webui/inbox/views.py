@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from engine.text import trim
 
 from ..common.current import engine, me
+from . import home
 from ..common import history
 from ..common.i18n import form_text
 from ..common.fields import waiting_label
@@ -45,7 +46,8 @@ def _page(step: str, text: str, status: int = 200, errors: dict | None = None, s
                            steps=steps, step=step, q=text, errors=errors or {}, returned=_returned(listed),
                            now=current_app.config["CLOCK"](), going_cold=engine().ledger.going_cold(me()),
                            stages_to_confirm=engine().accounts.stages_to_confirm(me()),
-                           projects_by_step=engine().reports.projects_by_step(me()), overdue_work=_overdue()), status
+                           projects_by_step=engine().reports.projects_by_step(me()), overdue_work=_overdue(),
+                           **home.context()), status
 
 
 def _overdue() -> list[tuple[object, str]]:
