@@ -13,8 +13,8 @@ from ..db.schema import Base, UTCDateTime
 BATCH = 2000
 # parents before children
 ORDER = ("accounts", "account_revenues", "account_team", "competitors", "competitor_reps", "contacts",
-         "contact_stage_changes", "activities", "instances", "tasks", "task_candidates", "audit_events",
-         "audit_payloads", "audit_heads", "notifications")
+         "contact_stage_changes", "activities", "instances", "tasks", "task_candidates", "committee_rounds",
+         "audit_events", "audit_payloads", "audit_heads", "notifications")
 NUMBERED = ("audit_events", "notifications", "activities", "contact_stage_changes", "competitor_reps")
 
 

@@ -11,6 +11,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from .. import auditlog
 from . import shape
@@ -55,6 +56,7 @@ class Template:
         self.instance = Row(rows["instances"][0], tokens, actions, skip=("number", "definition_id"))
         self.tasks = [Row(r, tokens, actions) for r in rows["tasks"]]
         self.candidates = [Row(r, tokens, actions) for r in rows["task_candidates"]]
+        self.rounds = [Row(r, tokens, actions, skip=("id",)) for r in rows.get("committee_rounds", [])]
         payloads = {p["event_id"]: p for p in rows["audit_payloads"]}
         self.events = [(Row(e, tokens, actions, skip=("id", "hash", "prev_hash", "payload_hash")),
                         Row({"data": payloads[e["id"]]["data"]}, tokens, actions) if e["id"] in payloads else None)
@@ -87,6 +89,7 @@ class Rows:
     instances: list
     tasks: list
     task_candidates: list
+    committee_rounds: list
     audit_events: list
     audit_payloads: list
     audit_heads: list
@@ -94,7 +97,7 @@ class Rows:
 
     @classmethod
     def empty(cls) -> "Rows":
-        return cls([], [], [], [], [], [], [])
+        return cls([], [], [], [], [], [], [], [])
 
     def count(self) -> int:
         return sum(len(v) for v in vars(self).values())
@@ -118,9 +121,15 @@ def render(t: Template, c: Copy, number: int, definition_id: int, now: datetime,
     escaped = {k: escape(v) for k, v in raw.items()}
     inst = t.instance.render(raw, escaped, times)
     inst.update(number=number, definition_id=definition_id)
+    if inst.get("deal_size") is not None:          # the template's budget (BUDGET, in the base currency)
+        inst["deal_size"] = Decimal(raw["budget"])
     out.instances.append(inst)
     out.tasks.extend(r.render(raw, escaped, times) for r in t.tasks)
     out.task_candidates.extend(r.render(raw, escaped, times) for r in t.candidates)
+    for pattern in t.rounds:                       # the committee's rounds, on this copy's deal size
+        round_ = pattern.render(raw, escaped, times)
+        round_["deal_size"] = Decimal(raw["budget"]) if round_.get("deal_size") is not None else None
+        out.committee_rounds.append(round_)
     head = (0, auditlog.GENESIS)
     for event_row, payload_row in t.events:
         event = event_row.render(raw, escaped, times)

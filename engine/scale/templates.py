@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..db.committee import CommitteeRound
 from ..db.schema import AuditEvent, AuditPayload, Instance, Notification, Task, TaskCandidate
 from ..demo import INFORMATION, PROCESS, answer
 
@@ -175,6 +176,9 @@ def rows_of(conn, instance_id: str) -> dict[str, list[dict]]:
         "tasks": tasks,
         "task_candidates": [dict(r._mapping) for r in conn.execute(
             select(TaskCandidate.__table__).where(TaskCandidate.task_id.in_([t["id"] for t in tasks])))],
+        "committee_rounds": [dict(r._mapping) for r in conn.execute(
+            select(CommitteeRound.__table__).where(CommitteeRound.instance_id == instance_id)
+            .order_by(CommitteeRound.id))],
         "audit_events": events,
         "audit_payloads": [dict(r._mapping) for r in conn.execute(
             select(AuditPayload.__table__).where(AuditPayload.event_id.in_(ids)))],

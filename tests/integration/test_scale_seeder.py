@@ -149,6 +149,9 @@ def test_every_report_has_figures_on_a_seeded_database(seeded, fresh):
     assert eng.reports.pipeline(who).rows
     assert eng.reports.cycle_time(who).steps
     assert eng.reports.returns(who).steps
+    votes = {v.outcome for v in eng.reports.returns(who).votes}      # the copies' committee rounds
+    assert {"approve", "open"} <= votes
+    assert any(r.value > 0 for r in eng.reports.pipeline(who).rows)    # the copies' own deal sizes
     assert eng.reports.overdue(who)
     assert eng.reports.coverage(who).accounts
     assert eng.reports.projects_by_step(who)

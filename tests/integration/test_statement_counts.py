@@ -14,7 +14,7 @@ from webui import create_app
 from ..conftest import ROOT
 from ..statements import counted
 
-POST_STATEMENTS, POST_TRANSACTIONS = 78, 7
+POST_STATEMENTS, POST_TRANSACTIONS = 79, 7     # 79: the committee round the approval opens (reports, issue 9)
 PAGE_STATEMENTS, PAGE_TRANSACTIONS = 74, 14
 
 
