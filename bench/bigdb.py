@@ -50,11 +50,13 @@ def people(n: int) -> dict[str, str]:
 
 def _seed(url: str, n: int, seed_value: int, quiet: bool) -> dict:
     eng = Engine(url, forms_dir=ROOT / "forms")
+    cpu = time.process_time()
     try:
         summary = seed(eng, n, seed=seed_value, progress=(lambda line: None) if quiet else print)
     finally:
         eng.close()
-    return {"seconds": {k: round(v, 1) for k, v in summary.seconds.items()}, "rows": summary.rows}
+    return {"seconds": {k: round(v, 1) for k, v in summary.seconds.items()}, "rows": summary.rows,
+            "cpu_seconds": round(time.process_time() - cpu, 1), "load": round(os.getloadavg()[0], 1)}
 
 
 def sqlite_database(n: int, seed_value: int = 1, rebuild: bool = False, quiet: bool = False) -> tuple[str, dict]:
@@ -132,7 +134,8 @@ def main() -> None:
         started = time.perf_counter()
         url, meta = database(args.n, backend, args.pg, args.seed, args.rebuild)
         print(f"{backend}: {make_url(url).render_as_string()} ready in {time.perf_counter() - started:.1f}s; "
-              f"seeded in {meta['seconds'].get('total')}s ({meta['seconds']})")
+              f"seeded in {meta['seconds'].get('total')}s ({meta['seconds']}; this process's CPU "
+              f"{meta.get('cpu_seconds', '?')}s, load average {meta.get('load', '?')} when done)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from engine.db.schema import Instance, Notification, ProcessSequence, Task, User
 from engine.db.workspace import Account, AccountTeamMember
 from engine.demo import PROCESS, answer
 from engine.invariants import ensure_progress
+from engine.reports import durations
+from engine.reports.durations import Activation
 from engine.scale import seed, shape
 from engine.spiff import Runtime
 from engine.usecases import calls
@@ -155,6 +157,27 @@ def test_every_report_has_figures_on_a_seeded_database(seeded, fresh):
     assert eng.reports.overdue(who)
     assert eng.reports.coverage(who).accounts
     assert eng.reports.projects_by_step(who)
+
+
+def test_cycle_time_from_the_database_equals_the_pure_definition_over_every_activation(seeded, fresh):
+    """engine/reports/cycle.py computes in SQL what engine/reports/durations.py defines."""
+    eng, who = fresh(), seeded[1].landmarks["committee"]
+    with eng.db.connect() as conn:
+        rows = [Activation(*r) for r in conn.execute(select(
+            Task.instance_id, Task.bpmn_id, Task.name, Task.created_at, Task.closed_at, Task.state))]
+    expected = {s.step: s for s in durations.step_times(rows)}
+    report = eng.reports.cycle_time(who)
+    assert {s.step for s in report.steps} == set(expected)
+    for got in report.steps:
+        want = expected[got.step]
+        assert (got.activations, got.returns, got.open, got.rewound, got.cancelled, got.time.count) == (
+            want.activations, want.returns, want.open, want.rewound, want.cancelled, want.time.count)
+        assert got.time.median == pytest.approx(want.time.median, abs=0.01)
+        assert got.time.p90 == pytest.approx(want.time.p90, abs=0.01)
+    whole = durations.end_to_end_spread(rows)
+    assert (report.end_to_end.count, report.projects) == (whole.count, N)
+    assert report.end_to_end.median == pytest.approx(whole.median, abs=0.01)
+    assert report.end_to_end.p90 == pytest.approx(whole.p90, abs=0.01)
 
 
 def test_a_seeded_rep_sees_only_her_own_rows_in_the_reports(seeded, fresh):
