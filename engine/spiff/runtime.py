@@ -30,6 +30,7 @@ from .state import dump_state, load_state
 from .waits import waits_of
 
 _LONG_AGO = "1970-01-01T00:00:00+00:00"
+_FAR_AHEAD = "9999-01-01T00:00:00+00:00"
 
 
 @dataclass(frozen=True)
@@ -212,10 +213,15 @@ class Runtime:
         return True
 
     def fire_due_timers(self, now: datetime) -> list[FiredTimer]:
-        fired, notify_only = [], []
+        """Fire exactly the timers due by `now`. SpiffWorkflow fires whatever is due by the wall clock
+        when asked to look, so a timer not chosen (e.g. due a moment after `now`) is held back while it
+        looks: else it would fire unrecorded, its notification never sent."""
+        fired, notify_only, held = [], [], []
         for task in list(self.workflow.event_manager.tasks.values()):
             due = _due(task) if _is_timer(task) else None
             if due is None or due > now or task.state != TaskState.WAITING:
+                if due is not None:
+                    held.append((task, task._get_internal_data("event_value")))
                 continue
             split = task.parent if isinstance(task.parent.task_spec, BoundaryEventSplit) else None
             host = next((c.task_spec.bpmn_id for c in split.children
@@ -226,7 +232,14 @@ class Runtime:
                 notify_only.append(task)
             task._set_internal_data(event_value=_LONG_AGO)   # due by our clock: let Spiff see it so
         if fired:
-            self._run(self.workflow.refresh_timers)
+            for task, value in held:
+                task._set_internal_data(event_value={**value, "next": _FAR_AHEAD} if isinstance(value, dict)
+                                        else _FAR_AHEAD)
+            try:
+                self._run(self.workflow.refresh_timers)
+            finally:
+                for task, value in held:
+                    task._set_internal_data(event_value=value)
         for task in notify_only:
             # A notify-only branch needs no data. Left alone, the copy it took when the review
             # began (an earlier round's answers) is deep-merged back when the process joins.

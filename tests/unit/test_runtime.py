@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from engine.catalog import form_finder, read_folder
+from engine.demo import INFORMATION, answer
 from engine.spiff import Runtime, parse_bundle
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -58,3 +59,27 @@ def test_a_completed_task_cannot_be_completed_again():
     assert rt.complete(task.spiff_id, {"draft": {"text": "t"}})
     assert not rt.complete(task.spiff_id, {"draft": {"text": "again"}})
     assert not rt.complete("not-a-uuid", {})
+
+
+def at_manager_review() -> Runtime:
+    """The stage-1 process with the manager's review open and its two timers (reminder, escalation) waiting."""
+    root = DATA.parents[1]
+    bundle = parse_bundle(read_folder(root / "workflows"), form_lookup=form_finder({}, root / "workflows", root / "forms"))
+    rt = Runtime.start(bundle["key_account_development"], {"project_name": "x"}, {})
+    for bpmn_id in INFORMATION + ("proposal",):
+        assert rt.complete(next(t.spiff_id for t in rt.human_tasks() if t.bpmn_id == bpmn_id), answer(bpmn_id))
+    return rt
+
+
+def test_a_timer_due_by_the_wall_clock_but_not_by_the_callers_clock_waits_for_its_own_round():
+    """SpiffWorkflow fires every timer due by the wall clock once asked to look; a timer the caller did
+    not choose (due after its `now`) must not fire unrecorded beside the one it chose."""
+    rt = at_manager_review()
+    now = datetime.now(timezone.utc)
+    dues = {"manager_reminder": now - timedelta(hours=2), "manager_escalation": now - timedelta(hours=1)}
+    for task in rt.workflow.event_manager.tasks.values():
+        task._set_internal_data(event_value=dues[task.task_spec.bpmn_id].isoformat())
+    assert [f.bpmn_id for f in rt.fire_due_timers(now - timedelta(minutes=90))] == ["manager_reminder"]
+    assert rt.next_timer_at() == dues["manager_escalation"]
+    assert [f.bpmn_id for f in rt.fire_due_timers(now)] == ["manager_escalation"]
+    assert rt.next_timer_at() is None and [t.bpmn_id for t in rt.human_tasks()] == ["manager_review"]
