@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..db.schema import Instance, Task
 from ..workspace.currency import base_currency, rates
@@ -42,12 +42,15 @@ def pipeline(ctx, uow, username: str, filters: Filters) -> Pipeline:
     person = scope.viewer(uow, username)
     where = [Instance.status == "running", *scope.projects_where(ctx, uow, person, filters),
              *scope.between(Instance.created_at, filters)]
-    projects = s.execute(select(Instance.id, Instance.account_id, Instance.stage, Instance.deal_size,
-                                Instance.deal_currency).where(*where)).all()       # never the workflow state
+    found = s.execute(select(Instance.id, Instance.account_id, Instance.stage, Instance.deal_size,
+                             Instance.deal_currency, Task.bpmn_id, Task.name)
+                      .outerjoin(Task, and_(Task.instance_id == Instance.id, Task.state == "open"))
+                      .where(*where).order_by(Task.created_at)).all()    # one pass, never the workflow state
+    projects = {row.id: row for row in found}.values()
     steps: dict[str, dict[str, str]] = {i.id: {} for i in projects}
-    for instance_id, step, name in s.execute(select(Task.instance_id, Task.bpmn_id, Task.name).join(
-            Instance, Instance.id == Task.instance_id).where(Task.state == "open", *where).order_by(Task.created_at)):
-        steps[instance_id].setdefault(step, name)
+    for row in found:
+        if row.bpmn_id is not None:
+            steps[row.id].setdefault(row.bpmn_id, row.name)
     base, table, today = base_currency(), rates(s), ctx.clock().date()
     tiers = company_tiers(s, today)
     values = {i.id: in_base(i.deal_size, i.deal_currency, base, table, today) if i.deal_size is not None else None
