@@ -27,7 +27,7 @@ from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
 from .usecases import (access, admin, changes, incidents, instances, processes, queries, redaction, signin, tasks,
-                        timers, users)
+                        timers, users, lists)
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
@@ -74,6 +74,7 @@ class Engine:
         self.tokens = Tokens(self)
         self.deployed = processes.Deployed(self)
         self.idempotency = IdempotencyKeys(self)
+        self.lists = lists.Lists(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -251,9 +252,8 @@ class Engine:
     def instances(self, status: str | None = None, owner: str | None = None, search: str | None = None,
                   limit: int = 200, projects_only: bool = False, requests_only: bool = False,
                   reviewed_by: str | None = None) -> list[dict]:
-        """Instances, latest change first; `projects_only`: key-account projects (`accountField`);
-        `requests_only`: the instances of every other process; `reviewed_by`: someone else's instances
-        in which this user completed a step (a review, a vote)."""
+        """Instances, latest change first; `projects_only`: key-account projects; `requests_only`: every other
+        process's; `reviewed_by`: others' instances in which this user completed a step (a review, a vote)."""
         return self._read(lambda uow: queries.list_instances(self.ctx, uow, status, owner, search, limit,
                                                              projects_only, requests_only, reviewed_by))
 

@@ -130,8 +130,6 @@ class Task(Base):
 
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_open_assignee", "state", "assignee"),
-        Index("ix_tasks_open_group", "state", "candidate_group"),
         Index("ix_tasks_instance", "instance_id", "state"),
         Index("ix_tasks_report", "bpmn_id", "state", "closed_at"),
     )
@@ -293,3 +291,6 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+from . import list_indexes  # noqa: E402,F401 - the indexes the long lists read, on the tables above

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import copy
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import or_, select
+from sqlalchemy.orm import defer
 
 from .. import auditlog
 from ..assignment import may_act
 from ..errors import NotAllowed, NotFound
-from ..db.schema import AuditEvent, Definition, Incident, Instance, Task, TaskCandidate
+from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
 from ..directory import Person
 from .. import forms
 from ..text import LIMITS, field_error, require
 from ..views import HistoryEvent, InstanceView, ProcessInfo, TaskView
 from . import calls
+from . import inbox as listing
 from .context import Context
 from .instances import get_instance
 from ..workspace import projects
@@ -65,7 +67,8 @@ def matches(search: str):
 
 def summary(ctx: Context, uow, row: Task) -> TaskView:
     """A task as lists show it (no form values, no workflow loaded)."""
-    return task_view(ctx, uow, row, uow.session.get(Instance, row.instance_id), with_form=False)
+    inst = uow.session.get(Instance, row.instance_id, options=[defer(Instance.workflow)])
+    return task_view(ctx, uow, row, inst, with_form=False)
 
 
 def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: str | None = None,
@@ -73,19 +76,7 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
     """The user's own open tasks plus their groups' unclaimed ones, soonest due first;
     optionally only one process step, or projects/accounts matching `search`."""
     check_filters(step=bpmn_id, search=search)
-    s = uow.session
-    mine = Task.assignee == user.username
-    named = select(TaskCandidate.task_id).where(TaskCandidate.username == user.username)
-    offered = (Task.assignee.is_(None)) & or_(Task.candidate_group.in_(sorted(user.candidate_groups) or [""]),
-                                              Task.id.in_(named))
-    rows = s.execute(select(Task, Instance).join(Instance, Instance.id == Task.instance_id)
-                     .where(Task.state == "open", or_(mine, offered), Instance.status == "running")
-                     .where(or_(Task.excluded_user.is_(None), Task.excluded_user != user.username))
-                     .where(Task.bpmn_id == bpmn_id if bpmn_id else true())
-                     .where(matches(search) if search else true())
-                     .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at)
-                     .offset(offset).limit(limit)).all()
-    return [task_view(ctx, uow, t, i, user, with_form=False) for t, i in rows]
+    return listing.listed(ctx, uow, user, bpmn_id, search, limit, offset)
 
 
 def list_instances(ctx: Context, uow, status: str | None, owner: str | None, search: str | None, limit: int,
@@ -158,16 +149,28 @@ def process_info(ctx: Context, uow, instance_id: str) -> ProcessInfo:
     s = uow.session
     inst = get_instance(s, instance_id)
     version = s.scalar(select(Definition.version).where(Definition.id == inst.definition_id))
-    models = calls.models_of(ctx, s, inst)            # its own process first, then what it called
+    return info_of(calls.models_of(ctx, s, inst), inst.process_id, version)
+
+
+def process_infos(ctx: Context, session, instance_ids) -> dict[str, ProcessInfo]:
+    """`process_info` of several instances in one statement, without their workflow state."""
+    rows = session.execute(select(Instance.id, Instance.process_id, Instance.definition_id, Instance.called,
+                                  Definition.version).join(Definition, Definition.id == Instance.definition_id)
+                           .where(Instance.id.in_(sorted(set(instance_ids))))).all()
+    return {r.id: info_of(calls.models_of(ctx, session, r), r.process_id, r.version) for r in rows}
+
+
+def info_of(models: list, process_id: str, version: int) -> ProcessInfo:
+    """Its own process first, then what it called; the instance's own process wins a clash of ids."""
     names, lanes, forms, outcomes = {}, {}, {}, {}
-    for model in reversed(models):                    # the instance's own process wins a clash of ids
+    for model in reversed(models):
         names.update(model.names)
         lanes.update(model.lane_names)
         outcomes.update(model.end_outcomes)
     for model in models:
         for bpmn_id, (schema, ui) in model.user_tasks.items():
             forms.setdefault(bpmn_id, (model.form(schema), model.form(ui)))
-    return ProcessInfo(inst.process_id, version, models[0].name, names, lanes, forms, outcomes)
+    return ProcessInfo(process_id, version, models[0].name, names, lanes, forms, outcomes)
 
 
 def visible_task(ctx: Context, uow, task_id: str, user: str) -> TaskView:

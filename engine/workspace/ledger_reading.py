@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..db.schema import Instance, Task
-from ..db.workspace import Contact
+from ..db.workspace import Account, Contact
 from ..errors import NotAllowed, NotFound
 from ..usecases import access as project_access
 from . import access, coverage, gifts, ledger
@@ -44,11 +44,9 @@ def going_cold_for(ctx, uow, username: str) -> list[ColdContact]:
     """The people `username` looks after (at accounts they may still see) who are going cold."""
     person = uow.directory.find(username)
     rows = list(uow.session.scalars(select(Contact).where(Contact.owner == username)))
-    seen = {}
-    for contact in rows:
-        if contact.account_id not in seen:
-            seen[contact.account_id] = access.may_view(uow, access.get_account(uow.session, contact.account_id), person)
-    return ledger.cold(ctx, uow.session, [c for c in rows if seen[c.account_id]])
+    accounts = uow.session.scalars(select(Account).where(Account.id.in_({c.account_id for c in rows})))
+    seen = {a.id: access.may_view(uow, a, person) for a in accounts}          # one read for all their accounts
+    return ledger.cold(ctx, uow.session, [c for c in rows if seen.get(c.account_id)])
 
 
 def coverage_for_task(ctx, uow, task_id: str, viewer: str) -> Coverage | None:

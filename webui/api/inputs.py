@@ -13,7 +13,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 BODY_KEYS = ("data",)
 
 
-def _bad_parameter(name: str, detail: str):
+def bad_parameter(name: str, detail: str):
     return ApiProblem(400, f"The query parameter `{name}` {detail}.", [{"parameter": name, "detail": detail}])
 
 
@@ -22,7 +22,7 @@ def text_param(name: str, limit: int) -> str | None:
     if value is None or value == "":
         return None
     if len(value) > limit or _CONTROL.search(value):
-        raise _bad_parameter(name, f"must be at most {limit} characters, without control characters")
+        raise bad_parameter(name, f"must be at most {limit} characters, without control characters")
     return value.strip() or None
 
 
@@ -31,7 +31,7 @@ def int_param(name: str, low: int, high: int, default: int) -> int:
     if value is None:
         return default
     if not re.fullmatch(r"[0-9]{1,9}", value) or not low <= int(value) <= high:
-        raise _bad_parameter(name, f"must be a whole number from {low} to {high}")
+        raise bad_parameter(name, f"must be a whole number from {low} to {high}")
     return int(value)
 
 

@@ -1,6 +1,8 @@
 """My tasks: list them, read one with its form, complete, claim and hand back."""
 from __future__ import annotations
 
+from engine import ValidationFailed
+
 from ..common.current import engine, me
 from . import bp, inputs
 from .idempotency import idempotent
@@ -11,12 +13,23 @@ PAGE_MAX = 100
 
 @bp.get("/tasks")
 def list_tasks():
+    """A page of my tasks: from `cursor` (the `next_cursor` or `previous_cursor` of the page
+    before), or from `offset` (kept for older clients; a deep offset is slow)."""
     step, text = inputs.text_param("step", 200), inputs.text_param("q", 200)
     limit = inputs.int_param("limit", 1, PAGE_MAX, 20)
     offset = inputs.int_param("offset", 0, 1_000_000, 0)
-    found = engine().tasks(me(), bpmn_id=step, search=text, limit=limit + 1, offset=offset)
-    return respond({"items": [task_summary(t) for t in found[:limit]], "limit": limit, "offset": offset,
-                    "next_offset": offset + limit if len(found) > limit else None})
+    cursor = inputs.text_param("cursor", 600)
+    if cursor and offset:
+        raise inputs.bad_parameter("offset", "cannot be given with a cursor")
+    try:
+        found = engine().lists.tasks(me(), step, text, cursor, limit, offset)
+    except ValidationFailed as exc:                # a cursor that is not one: a query parameter's problem
+        if [e.path for e in exc.errors] != ["$.cursor"]:
+            raise
+        raise inputs.bad_parameter("cursor", exc.errors[0].message) from None
+    return respond({"items": [task_summary(t) for t in found.items], "limit": limit, "offset": offset,
+                    "next_offset": offset + limit if found.next and not cursor else None,
+                    "next_cursor": found.next, "previous_cursor": found.previous})
 
 
 @bp.get("/tasks/<uuid:task_id>")

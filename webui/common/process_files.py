@@ -19,11 +19,20 @@ class ProcessInfo:
     user_tasks: tuple[str, ...]      # in document order
 
 
+def _kept(info) -> ProcessInfo:
+    return ProcessInfo(dict(info.names), {k: schema for k, (schema, _ui) in info.forms.items() if schema},
+                       tuple(info.forms))
+
+
 def process_info(instance_id: str) -> ProcessInfo:
     cache = g.setdefault("process_info", {})
     if instance_id not in cache:
-        info = engine().process_info(instance_id)
-        cache[instance_id] = ProcessInfo(dict(info.names),
-                                         {k: schema for k, (schema, _ui) in info.forms.items() if schema},
-                                         tuple(info.forms))
+        cache[instance_id] = _kept(engine().process_info(instance_id))
     return cache[instance_id]
+
+
+def remember(infos: dict) -> None:
+    """Keep what a list's read brought along ({instance id: engine ProcessInfo}) for this request."""
+    cache = g.setdefault("process_info", {})
+    for instance_id, info in infos.items():
+        cache.setdefault(instance_id, _kept(info))

@@ -1,12 +1,11 @@
 """The inbox: my tasks and my groups' unclaimed ones; claim and hand back.
 
-The engine filters (process step, project or account name) and pages in the database;
-a second, unpaged call without the step gives the counts per step. A filter the engine
-refuses (control characters, too long) shows the whole inbox with the error at its field.
+The engine filters (process step, project or account name), pages by key (the `cursor` of
+the previous and next links) and counts the tasks per step, in one read (`eng.lists.inbox`).
+A filter or cursor the engine refuses shows the first page of the whole inbox with the error
+at its field.
 """
 from __future__ import annotations
-
-from collections import Counter
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from ..common import history
 from ..common.i18n import form_text
 from ..common.fields import waiting_label
 from ..common.messages import field_errors
-from ..common.process_files import process_info
+from ..common.process_files import process_info, remember
 from ..tasks.page import display_names
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
@@ -28,22 +27,19 @@ bp = Blueprint("inbox", __name__, template_folder="templates")
 @bp.get("/")
 def index():
     step, text = trim(request.args.get("step", "")), trim(request.args.get("q", ""))
-    g.redisplay = lambda status, errors, _m: _page("", "", status, field_errors(errors), shown=(step, text))
-    return _page(step, text)
+    g.redisplay = lambda status, errors, _m: _page("", "", None, status, field_errors(errors), shown=(step, text))
+    return _page(step, text, request.args.get("cursor") or None)
 
 
-def _page(step: str, text: str, status: int = 200, errors: dict | None = None, shown: tuple | None = None):
-    size = current_app.config["PAGE_SIZE"]
-    matching = engine().tasks(me(), search=text or None)          # every step: for the counts
-    counts = Counter(t.bpmn_id for t in matching)
-    steps = _in_process_order({(t.bpmn_id, form_text(t.name)): t.instance_id for t in matching})
-    total = counts.get(step, 0) if step else len(matching)
-    pages = max(1, -(-total // size))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    listed = engine().tasks(me(), bpmn_id=step or None, search=text or None, limit=size, offset=(page - 1) * size)
+def _page(step: str, text: str, cursor: str | None, status: int = 200, errors: dict | None = None,
+          shown: tuple | None = None):
+    found = engine().lists.inbox(me(), step or None, text or None, cursor, current_app.config["PAGE_SIZE"])
+    remember(found.processes)
+    counts = {s.bpmn_id: s.tasks for s in found.steps}
+    steps = _in_process_order({(s.bpmn_id, form_text(s.name)): s.sample for s in found.steps})
     step, text = shown or (step, text)
-    return render_template("inbox/index.html", tasks=listed, page=page, pages=pages, total=total, counts=counts,
-                           steps=steps, step=step, q=text, errors=errors or {}, returned=_returned(listed),
+    return render_template("inbox/index.html", tasks=found.tasks, found=found, total=found.total, counts=counts,
+                           steps=steps, step=step, q=text, errors=errors or {}, returned=_returned(found),
                            now=current_app.config["CLOCK"](), going_cold=engine().ledger.going_cold(me()),
                            stages_to_confirm=engine().accounts.stages_to_confirm(me()),
                            projects_by_step=engine().reports.projects_by_step(me()), overdue_work=_overdue(),
@@ -65,15 +61,14 @@ def _in_process_order(steps: dict[tuple[str, str], str]) -> list[tuple[str, str]
     return sorted(steps, key=rank)
 
 
-def _returned(tasks) -> dict[str, str]:
-    """{task id: why it came back} for my own projects' tasks that a review returned to me."""
+def _returned(found) -> dict[str, str]:
+    """{task id: why it came back} for my own projects' tasks that a review returned to me:
+    the engine brings the step completed last before each opened; a return shows its reason."""
     out: dict[str, str] = {}
-    for task in tasks:
-        if task.owner != me() or task.created is None:
-            continue
-        view = engine().instance(task.instance_id)
-        back = history.return_before(view, process_info(task.instance_id), display_names(), task.created)
-        if back is not None:
+    for task in found.tasks:
+        event = found.returned.get(task.id)
+        back = history.decision_from(event, process_info(task.instance_id), display_names()) if event else None
+        if back is not None and back.decision == "return":
             out[task.id] = back.why
     return out
 

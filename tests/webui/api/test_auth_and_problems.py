@@ -91,7 +91,9 @@ def test_a_body_that_cannot_be_used_is_refused_naming_where(engine, as_user):
 def test_a_bad_query_parameter_is_a_400_naming_it(as_user):
     amy = as_user("amy")
     for query, name in [("limit=0", "limit"), ("limit=101", "limit"), ("offset=-1", "offset"), ("limit=ten", "limit"),
-                        ("q=%00", "q"), ("step=" + "x" * 201, "step")]:
+                        ("q=%00", "q"), ("step=" + "x" * 201, "step"), ("cursor=bm90IGEgY3Vyc29y", "cursor"),
+                        ("cursor=" + "x" * 601, "cursor"), ("cursor=WyJuIixbbnVsbCwiMjAyNi0wMS0wMVQwMDowMDowMCswMDowMCIsImEiXV0"
+                                                            "&offset=20", "offset")]:
         body = problem_of(amy.get(f"/tasks?{query}"), 400)
         assert [e["parameter"] for e in body["errors"]] == [name], query
 

@@ -25,6 +25,21 @@ def test_my_tasks_are_listed_in_pages_and_filtered_by_step_and_name(engine, as_u
     assert as_user("ray").get("/tasks").get_json()["items"] == []
 
 
+def test_my_tasks_page_by_cursor_forwards_and_back(engine, as_user):
+    for name in ("Metro", "Harbour", "Airport"):
+        engine.start(demo.PROCESS, "amy", {"project_name": name})
+    amy = as_user("amy")
+    first = amy.get("/tasks?limit=6").get_json()
+    assert first["previous_cursor"] is None and first["next_cursor"]
+    second = amy.get(f"/tasks?limit=6&cursor={first['next_cursor']}").get_json()
+    third = amy.get(f"/tasks?limit=6&cursor={second['next_cursor']}").get_json()
+    assert len(third["items"]) == 3 and third["next_cursor"] is None and third["next_offset"] is None
+    listed = [t["id"] for page in (first, second, third) for t in page["items"]]
+    assert listed == [t.id for t in engine.tasks("amy")]                    # every task once, in inbox order
+    back = amy.get(f"/tasks?limit=6&cursor={second['previous_cursor']}").get_json()
+    assert back["items"] == first["items"] and back["previous_cursor"] is None
+
+
 def test_a_task_comes_with_its_json_schema_ui_schema_and_current_values(engine, as_user):
     iid = engine.start(demo.PROCESS, "amy", {"project_name": "Metro"})
     task = next(t for t in engine.instance(iid).tasks if t.bpmn_id == "customer_info")

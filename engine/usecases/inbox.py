@@ -1,0 +1,264 @@
+"""A person's inbox as one indexed read: their own open tasks, their groups' unclaimed ones
+and those offered to them by name, soonest due first (no due date last), then oldest first.
+
+Each source of tasks is a part of its own (assigned to me; offered to each of my groups;
+offered to me by name), so each part walks its own index (`ix_tasks_open_assignee`,
+`ix_tasks_open_group`: state, who, then the sort key) in order and stops after a page: a
+person with 10,000 tasks reads ~21 rows per part, on any page, on SQLite (whose planner
+reads every open task for an `OR` of the two) and on PostgreSQL alike. The parts are
+disjoint, so their union needs no de-duplication. Tasks without a due date come after all
+dated ones, in the index too (a far date stands in for none).
+
+A list never loads an instance's workflow state: it selects the few columns it shows. The
+statements depend only on the shape of the request (how many groups; which filters; which
+way the cursor points), so each shape is built once, with every value a bound parameter.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from sqlalchemy import Integer, String, bindparam, func, literal, literal_column, or_, select, text, true, tuple_, union_all
+
+from .. import auditlog
+from ..db import keyset
+from ..db.schema import AuditEvent, AuditPayload, Instance, Task, TaskCandidate, UTCDateTime
+from ..directory import Person
+from ..views import HistoryEvent, TaskView
+from .context import Context
+
+KEY = (datetime, datetime, str)             # due date (may be None), created, id
+# the order of the task indexes (schema.DUE_ORDER): no due date sorts as the far date NO_DUE
+DUE_ORDER = func.coalesce(Task.due_at, literal_column("'9999-12-31 23:59:59.999999'"))
+NO_DUE = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)
+# instances whose open tasks wait (completed and terminated ones have none open); spelled out
+# as in the partial index `ix_instances_held` so that both planners see the index applies
+HELD = text("instances.status IN ('suspended', 'error')")
+LISTED = (Task.id, Task.instance_id, Task.bpmn_id, Task.name, Task.lane, Task.form_file, Task.ui_file,
+          Task.assignee, Task.candidate_group, Task.state, Task.due_at, Task.created_at)
+USER, STEP, PATTERN = bindparam("user"), bindparam("step"), bindparam("pattern")
+DUE, CREATED, KEY_ID = bindparam("due", type_=UTCDateTime), bindparam("created", type_=UTCDateTime), bindparam("kid")
+LIMIT, OFFSET = bindparam("lim", type_=Integer), bindparam("off", type_=Integer)
+NAMED = bindparam("named", expanding=True)
+
+
+def decode(token: str | None) -> keyset.Cursor | None:
+    return keyset.decode(token, KEY, nullable=(True,))
+
+
+def key_of(row) -> tuple:
+    return (row.due_at, row.created_at, row.id)
+
+
+def like_pattern(search: str) -> str:
+    """`search` as typed inside a LIKE pattern: % and _ are text, not wildcards."""
+    return "%" + search.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def matches_pattern():
+    """Projects or accounts whose name contains the bound `pattern` (see `like_pattern`)."""
+    return or_(Instance.project_name.ilike(PATTERN, escape="/"), Instance.account_name.ilike(PATTERN, escape="/"))
+
+
+def _shared(step: bool) -> list:
+    """What every part asks of a task: open, not my own project's review, the step filter."""
+    return [Task.state == "open", or_(Task.excluded_user.is_(None), Task.excluded_user != USER),
+            Task.bpmn_id == STEP if step else true()]
+
+
+def _sources(groups: int, named: bool) -> list:
+    """The disjoint parts, each a function that narrows a select of tasks: assigned to me,
+    unclaimed in each of my groups, offered to me by name (`named`: the ids, read first)."""
+    names = [bindparam(f"g{i}") for i in range(groups)]
+
+    def mine(q):
+        return q.where(Task.assignee == USER)
+
+    def group(name):
+        return lambda q: q.where(Task.candidate_group == name, Task.assignee.is_(None))
+
+    def by_name(q):
+        return q.where(Task.id.in_(NAMED), Task.assignee.is_(None),
+                       or_(Task.candidate_group.is_(None), Task.candidate_group.not_in(names or [literal("")])))
+    by_name.few = True          # a handful at most: read by id, in no index's order
+    return [mine, *(group(n) for n in names), *([by_name] if named else [])]
+
+
+def named_tasks(session, user: Person) -> list[str]:
+    """The ids of the tasks offered to `user` by name (spiff-arena's lane owners): read
+    first, so that the parts reach them by id rather than by scanning open tasks."""
+    return list(session.scalars(select(TaskCandidate.task_id).where(TaskCandidate.username == user.username)))
+
+
+@lru_cache(maxsize=256)
+def page_statement(groups: int, named: bool, step: bool, search: bool, way: str, limited: bool, offset: bool):
+    """The statement for a page (`way`: first, after or before the bound key): each part
+    reads only its task index in order and stops at `lim` rows (plus the offset); the parts
+    are merged in the same order, and only the rows of the page meet their instances (by
+    primary key). Held instances' tasks are left out by id (`HELD`); a search needs the
+    names, so its parts meet their instances as they go."""
+    forward = way != "before"
+    key = tuple_(DUE_ORDER, Task.created_at, Task.id)
+    after = {"first": true(), "after": key > tuple_(DUE, CREATED, KEY_ID), "before": key < tuple_(DUE, CREATED, KEY_ID)}
+    cut = (LIMIT + OFFSET) if offset else LIMIT
+    parts = []
+    for source in _sources(groups, named):
+        part = source(select(*LISTED, Task.definition_id.label("task_definition")).select_from(Task)).where(
+            after[way], *_shared(step))
+        if search:
+            part = part.join(Instance, Instance.id == Task.instance_id).where(Instance.status == "running",
+                                                                              matches_pattern())
+        else:
+            part = part.where(Task.instance_id.not_in(select(Instance.id).where(HELD)))
+        if not getattr(source, "few", False):
+            order = (DUE_ORDER, Task.created_at, Task.id)
+            part = part.order_by(*(c if forward else c.desc() for c in order)).limit(cut if limited else None)
+        parts.append(select(part.subquery()))
+    merged = union_all(*parts).subquery()
+
+    def in_order(rows):
+        return [c if forward else c.desc() for c in (rows.c.due_at.is_(None), rows.c.due_at, rows.c.created_at,
+                                                     rows.c.id)]
+    page = (select(merged).order_by(*in_order(merged)).offset(OFFSET if offset else None)
+            .limit(LIMIT if limited else None).subquery())
+    return (select(*(page.c[c.key] for c in LISTED),
+                   func.coalesce(page.c.task_definition, Instance.definition_id).label("definition_id"),
+                   Instance.project_name, Instance.owner, Instance.account_name)
+            .join_from(page, Instance, Instance.id == page.c.instance_id).order_by(*in_order(page)))
+
+
+def _values(user: Person, named: list[str], step: str | None, search: str | None) -> dict:
+    values = {"user": user.username, **{f"g{i}": g for i, g in enumerate(sorted(user.candidate_groups))}}
+    if named:
+        values["named"] = named
+    if step:
+        values["step"] = step
+    if search:
+        values["pattern"] = like_pattern(search)
+    return values
+
+
+def _way(cursor: keyset.Cursor | None) -> tuple[str, dict]:
+    if cursor is None:
+        return "first", {}
+    due, created, task_id = cursor.key
+    return "after" if cursor.forward else "before", {"due": due or NO_DUE, "created": created, "kid": task_id}
+
+
+def views(ctx: Context, session, rows) -> list[TaskView]:
+    """Rows of a page statement as the facade's task views (forms from the cached process models)."""
+    out = []
+    for r in rows:
+        model = ctx.models.by_id(session, r.definition_id)
+        out.append(TaskView(id=r.id, instance_id=r.instance_id, bpmn_id=r.bpmn_id, name=r.name, lane=r.lane,
+                            form=model.form(r.form_file), ui_schema=model.form(r.ui_file), due=r.due_at,
+                            assignee=r.assignee, group=r.candidate_group, state=r.state, created=r.created_at,
+                            project_name=r.project_name, owner=r.owner, account_name=r.account_name or "",
+                            kind=model.kinds.get(r.bpmn_id, "user")))
+    return out
+
+
+def listed(ctx: Context, uow, user: Person, step: str | None, search: str | None, limit: int | None,
+           offset: int = 0) -> list[TaskView]:
+    """The inbox from `offset` on, `limit` tasks at most (None: every task)."""
+    named = named_tasks(uow.session, user)
+    statement = page_statement(len(user.candidate_groups), bool(named), bool(step), bool(search), "first",
+                               limit is not None, bool(offset))
+    values = {**_values(user, named, step, search), "lim": limit, "off": offset}
+    return views(ctx, uow.session, uow.session.execute(statement, values).all())
+
+
+def page(ctx: Context, uow, user: Person, named: list[str], step: str | None, search: str | None,
+         cursor: keyset.Cursor | None, size: int, offset: int = 0) -> keyset.Page:
+    """One page after (or before) `cursor` (or, without one, from `offset`: the API's older
+    way, as slow as it is deep), with its neighbours' cursors."""
+    way, at = _way(cursor)
+    statement = page_statement(len(user.candidate_groups), bool(named), bool(step), bool(search), way, True,
+                               bool(offset))
+    values = {**_values(user, named, step, search), **at, "lim": size + 1, "off": offset}
+    found = uow.session.execute(statement, values).all()
+    if keyset.short_way_back(cursor, found, size):
+        return page(ctx, uow, user, named, step, search, None, size)
+    cut = keyset.page_of(found, size, cursor, key_of)
+    return keyset.Page(views(ctx, uow.session, cut.items), cut.next, cut.previous)
+
+
+@lru_cache(maxsize=64)
+def counts_statement(groups: int, named: bool, search: bool):
+    """Open tasks per step, each part by GROUP BY over its own index, with one instance of
+    each step (for its process's order of steps). Without a search only the index is read,
+    and the tasks of held instances are taken off afterwards (`held_tasks`): reading each
+    task's instance instead would read 10,000 instance rows for a pool of 10,000 tasks."""
+    parts = []
+    for source in _sources(groups, named):
+        counted = source(select(Task.bpmn_id, func.count().label("n"), func.min(Task.instance_id).label("sample"))
+                         .select_from(Task)).where(*_shared(False))
+        if search:
+            counted = counted.join(Instance, Instance.id == Task.instance_id).where(Instance.status == "running",
+                                                                                   matches_pattern())
+        parts.append(counted.group_by(Task.bpmn_id))
+    return union_all(*parts)
+
+
+def held_tasks(session) -> list:
+    """Open tasks of the instances held by an admin or an error (few: the partial index
+    `ix_instances_held` finds those instances, `ix_tasks_instance` their tasks)."""
+    held = list(session.scalars(select(Instance.id).where(HELD)))
+    if not held:
+        return []
+    return session.execute(select(Task.id, Task.bpmn_id, Task.assignee, Task.candidate_group, Task.excluded_user)
+                           .where(Task.instance_id.in_(held), Task.state == "open")).all()
+
+
+def _mine(task, user: Person, named: list[str]) -> bool:
+    """Would a part list this task? (for the held tasks, which the counts read apart)"""
+    if task.excluded_user == user.username:
+        return False
+    groups = user.candidate_groups
+    return task.assignee == user.username or task.assignee is None and (
+        task.candidate_group in groups or task.id in named)
+
+
+def count_steps(session, user: Person, named: list[str], search: str | None) -> dict[str, tuple[int, str]]:
+    """{step: (open tasks, an instance id)}, over every part."""
+    out: dict[str, tuple[int, str]] = {}
+    statement = counts_statement(len(user.candidate_groups), bool(named), bool(search))
+    for bpmn_id, n, sample in session.execute(statement, _values(user, named, None, search)):
+        had, first = out.get(bpmn_id, (0, sample))
+        out[bpmn_id] = (had + n, min(first, sample))
+    for task in held_tasks(session) if not search else []:
+        if task.bpmn_id in out and _mine(task, user, named):
+            n, sample = out[task.bpmn_id]
+            out[task.bpmn_id] = (n - 1, sample)
+    return {step: found for step, found in out.items() if found[0] > 0}
+
+
+@lru_cache(maxsize=128)
+def returns_statement(tasks: int):
+    """For each of `tasks` tasks (t0, t1, ...: id, instance stream, moment) the step completed
+    last before it opened, read backwards along its audit stream's (stream, seq) index."""
+    parts = []
+    for i in range(tasks):
+        last = (select(AuditEvent.id).where(AuditEvent.stream == bindparam(f"s{i}"), AuditEvent.kind == "completed",
+                                            AuditEvent.at <= bindparam(f"c{i}", type_=UTCDateTime))
+                .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery())
+        parts.append(select(bindparam(f"t{i}", type_=String).label("for_task"), AuditEvent.id, AuditEvent.at,
+                            AuditEvent.actor, AuditEvent.kind, AuditEvent.task_id, AuditEvent.bpmn_id,
+                            AuditEvent.task_name, AuditEvent.meta, AuditPayload.data.label("payload"))
+                     .outerjoin(AuditPayload, AuditPayload.event_id == AuditEvent.id).where(AuditEvent.id == last))
+    return union_all(*parts)
+
+
+def returns(session, user: Person, tasks: list[TaskView]) -> dict[str, HistoryEvent]:
+    """{task id: the step completed last before it opened} for my own projects' listed tasks,
+    in one statement that loads no instance. Whether that step was a review that returned the
+    work is for the reader to see (its decision is in the event's data)."""
+    own = [t for t in tasks if t.owner == user.username and t.created is not None]
+    if not own:
+        return {}
+    values = {}
+    for i, t in enumerate(own):
+        values.update({f"t{i}": t.id, f"s{i}": auditlog.instance_stream(t.instance_id), f"c{i}": t.created})
+    found = session.execute(returns_statement(len(own)), values).all()
+    return {r.for_task: HistoryEvent(r.id, r.at, r.actor, r.kind, r.task_id, r.bpmn_id, r.task_name,
+                                     {**(r.meta or {}), **(r.payload or {})}) for r in found}

@@ -1,0 +1,169 @@
+"""The lists' statements use their indexes on both databases: EXPLAIN shows no full scan of a
+table and no sort of a whole part, with enough rows that the planner has a choice.
+
+The rows are written by the database itself (30,000 instances, 90,000 task rows, no workflow
+state, which no list reads); each statement explained is one the engine sent, with its values.
+On SQLite the plans are checked as a fresh database has them and again after ANALYZE.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, select, text
+
+from engine import Engine
+from engine.db.schema import Definition
+
+from ..conftest import DATA, ROOT
+from .conftest import add_org
+
+INSTANCES, POOL, MINE = 30_000, 6000, 300
+NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+BIG_TABLES = ("tasks", "instances", "task_candidates", "audit_events", "notifications", "incidents")
+
+
+def _moment(dialect: str, sign: str, amount: str, unit: str) -> str:
+    """SQL for NOW plus or minus `amount` (an SQL expression) `unit`s, as each database stores times."""
+    if dialect == "sqlite":
+        return f"strftime('%Y-%m-%d %H:%M:%f', '2026-12-01', '{sign}' || ({amount}) || ' {unit}') || '000'"
+    return f"(timestamp '2026-12-01 00:00:00' {sign} ({amount}) * interval '1 {unit}')"
+
+
+def bulk_rows(eng) -> None:
+    """INSTANCES instances of the review loop by 50 reps, written by the database itself (fast):
+    a tenth completed; each has two closed task rows and, when running, one open task: bob's
+    (the first MINE), north's managers' pool (the next POOL) or its rep's. A fifth of the open
+    tasks have no due date; every third task is also offered to a rep by name."""
+    with eng.ctx.uow(read_only=True) as uow:
+        definition = uow.session.scalar(select(Definition.id).where(Definition.process_id == "review_loop"))
+    dialect = eng.db.dialect.name
+    numbers = f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {INSTANCES}) "
+    created = _moment(dialect, "-", "i", "minutes")
+    instances = (numbers + "INSERT INTO instances (id, definition_id, process_id, number, status, owner, project_name, "
+                 "account_name, stage, workflow, serializer_version, version, called, created_at, updated_at) "
+                 f"SELECT 'i' || i, {definition}, 'review_loop', i, CASE WHEN i % 10 = 0 THEN 'completed' "
+                 "ELSE 'running' END, 'rep' || (i % 50), 'Project ' || i, 'Account ' || (i % 700), '', '{}', '1', 1, "
+                 f"'{{}}', {created}, {created} FROM n")
+    who = (f"CASE WHEN i <= {MINE} THEN 'bob' WHEN i > {MINE + POOL} THEN 'rep' || (i % 50) END, "
+           f"CASE WHEN i > {MINE} AND i <= {MINE + POOL} THEN 'manager:north' END")
+    due = f"CASE WHEN i % 5 = 0 THEN NULL ELSE {_moment(dialect, '+', '(i * 7) % 500', 'hours')} END"
+    tasks = [numbers + "INSERT INTO tasks (id, instance_id, spiff_task_id, bpmn_id, name, state, due_at, created_at, "
+             f"assignee, candidate_group) SELECT 't{k}-' || i, 'i' || i, 't{k}-' || i, 'review', 'Review the draft', "
+             f"{state}, {due}, {_moment(dialect, '-', f'(i * 13 + {k}) % 10000', 'minutes')}, {who} FROM n"
+             for k, state in ((0, "'completed'"), (1, "'completed'"),
+                              (2, "CASE WHEN i % 10 = 0 THEN 'completed' ELSE 'open' END"))]
+    named = (numbers + "INSERT INTO task_candidates (task_id, username) SELECT 't2-' || i, 'rep' || (i % 50) "
+             "FROM n WHERE i % 3 = 0")
+    with eng.db.begin() as conn:
+        for statement in (instances, *tasks, named):
+            conn.exec_driver_sql(statement if dialect == "sqlite" else statement.replace("%", "%%"))
+        conn.execute(text("ANALYZE"))
+
+
+@contextmanager
+def reads(eng):
+    """The SELECTs the engine sends (as sent: statement and values), to explain afterwards."""
+    seen: list = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+    event.listen(eng.db, "before_cursor_execute", keep)
+    try:
+        yield seen
+    finally:
+        event.remove(eng.db, "before_cursor_execute", keep)
+
+
+def plan(conn, statement: str, parameters):
+    """SQLite: EXPLAIN QUERY PLAN rows (id, parent, detail); PostgreSQL: the plan's root node."""
+    if conn.dialect.name == "sqlite":
+        return [(r[0], r[1], r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    (found,), = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).all()
+    return (found if isinstance(found, list) else json.loads(found))[0]["Plan"]
+
+
+def _reads_unlimited(node) -> bool:
+    """Does `node` read a big table by more than a key lookup, with no Limit between?"""
+    if node["Node Type"] == "Limit":
+        return False
+    if node.get("Relation Name") in BIG_TABLES:
+        return True
+    return any(_reads_unlimited(child) for child in node.get("Plans", [])
+               if not (node["Node Type"] == "Nested Loop" and child.get("Parent Relationship") == "Inner"))
+
+
+def _pg_unindexed(node, parent=None) -> list:
+    """Seq scans of big tables; sorts of rows read straight from one (a whole part sorted), but
+    for the sort a GROUP BY makes and a sort of what Limits cut already."""
+    found = []
+    if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+        found.append(("Seq Scan", node["Relation Name"]))
+    if node["Node Type"] in ("Sort", "Incremental Sort") and (parent or {}).get("Node Type") != "Aggregate" \
+            and any(_reads_unlimited(child) for child in node.get("Plans", [])):
+        found.append((node["Node Type"], node.get("Sort Key")))
+    for child in node.get("Plans", []):
+        found += _pg_unindexed(child, node)
+    return found
+
+
+def unindexed(conn, statement: str, parameters) -> list:
+    """Full scans of a big table, and sorts of a whole part, in a statement's plan."""
+    if conn.dialect.name == "postgresql":
+        return _pg_unindexed(plan(conn, statement, parameters))
+    lines = plan(conn, statement, parameters)
+    scans = [d for _i, _p, d in lines if d.split(" USING")[0] in {f"SCAN {t}" for t in BIG_TABLES}]
+    reading = {parent for _i, parent, d in lines if d.split(" ")[:2] in (["SEARCH", t] for t in BIG_TABLES)}
+    return scans + [d for _i, parent, d in lines                      # the top may sort the page it read
+                    if "TEMP B-TREE FOR ORDER BY" in d and parent in reading and parent != 0]
+
+
+def explained(eng, seen: list) -> list:
+    """(statement, what is unindexed in its plan) for each read that is not indexed."""
+    with eng.db.connect() as conn:
+        return [(s[:300], bad) for s, values in seen if (bad := unindexed(conn, s, values))]
+
+
+@pytest.fixture
+def big(db_url):
+    """An engine over the bulk rows (whose instances hold no real state, so this engine is not
+    the integration tests' checked one, which loads every running instance at the end)."""
+    eng = Engine(db_url, forms_dir=ROOT / "forms")
+    add_org(eng)
+    for name in ("max", "mia"):
+        eng.add_user(name, groups=["manager"], department="north", reports_to="dan")
+    eng.deploy(DATA / "review_loop")
+    bulk_rows(eng)
+    yield eng
+    eng.close()
+
+
+def explained_both_ways(eng, seen: list) -> list:
+    """`explained`; on SQLite as a fresh database plans (no statistics), then after ANALYZE."""
+    if eng.db.dialect.name != "sqlite":
+        return explained(eng, seen)
+    with eng.db.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM sqlite_stat1")
+    fresh = explained(eng, seen)
+    with eng.db.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return fresh + explained(eng, seen)
+
+
+def test_the_inbox_reads_its_indexes_on_any_page_and_for_its_counts(big):
+    with reads(big) as seen:
+        first = big.lists.inbox("bob")
+        later = big.lists.inbox("bob", cursor=first.next)
+        while later.next:                                      # on to the tasks without a due date
+            later = big.lists.inbox("bob", cursor=later.next, size=100)
+        back = big.lists.inbox("bob", cursor=later.previous)
+        big.lists.inbox("bob", step="review", cursor=back.next)
+        big.lists.inbox("rep7")
+    assert later.tasks[-1].due is None and back.tasks
+    assert explained_both_ways(big, seen) == []
+    with big.db.connect() as conn:                             # and the check sees a full scan when there is one
+        assert unindexed(conn, "SELECT id FROM tasks WHERE name <> 'x' ORDER BY name LIMIT 5", ())
+    assert first.total == sum(1 for n in range(1, MINE + POOL + 1) if n % 10) and len(first.tasks) == 20
