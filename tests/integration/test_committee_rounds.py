@@ -148,3 +148,40 @@ def test_migration_0016_fills_earlier_projects_rounds_and_deal_sizes_as_the_engi
     assert {i: filled[i] for i in ids if i != rewound} == {i: recorded[i] for i in ids if i != rewound}
     assert recorded[again][0][0][1] == "return" and recorded[again][0][1][1] is None
     assert recorded[early][1] == (Decimal("2500000.00"), "TWD") and recorded[early][0] == []
+
+
+def test_upgrading_to_0016_adds_the_columns_and_fills_a_database_that_lacked_them(db_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from engine import Engine, demo
+    from engine.db.connect import MIGRATIONS, make_engine
+
+    from ..conftest import ROOT
+    eng = Engine(db_url, forms_dir=ROOT / "forms")
+    eng.deploy(ROOT / "workflows")
+    demo.create_users(eng)
+    decided = to_committee(eng, "amy", "Decided")
+    complete_open(eng, decided, "committee_vote", "decline")
+    waiting = to_manager_review(eng, "amy", "Waiting")
+    recorded = {iid: (rounds(eng, iid), deal(eng, iid)) for iid in (decided, waiting)}
+    with eng.db.begin() as conn:                      # the database as 0015 left it
+        conn.execute(text("DROP TABLE committee_rounds"))
+        conn.execute(text("ALTER TABLE instances DROP COLUMN deal_currency"))
+        conn.execute(text("ALTER TABLE instances DROP COLUMN deal_size"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0015'"))
+    eng.close()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    db = make_engine(db_url)
+    with db.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    db.dispose()
+    eng = Engine(db_url, forms_dir=ROOT / "forms")
+    try:
+        assert {iid: (rounds(eng, iid), deal(eng, iid)) for iid in (decided, waiting)} == recorded
+        assert recorded[decided][0] == [("two_thirds", "decline", 3, 0, 0, 3, True)]
+    finally:
+        eng.close()
