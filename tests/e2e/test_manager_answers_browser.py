@@ -47,6 +47,8 @@ def test_a_director_answers_the_80_20_stuck_returned_unwon_and_votes_questions_f
     assert page.locator("h2#motion-heading").inner_text() == "本部門專案進度"
     at = {row[0]: row for row in pipeline}
     assert at["大客戶管理組表決"][1:3] == ["1", "13,230,000"]                      # 420,000 USD at the demo's rate
+    assert at["專案資訊表"][2:] == ["—", "1"]                                    # no budget answered yet
+    shot(page, "43-director-home")
 
     page.click("nav.main-nav >> text=報表")
     page.click("ul.report-list >> text=80/20 客戶組合")                       # which 20% make 80%?
