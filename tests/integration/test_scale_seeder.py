@@ -11,13 +11,15 @@ from sqlalchemy import create_engine, func, select, text
 
 from engine import Engine, auditlog
 from engine.db.schema import Instance, Notification, ProcessSequence, Task, User
-from engine.db.workspace import Account, AccountTeamMember
+from engine.db.ledger import Activity
+from engine.db.workspace import Account, AccountTeamMember, Contact
 from engine.demo import PROCESS, answer
 from engine.invariants import ensure_progress
 from engine.reports import durations
 from engine.reports.durations import Activation
 from engine.scale import seed, shape
 from engine.spiff import Runtime
+from engine.workspace import ledger
 from engine.usecases import calls
 
 from ..conftest import PG_URL, ROOT
@@ -178,6 +180,22 @@ def test_cycle_time_from_the_database_equals_the_pure_definition_over_every_acti
     assert (report.end_to_end.count, report.projects) == (whole.count, N)
     assert report.end_to_end.median == pytest.approx(whole.median, abs=0.01)
     assert report.end_to_end.p90 == pytest.approx(whole.p90, abs=0.01)
+
+
+def test_relationship_coverage_counted_in_the_database_agrees_with_the_ledger_rules(seeded, fresh):
+    eng, who = fresh(), seeded[1].landmarks["committee"]
+    with eng.ctx.uow(read_only=True) as uow:
+        contacts = list(uow.session.scalars(select(Contact)))
+        cold = Counter(c.account_id for c in ledger.cold(eng.ctx, uow.session, contacts))
+        stages = Counter((c.account_id, c.relationship_stage or "") for c in contacts)
+        activities = Counter(uow.session.scalars(select(Activity.account_id)))
+    report = eng.reports.coverage(who)
+    assert len(report.accounts) == shape.accounts(N, shape.organisation(N).reps) and sum(cold.values()) > 0
+    for row in report.accounts:
+        assert row.going_cold == cold[row.account_id] and row.activities == activities[row.account_id]
+        assert {k: v for k, v in row.stages.items() if v} == {
+            stage: n for (account, stage), n in stages.items() if account == row.account_id}
+    assert sum(n for _rep, _month, n in report.activity) == sum(activities.values())
 
 
 def test_a_seeded_rep_sees_only_her_own_rows_in_the_reports(seeded, fresh):
