@@ -95,7 +95,7 @@ class Instance(Base):
     __tablename__ = "instances"
     __table_args__ = (Index("ix_instances_timer", "status", "next_timer_at"),
                       Index("ix_instances_number", "process_id", "number", unique=True),
-                      # covering: SQLite reads these from the index, never past the 25 KB workflow (0017)
+                      # covering: SQLite reads these from the index, never past the 25 KB workflow (0018)
                       Index("ix_instances_report", "status", "process_id", "owner", "account_id", "created_at",
                             "stage", "deal_size", "deal_currency", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

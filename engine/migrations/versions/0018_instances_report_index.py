@@ -6,15 +6,15 @@ them, columns later migrations added - is read by walking that chain: reading th
 10,000 instances took ~1 s on the benchmark machine, from this index ~6 ms (bench/reports.py,
 docs/benchmarks.md). PostgreSQL keeps large states out of line, so it gains less there.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-02
 """
 from alembic import op
 
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
