@@ -117,3 +117,22 @@ def test_the_account_lists_tiers_and_the_pareto_ranking_give_every_account_the_s
     by_list = tiers(amounts, [Revenue(k, 2025, v, "TWD") for k, v in amounts.items()])
     by_report = {r.key: r.tier for r in pareto.rank(amounts.items()).rows}
     assert by_list == by_report and set(by_list.values()) == {"A", "B", "C"}
+
+
+@pytest.mark.parametrize("rule, decisions, outcome", [
+    ("majority", ["approve", "approve", "return"], "approve"),
+    ("majority", ["approve", "approve", "return", "decline"], "tie"),
+    ("two_thirds", ["approve", "approve", "return"], "approve"),
+    ("two_thirds", ["approve", "return", "return"], "return"),
+    ("unanimous", ["approve", "approve", "return"], "return"),
+    ("unanimous", ["approve", "decline", "decline"], "decline"),
+    ("unanimous", ["approve", "approve", "approve"], "approve"),
+])
+def test_migration_0016_tallies_earlier_rounds_as_the_process_does(rule, decisions, outcome):
+    import importlib.util
+
+    from engine.db.connect import MIGRATIONS
+    spec = importlib.util.spec_from_file_location("m0016", MIGRATIONS / "versions" / "0016_deal_size_and_committee_rounds.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration._tally(rule, decisions) == outcome
