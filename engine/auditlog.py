@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -95,35 +95,44 @@ def discard_queued(session: Session) -> None:
 
 
 def append_queued(session: Session) -> None:
-    """Number, chain and insert the queued events; called by the unit of work before commit."""
+    """Number, chain and insert the queued events; called by the unit of work before commit.
+    Each stream's head is claimed (and locked) in one statement, its events and their payloads
+    go in one batch each, and the head moves on in one UPDATE."""
     queue = session.info.pop(_QUEUE, [])
     if not queue:
         return
-    heads = {stream: _lock_head(session, stream) for stream in sorted({p.fields["stream"] for p in queue})}
+    heads = {stream: _claim_head(session, stream) for stream in sorted({p.fields["stream"] for p in queue})}
+    events = []
     for item in queue:
-        head = heads[item.fields["stream"]]
-        fields = {**item.fields, "seq": head.seq + 1, "prev_hash": head.hash,
+        seq, prev = heads[item.fields["stream"]]
+        fields = {**item.fields, "seq": seq + 1, "prev_hash": prev,
                   "payload_hash": sha256(canonical(item.payload)) if item.payload else EMPTY_PAYLOAD_HASH}
-        event = AuditEvent(**fields, hash=event_hash(fields))
-        session.add(event)
-        session.flush()
+        events.append(AuditEvent(**fields, hash=event_hash(fields)))
+        heads[item.fields["stream"]] = (seq + 1, events[-1].hash)
+    session.add_all(events)
+    session.flush()                                   # one batch; the rows get their ids
+    for item, event in zip(queue, events):
         if item.payload:
             session.add(AuditPayload(event_id=event.id, data=item.payload))
         for erased_id, replacement in item.erases.items():
             row = session.get(AuditPayload, erased_id)
             if row is not None:
                 row.data, row.erased_by = replacement, event.id
-        head.seq, head.hash = event.seq, event.hash
     session.flush()
+    for stream, (seq, last) in heads.items():
+        session.execute(update(AuditHead).where(AuditHead.stream == stream).values(seq=seq, hash=last)
+                        .execution_options(synchronize_session=False))
 
 
-def _lock_head(session: Session, stream: str) -> AuditHead:
-    """The stream's head row, locked; created first (racing creators do nothing) if new."""
+def _claim_head(session: Session, stream: str) -> tuple[int, str]:
+    """The stream's (seq, hash), its head row locked to the transaction's end: created if new, else
+    "updated" to itself, which takes the row lock (PostgreSQL waits here for another appender;
+    SQLite's writers already queue at BEGIN IMMEDIATE)."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(AuditHead).values(stream=stream, seq=0, hash=GENESIS)
-                    .on_conflict_do_nothing(index_elements=["stream"]))
-    return session.scalars(select(AuditHead).where(AuditHead.stream == stream)
-                           .with_for_update().execution_options(populate_existing=True)).one()
+    claim = insert(AuditHead).values(stream=stream, seq=0, hash=GENESIS)
+    claim = claim.on_conflict_do_update(index_elements=["stream"], set_={"seq": AuditHead.seq})
+    seq, last = session.execute(claim.returning(AuditHead.seq, AuditHead.hash)).one()
+    return seq, last
 
 
 # -- reading ----------------------------------------------------------------------------------

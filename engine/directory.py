@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .db.schema import Group, GroupMember, TaskCandidate, User
 from .errors import NotFound
@@ -64,16 +64,29 @@ class Directory:
         self.session = session
         self._people: dict[str, Person | None] = {}   # one unit of work sees one directory
         self._group_names: list[str] | None = None
+        self._members: dict[tuple[str, str | None], list[str]] = {}
+        self._candidates: dict[str, frozenset[str]] = {}
 
     def find(self, username: str | None) -> Person | None:
         if not username or not could_be_key(username, LIMITS["username"]):
             return None
         if username not in self._people:
-            rows = self.session.execute(select(User, GroupMember.group_name).outerjoin(
-                GroupMember, GroupMember.username == User.username).where(User.username == username)).all()
-            groups = {group for _user, group in rows if group}
-            self._people[username] = _person(rows[0][0], groups) if rows else None
+            self.find_all([username])
         return self._people[username]
+
+    def find_all(self, usernames) -> dict[str, Person]:
+        """The people of `usernames` that exist, reading those not yet seen in one statement."""
+        wanted = {u for u in usernames if isinstance(u, str) and could_be_key(u, LIMITS["username"])}
+        missing = sorted(wanted - self._people.keys())
+        if missing:
+            rows = self.session.execute(select(User, GroupMember.group_name).outerjoin(
+                GroupMember, GroupMember.username == User.username).where(User.username.in_(missing))).all()
+            groups: dict[str, set[str]] = {}
+            for user, group in rows:
+                groups.setdefault(user.username, set()).update([group] if group else [])
+            users = {user.username: user for user, _group in rows}
+            self._people.update({u: _person(users[u], groups[u]) if u in users else None for u in missing})
+        return {u: p for u in wanted if (p := self._people[u]) is not None}
 
     def get(self, username: str) -> Person:
         person = self.find(username)
@@ -82,12 +95,24 @@ class Directory:
         return person
 
     def in_group(self, group: str, department: str | None = None) -> list[str]:
-        """The active members of `group` (only those of `department`, when given)."""
-        q = (select(User.username).join(GroupMember, GroupMember.username == User.username)
-             .where(GroupMember.group_name == group, User.active.is_(True)).order_by(User.username))
-        if department is not None:
-            q = q.where(User.department == department)
-        return list(self.session.scalars(q))
+        """The active members of `group` (only those of `department`, when given); each member is
+        read whole (with their groups) in the same statement, as they are often looked up next."""
+        if (group, department) not in self._members:
+            member, theirs = aliased(GroupMember), aliased(GroupMember)
+            q = (select(User, theirs.group_name)
+                 .join(member, (member.username == User.username) & (member.group_name == group))
+                 .outerjoin(theirs, theirs.username == User.username)
+                 .where(User.active.is_(True)))
+            if department is not None:
+                q = q.where(User.department == department)
+            groups: dict[str, set[str]] = {}
+            users = {}
+            for user, name in self.session.execute(q):
+                users[user.username] = user
+                groups.setdefault(user.username, set()).update([name] if name else [])
+            self._people.update({u: _person(users[u], groups[u]) for u in users})
+            self._members[(group, department)] = sorted(users)
+        return list(self._members[(group, department)])
 
     def managers_of(self, department: str | None) -> list[str]:
         return self.in_group(MANAGER, department) if department else []
@@ -112,7 +137,7 @@ class Directory:
 
     def stand_in(self, username: str | None, now) -> str | None:
         """Who receives `username`'s new tasks now: their delegate while out of office."""
-        user = self.session.get(User, username) if username else None
+        user = self.find(username)
         if user is None or not user.delegate:
             return username
         if (user.delegate_from and now < user.delegate_from) or (user.delegate_until and now >= user.delegate_until):
@@ -128,7 +153,14 @@ class Directory:
 
     def candidates_of(self, task_id: str) -> frozenset[str]:
         """The people a task is offered to by name (spiff-arena's `lane_owners`)."""
-        return frozenset(self.session.scalars(select(TaskCandidate.username).where(TaskCandidate.task_id == task_id)))
+        if task_id not in self._candidates:
+            self._candidates[task_id] = frozenset(self.session.scalars(
+                select(TaskCandidate.username).where(TaskCandidate.task_id == task_id)))
+        return self._candidates[task_id]
+
+    def offered(self, task_id: str, candidates) -> None:
+        """Note the candidates of a task this unit of work just created (no need to read them back)."""
+        self._candidates[task_id] = frozenset(candidates)
 
     def reached_by(self, task) -> list[str]:
         """Everyone a task row reaches now: its assignee, else its candidates or group members."""

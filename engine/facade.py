@@ -7,7 +7,6 @@ in a transaction of its own, after the failed one rolled back.
 """
 from __future__ import annotations
 
-import copy
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -21,13 +20,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import auditlog, catalog
 from .db.connect import make_engine, upgrade_schema
 from .db.retry import is_transient, pause_before_retry
-from .db.schema import Instance, Task
+from .db.schema import Task
 from .db.session import EngineSession
 from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
-from .usecases import (access, admin, changes, incidents, instances, processes, queries, redaction, signin, tasks,
-                        timers, users, lists)
+from .usecases import (access, admin, changes, completion, incidents, instances, processes, queries, redaction,
+                        signin, tasks, timers, users, lists)
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
@@ -37,7 +36,7 @@ from .usecases.process_catalog import ProcessCatalog
 from .usecases.sessions import Sessions, session_key
 from .usecases.tokens import Tokens
 from .usecases.context import Context, _utcnow
-from .views import InstanceView, ProcessInfo, StartForm, TaskView, UserView
+from .views import Completion, InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .reports.facade import Reports
 from .workspace.facade import Accounts
 from .workspace.ledger_facade import Ledger
@@ -118,11 +117,7 @@ class Engine:
         return record
 
     def _instance_of_task(self, task_id: str) -> Callable[[], str | None]:
-        def find():
-            with self.ctx.uow(read_only=True) as uow:
-                row = uow.session.get(Task, task_id)
-                return row.instance_id if row else None
-        return find
+        return lambda: self._read(lambda uow: getattr(uow.session.get(Task, task_id), "instance_id", None))
 
     # -- definitions --------------------------------------------------------------------
     def deploy(self, folder: str | Path, user: str | None = None) -> list[dict]:
@@ -207,14 +202,15 @@ class Engine:
 
     def complete(self, task_id: str, user: str, data: dict | None = None) -> list[TaskView]:
         """Complete a task; returns the user's next open tasks in the same instance."""
-        def use_case(uow, task_id, user, data):
-            rows = tasks.complete_task(self.ctx, uow, task_id, user, data)
-            person = uow.directory.find(user)
-            inst = uow.session.get(Instance, rows[0].instance_id) if rows else None
-            return [queries.task_view(self.ctx, uow, r, inst, person, with_form=False) for r in rows]
-        data = copy.deepcopy(dict(data or {}))    # the (cached) workflow must not share the caller's dicts
-        return self._write(use_case, task_id, user, data, on_error=self._incident_for(
-            self._instance_of_task(task_id), task_id=task_id, actor=user, submitted=data))
+        return self.complete_step(task_id, user, data).following
+
+    def complete_step(self, task_id: str, user: str, answer: dict | Callable[[TaskView], dict] | None) -> Completion:
+        """Complete a task and say what followed. `answer`: the form data, or a function of the task
+        (with its form) returning it, asked once the task is found, locked and may be worked on."""
+        submitted: dict = {}
+        return self._write(lambda uow: completion.complete(self.ctx, uow, task_id, user, answer, submitted),
+                           on_error=self._incident_for(self._instance_of_task(task_id), task_id=task_id,
+                                                       actor=user, submitted=submitted))
 
     def withdraw(self, instance_id: str, user: str, reason: str = "") -> None:
         self._write(lambda uow: instances.withdraw(self.ctx, uow, instance_id, user, reason))
@@ -269,10 +265,13 @@ class Engine:
         """The deployed BPMN of an instance with the elements that ran and the open steps."""
         return self._read(lambda uow: queries.diagram(self.ctx, uow, instance_id))
 
-    def changes(self, task_id: str) -> list[dict]:
-        """For a review task: each field the rep changed since this review last returned it."""
-        instance_id, bpmn_id = self._read(lambda uow: queries.task_place(uow, task_id))
-        return changes.changes_since_return(self.instance(instance_id).history, bpmn_id)
+    def changes(self, task_id: str, view: InstanceView | None = None) -> list[dict]:
+        """For a review task: each field the rep changed since this review last returned it (`view`:
+        the task's instance, when the caller has loaded it already)."""
+        task = next((t for t in view.tasks if t.id == task_id), None) if view is not None else None
+        instance_id, bpmn_id = (task.instance_id, task.bpmn_id) if task else \
+            self._read(lambda uow: queries.task_place(uow, task_id))
+        return changes.changes_since_return((view if task else self.instance(instance_id)).history, bpmn_id)
 
     # -- admin --------------------------------------------------------------------------
     def verify_audit(self, stream: str | None = None) -> list[auditlog.Problem]:

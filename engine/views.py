@@ -29,6 +29,20 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class Completion:
+    """What completing a task did, as the page that follows tells it: known to the step itself,
+    so nothing is read again to say where the work went."""
+    task: TaskView                      # the task completed, as it was offered
+    following: list[TaskView]           # the user's own open tasks in this instance, oldest first
+    opened: list[TaskView]              # the tasks this step opened (for anyone)
+    waiting: list[TaskView]             # every open task of the instance the user may not act on
+    status: str                         # the instance's, after the step
+    outcome: str | None
+    names: dict[str, str]               # display names of the assignees of `opened` and `waiting`
+    order: tuple[str, ...] = ()         # the process's user tasks in document order
+
+
+@dataclass(frozen=True)
 class HistoryEvent:
     id: int
     at: datetime

@@ -34,9 +34,24 @@ def lock_instance(session: Session, instance_id: str | None) -> Instance | None:
 
 
 def lock_instance_of_task(session: Session, task_id: str | None) -> Instance | None:
-    """Lock the instance a task belongs to, before the task row itself is read or changed."""
-    iid = session.scalar(select(Task.instance_id).where(Task.id == task_id)) if task_id else None
-    return lock_instance(session, iid)
+    """Lock the instance a task belongs to, before the task row itself is read or changed (one
+    statement: a task never moves to another instance)."""
+    if not task_id:
+        return None
+    owner = select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
+    return session.scalars(select(Instance).where(Instance.id == owner).with_for_update(key_share=True)
+                           .execution_options(populate_existing=True)).one_or_none()
+
+
+def lock_task(session: Session, task_id: str | None) -> tuple[Task, Instance] | tuple[None, None]:
+    """A task and its instance, both rows locked and read fresh in one statement (the instance's lock
+    is still the one writers queue at: whoever changes a task row holds its instance's first)."""
+    if not task_id:
+        return None, None
+    found = session.execute(select(Instance, Task).join(Task, Task.instance_id == Instance.id)   # instance first
+                            .where(Task.id == task_id).with_for_update(key_share=True, of=[Instance, Task])
+                            .execution_options(populate_existing=True)).one_or_none()
+    return (found[1], found[0]) if found else (None, None)
 
 
 def lock_instances_of_assignee(session: Session, username: str) -> list[Instance]:

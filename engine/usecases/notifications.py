@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from .. import auditlog
@@ -34,13 +34,21 @@ def notify(session: Session, directory: Directory, usernames: list[str], kind: s
            facts: dict | None = None) -> None:
     """Queue a message of `kind` to each of `usernames`, except the actor and inactive people.
     The recipient's language is kept as it is now; the words are chosen at delivery."""
-    for name in dict.fromkeys(usernames):
-        person = directory.find(name)
-        if person is None or not person.active or name == actor:
-            continue
-        session.add(Notification(username=name, kind=kind, instance_id=instance_id, task_id=task_id,
-                                 actor=actor, locale=person.locale, facts=dict(facts or {}), created_at=now,
-                                 status="pending", attempts=0, next_attempt_at=now))
+    _queue(session, directory, [(name, kind, task_id, facts) for name in dict.fromkeys(usernames)],
+           now, instance_id, actor)
+
+
+def _queue(session: Session, directory: Directory, messages: list[tuple[str, str, str | None, dict | None]],
+           now: datetime, instance_id: str | None, actor: str | None) -> None:
+    """Insert the messages (recipient, kind, task, facts) in one batch; nothing reads them back here."""
+    people = directory.find_all(name for name, *_rest in messages)
+    rows = [{"username": name, "kind": kind, "instance_id": instance_id, "task_id": task_id, "actor": actor,
+             "locale": people[name].locale, "facts": dict(facts or {}), "created_at": now, "status": "pending",
+             "attempts": 0, "next_attempt_at": now}
+            for name, kind, task_id, facts in messages
+            if name in people and people[name].active and name != actor]
+    if rows:
+        session.execute(insert(Notification), rows)
 
 
 def decision_of(answer: dict | None) -> dict | None:
@@ -73,12 +81,10 @@ def _round_answers(session: Session, done: Task, submitted: dict | None) -> list
     return [a for a in answers if a is not None]
 
 
-def _kind_of_new_task(session: Session, row: Task, done: Task | None) -> str:
+def _kind_of_new_task(session: Session, row: Task, done: Task | None, completed_steps: set[str]) -> str:
     """`task_assigned` the first time; later `returned` when the step first ran before the
     step that sent it back, `resubmitted` when it first ran after the step that was redone."""
-    again = session.scalar(select(Task.id).where(Task.instance_id == row.instance_id, Task.bpmn_id == row.bpmn_id,
-                                                 Task.state == "completed").limit(1)) is not None
-    if not again:
+    if row.bpmn_id not in completed_steps:
         return "task_assigned"
     if done is None:
         return "returned"                 # an admin's rewind
@@ -87,6 +93,14 @@ def _kind_of_new_task(session: Session, row: Task, done: Task | None) -> str:
         AuditEvent.bpmn_id.in_({row.bpmn_id, done.bpmn_id})).group_by(AuditEvent.bpmn_id)).all())
     # a step with no completion on record yet first ran just now, after everything recorded
     return "returned" if first.get(row.bpmn_id, math.inf) < first.get(done.bpmn_id, math.inf) else "resubmitted"
+
+
+def _steps(session: Session, instance_id: str, open_step: str | None) -> tuple[set[str], bool]:
+    """(the steps of the instance completed at least once, whether `open_step` has an open task): one read."""
+    rows = session.execute(select(Task.bpmn_id, Task.state).distinct().where(
+        Task.instance_id == instance_id,
+        or_(Task.state == "completed", (Task.state == "open") & (Task.bpmn_id == open_step)))).all()
+    return {b for b, state in rows if state == "completed"}, any(state == "open" for _b, state in rows)
 
 
 def announce(session: Session, directory: Directory, inst: Instance, new_rows: list[Task], now: datetime,
@@ -104,17 +118,20 @@ def announce(session: Session, directory: Directory, inst: Instance, new_rows: l
 
     decided = done is not None and decision_of(submitted) is not None
     answers = _round_answers(session, done, submitted) if decided else []
+    completed_steps, still_open = _steps(session, inst.id, done.bpmn_id if answers else None) \
+        if new_rows or (answers and not ended) else (set(), False)
     for row in new_rows:
-        kind = _kind_of_new_task(session, row, done)
+        kind = _kind_of_new_task(session, row, done, completed_steps)
         for name in directory.reached_by(row):
             plan(name, kind, [row], {"decisions": answers} if kind == "returned" and answers else {})
     if ended:
         plan(inst.owner, "project_ended", [done] if done else [], {"outcome": inst.outcome, "decisions": answers})
-    elif answers and session.scalar(select(Task.id).where(
-            Task.instance_id == inst.id, Task.bpmn_id == done.bpmn_id, Task.state == "open").limit(1)) is None:
+    elif answers and not still_open:
         plan(inst.owner, "decision", [done], {"decisions": answers, "next": [r.id for r in new_rows]})
+    messages = []
     for name, (kind, rows, facts) in plans.items():
         ids = [r.id for r in rows]
         if len(ids) > 1:
             facts = {**facts, "tasks": ids}
-        notify(session, directory, [name], kind, now, inst.id, ids[0] if ids else None, actor, facts)
+        messages.append((name, kind, ids[0] if ids else None, facts))
+    _queue(session, directory, messages, now, inst.id, actor)

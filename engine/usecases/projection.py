@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import auditlog, naming
-from ..assignment import Lane, offer_for
+from ..assignment import MANAGER_LANE, Lane, offer_for
 from ..db.schema import Instance, Task, TaskCandidate
 from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
@@ -52,42 +52,57 @@ def _lane(directory: Directory, human: HumanTask) -> Lane:
     return Lane(human.lane, human.lane_name, directory.group_for_lane(human.lane, human.lane_name), active)
 
 
-def _new_task_row(session: Session, directory: Directory, inst: Instance, human: HumanTask,
-                  now: datetime) -> Task:
+def _new_task_rows(session: Session, directory: Directory, inst: Instance, humans: list[HumanTask],
+                   now: datetime) -> list[Task]:
+    """Rows for tasks the workflow just opened, offered by the rules of `assignment`; the people
+    they name are read together, the rows (then their candidates) inserted in one batch each."""
+    if not humans:
+        return []
     owner = directory.get(inst.owner)
-    offer = offer_for(_lane(directory, human), owner, human.assignee, directory.managers_of(owner.department))
-    stand_in = directory.stand_in(offer.assignee, now)
-    if stand_in != offer.assignee and stand_in != offer.excluded:
-        offer = replace(offer, assignee=stand_in)
-    row = Task(id=str(uuid.uuid4()), instance_id=inst.id, spiff_task_id=human.spiff_id,
-               bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, definition_id=human.definition,
-               form_file=human.form_file,
-               ui_file=human.ui_file, assignee=offer.assignee, candidate_group=offer.group,
-               excluded_user=offer.excluded, state="open", due_at=human.due_at, created_at=now)
-    session.add(row)
-    if offer.candidates:
-        session.flush()                          # the row first: candidates refer to it
-        session.add_all(TaskCandidate(task_id=row.id, username=u) for u in offer.candidates)
-    return row
+    lanes = [_lane(directory, h) for h in humans]
+    offers = [offer_for(lane, owner, h.assignee, directory.managers_of(owner.department)
+                        if lane.id == MANAGER_LANE else []) for lane, h in zip(lanes, humans)]
+    directory.find_all(o.assignee for o in offers)
+    rows = []
+    for human, offer in zip(humans, offers):
+        stand_in = directory.stand_in(offer.assignee, now)
+        if stand_in != offer.assignee and stand_in != offer.excluded:
+            offer = replace(offer, assignee=stand_in)
+        rows.append(Task(id=str(uuid.uuid4()), instance_id=inst.id, spiff_task_id=human.spiff_id,
+                         bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, definition_id=human.definition,
+                         form_file=human.form_file, ui_file=human.ui_file, assignee=offer.assignee,
+                         candidate_group=offer.group, excluded_user=offer.excluded, state="open",
+                         due_at=human.due_at, created_at=now))
+        directory.offered(rows[-1].id, offer.candidates)
+    session.add_all(rows)
+    named = [TaskCandidate(task_id=row.id, username=u) for row, offer in zip(rows, offers) for u in offer.candidates]
+    if named:
+        session.flush()                          # the rows first: candidates refer to them
+        session.add_all(named)
+    return rows
 
 
 def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
                   now: datetime, submitted: dict | None = None, actor: str | None = None,
-                  done: Task | None = None, closed_as: str = "cancelled") -> list[Task]:
+                  done: Task | None = None, closed_as: str = "cancelled", still_open: list | None = None) -> list[Task]:
     """Save `rt` into `inst`, bring the task projection in line and queue the notifications
     of `actor`'s step (`done`: the task they completed); returns new task rows. Open rows the
-    workflow no longer waits at close as `closed_as` (an admin's rewind: `rewound`)."""
+    workflow no longer waits at close as `closed_as` (an admin's rewind: `rewound`); `still_open`, if
+    given, receives every open row afterwards (no need to read them again)."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
     kept, ended = set(), [done] if done is not None else []
-    for row in open_tasks(session, inst.id):
+    before = open_tasks(session, inst.id)
+    for row in before:
         if row.spiff_task_id in live:
             row.due_at = live[row.spiff_task_id].due_at
             kept.add(row.spiff_task_id)
         else:
             row.state, row.closed_at = closed_as, now
             ended.append(row)
-    new_rows = [_new_task_row(session, directory, inst, h, now) for h in humans if h.spiff_id not in kept]
+    new_rows = _new_task_rows(session, directory, inst, [h for h in humans if h.spiff_id not in kept], now)
+    if still_open is not None:
+        still_open.extend([*(r for r in before if r.state == "open"), *new_rows])
     committee.budget_answered(session, inst, submitted, now)
     committee.record(session, inst, humans, new_rows, ended, rt.data, done, closed_as, now)
     calls.record(session, inst, rt, now)

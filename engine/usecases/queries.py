@@ -181,7 +181,7 @@ def visible_task(ctx: Context, uow, task_id: str, user: str) -> TaskView:
     inst = uow.session.get(Instance, row.instance_id)
     person = uow.directory.find(user)
     involved = person is not None and person.username in (inst.owner, row.closed_by, row.assignee)
-    named = uow.directory.candidates_of(row.id)
+    named = uow.directory.candidates_of(row.id) if row.assignee is None or row.state != "open" else frozenset()
     if person is None or not (may_act(person, row.assignee, row.candidate_group, row.excluded_user, named)
                               or (row.state != "open" and (involved or may_act(
                                   person, None, row.candidate_group, row.excluded_user, named)))):

@@ -1,10 +1,13 @@
 """Completing, claiming and unclaiming tasks."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from sqlalchemy import delete
 
 from ..assignment import may_act
-from ..db.locks import lock_instance_of_task
+from ..db.locks import lock_task
 from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
@@ -20,8 +23,7 @@ from .projection import apply_runtime, audit, open_tasks
 
 def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
     """The task and its instance, the instance row locked first (see `db.locks`)."""
-    inst = lock_instance_of_task(uow.session, task_id)
-    row = uow.session.get(Task, task_id) if inst is not None else None
+    row, inst = lock_task(uow.session, task_id)
     if row is None:
         raise NotFound(f"No task {task_id!r}")
     if row.state != "open":
@@ -34,8 +36,8 @@ def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
 
 def _actor(directory: Directory, username: str, row: Task) -> Person:
     user = directory.find(username)
-    if user is None or not may_act(user, row.assignee, row.candidate_group, row.excluded_user,
-                                   directory.candidates_of(row.id)):
+    named = directory.candidates_of(row.id) if row.assignee is None else frozenset()   # an assignee decides alone
+    if user is None or not may_act(user, row.assignee, row.candidate_group, row.excluded_user, named):
         raise NotAllowed(f"{username} may not work on this task")
     return user
 
@@ -59,11 +61,30 @@ def _active(directory: Directory, username: str) -> bool:
     return person is not None and person.active
 
 
-def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) -> list[Task]:
-    """Validate the form, run the workflow on, and return the user's next tasks here."""
+@dataclass
+class Done:
+    row: Task                   # the task completed
+    inst: Instance
+    user: Person
+    opened: list[Task]          # rows this step opened
+    open_rows: list[Task]       # every open row of the instance afterwards
+
+    @property
+    def following(self) -> list[Task]:
+        """The user's next tasks here."""
+        return [t for t in self.open_rows if self.may_act(t)]
+
+    may_act: Callable[[Task], bool] = lambda _row: False
+
+
+def complete_task(ctx: Context, uow, task_id: str, username: str,
+                  data: dict | Callable[[Task, Instance, dict], dict]) -> Done:
+    """Validate the form, run the workflow on, and say what followed. `data` may be a function of
+    the task row, its instance and the task's process data, called once the task is locked."""
     s = uow.session
     row, inst = _open_task(uow, task_id)
     directory = uow.directory
+    directory.find_all([username, inst.owner])          # who acts and whose project it is: one read
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
     now = ctx.clock()
@@ -71,6 +92,8 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     task_data = next((h.data for h in rt.human_tasks() if h.spiff_id == row.spiff_task_id), None)
     if task_data is None:
         raise Conflict("This task is no longer open")
+    if callable(data):
+        data = data(row, inst, task_data)
     own = calls.model_of_task(ctx, s, inst, row)           # a called process's task: its own form
     schema = own.form(row.form_file)
     values = submitted_values(schema and forms.with_data_options(schema, task_data),
@@ -92,9 +115,10 @@ def complete_task(ctx: Context, uow, task_id: str, username: str, data: dict) ->
     s.execute(delete(Draft).where(Draft.task_id == row.id))      # nobody's draft outlives the task
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
-    apply_runtime(s, directory, inst, rt, now, values, actor=username, done=row)
-    return [t for t in open_tasks(s, inst.id)
-            if may_act(user, t.assignee, t.candidate_group, t.excluded_user, directory.candidates_of(t.id))]
+    still_open: list[Task] = []
+    opened = apply_runtime(s, directory, inst, rt, now, values, actor=username, done=row, still_open=still_open)
+    return Done(row, inst, user, opened, still_open, lambda t: may_act(
+        user, t.assignee, t.candidate_group, t.excluded_user, directory.candidates_of(t.id)))
 
 
 def claim(ctx: Context, uow, task_id: str, username: str) -> Task:

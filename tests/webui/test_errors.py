@@ -43,7 +43,7 @@ def test_a_process_error_is_a_500_page_saying_an_admin_was_told(client, app, eng
 
     def broken(*_args, **_kwargs):
         raise ProcessError("division by zero", element="tally_votes", incident_id=7)
-    monkeypatch.setattr(engine, "complete", broken)
+    monkeypatch.setattr(engine, "complete_step", broken)
     response = client.post(f"/tasks/{task.id}", data={"_action": "complete"})
     assert response.status_code == 500
     text = page_of(response).text_content()
@@ -72,7 +72,7 @@ def completion_failing_with(client, engine, monkeypatch, error: Exception):
 
     def failing(*_args, **_kwargs):
         raise error
-    monkeypatch.setattr(engine, "complete", failing)
+    monkeypatch.setattr(engine, "complete_step", failing)
     return client.post(f"/tasks/{task.id}", data=TYPED)
 
 

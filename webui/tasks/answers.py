@@ -67,10 +67,11 @@ def _shown(node: dict, value) -> str:
     return choice_title(node, value)
 
 
-def changes_since_return(task_id: str, info: ProcessInfo) -> list[Change]:
-    """For a review task: each field resubmitted differently since this review last decided."""
+def changes_since_return(task_id: str, info: ProcessInfo, view=None) -> list[Change]:
+    """For a review task: each field resubmitted differently since this review last decided
+    (`view`: the task's instance as the page loaded it)."""
     out = []
-    for row in engine().changes(task_id):
+    for row in engine().changes(task_id, view):
         title, node = _field(info.forms.get(row["form"]), row["field"])
         out.append(Change(form_text(row.get("task_name")), title, _shown(node, row["before"]),
                           _shown(node, row["after"])))

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from engine.status import is_open
-from engine.views import InstanceView, TaskView
+from engine.views import Completion, TaskView
 
 from ..common.fields import group_label
 from ..common.history import decision_of
@@ -34,13 +34,14 @@ def _holders(tasks: list[TaskView], names: dict[str, str]) -> str:
     return people(holders)
 
 
-def where_it_went(before: set[str], after: InstanceView, answer: dict, user: str, names: dict[str, str]) -> str:
+def where_it_went(done: Completion, answer: dict, user: str) -> str:
     """One sentence for where the work is now, or "" when it stays with the user."""
-    if not is_open(after.status):
+    if not is_open(done.status):
         return {"established": _("The project is established."), "declined": _("The project was not approved."),
-                "withdrawn": _("The project was withdrawn.")}.get(after.outcome or "", _("The process has finished."))
-    others = [t for t in after.tasks if t.assignee != user]
-    new = [t for t in others if t.id not in before]
+                "withdrawn": _("The project was withdrawn.")}.get(done.outcome or "", _("The process has finished."))
+    names = done.names
+    new = [t for t in done.opened if t.assignee != user]
+    others = [t for t in [*done.following, *done.waiting] if t.assignee != user]
     found = decision_of(answer)
     if new and found and found[1].get("decision") == "return":
         return _("Returned to %(people)s to revise.", people=_holders(new, names))

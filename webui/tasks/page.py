@@ -79,6 +79,6 @@ def render(task: TaskView, values: dict, errors=(), message: str | None = None, 
         accept=attachments.ACCEPT, max_mb=attachments.MAX_MB,
         review=review, confirm_only=confirm_only(task), instructions=render_instructions(form_text(task.instructions), {**task.data, **task.values}),
         answers=[a for a in answers if a is not lead], lead=lead, brief=decision_brief(answers, ledger_stages(task)) if review else None,
-        changes=changes_since_return(task.id, info) if is_review(schema) else [],
+        changes=changes_since_return(task.id, info, view) if is_review(schema) else [],
         rounds=decisions(view, info, display_names()), names=display_names(),
         coverage=engine().ledger.coverage_for_task(task.id, me())), status

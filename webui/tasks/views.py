@@ -11,7 +11,6 @@ from ..attachments import views as attachments
 from ..common.current import engine, me
 from ..common.formdata import ADD_ROW, flatten, parse_form, redisplay
 from ..common.i18n import form_text
-from ..common.process_files import process_info
 from . import handoff, page, uploads
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
@@ -29,11 +28,13 @@ def show(task_id: str):
 
 @bp.post("/tasks/<task_id>")
 def submit(task_id: str):
+    action = request.form.get("_action", "")
+    if action in ("", "complete") and not request.form.get(ADD_ROW) and not chosen_file():
+        return complete(task_id)
     task = engine().task(task_id, me())
     schema = page.form_of(task)
     shown = redisplay(schema, request.form, page.fixed_of(task))
     g.redisplay = lambda status, errors, message: page.render(task, shown, errors, message, status)
-    action = request.form.get("_action", "")
     try:
         added = attachments.attach_chosen(task, required=action == "attach")
     except (ValidationFailed, attachments.NoFileChosen) as exc:     # refused: nothing saved, all shown again
@@ -52,10 +53,32 @@ def submit(task_id: str):
     if action == "discard":
         engine().drafts.discard(task_id, me())
         return redirect(url_for(".show", task_id=task_id))
-    before = {t.id for t in engine().instance(task.instance_id).tasks}
-    answer = parse_form(schema, uploads.with_uploads(schema, request.form, request.files))
-    following = engine().complete(task_id, me(), answer)   # drops drafts too
-    went = handoff.where_it_went(before, engine().instance(task.instance_id), answer, me(), page.display_names())
-    flash(" ".join(filter(None, [_("Done: “%(task)s”.", task=form_text(task.name)), went])), "success")
-    following = handoff.in_process_order(following, process_info(task.instance_id).user_tasks)
+    return complete(task_id)
+
+
+def chosen_file() -> bool:
+    return bool(getattr(request.files.get(attachments.FIELD), "filename", None))
+
+
+def complete(task_id: str):
+    """Complete the task in one transaction: the form is read once the engine has found and locked the
+    task, and the page that follows comes from what the step did. A refused answer (or a clash) shows
+    the form again as sent, read afresh; the draft stays, as nothing was saved."""
+    parsed: dict = {}
+
+    def answer(task):
+        schema = page.form_of(task)
+        parsed.clear()
+        parsed.update(parse_form(schema, uploads.with_uploads(schema, request.form, request.files)))
+        return parsed
+
+    def again(status, errors, message):
+        task = engine().task(task_id, me())
+        shown = redisplay(page.form_of(task), request.form, page.fixed_of(task))
+        return page.render(task, shown, errors, message, status)
+    g.redisplay = again
+    done = engine().complete_step(task_id, me(), answer)      # drops drafts too
+    went = handoff.where_it_went(done, parsed, me())
+    flash(" ".join(filter(None, [_("Done: “%(task)s”.", task=form_text(done.task.name)), went])), "success")
+    following = handoff.in_process_order(done.following, done.order)
     return redirect(url_for(".show", task_id=following[0].id) if following else url_for("inbox.index"))
