@@ -166,20 +166,20 @@ def test_upgrading_to_0016_adds_the_columns_and_fills_a_database_that_lacked_the
     complete_open(eng, decided, "committee_vote", "decline")
     waiting = to_manager_review(eng, "amy", "Waiting")
     recorded = {iid: (rounds(eng, iid), deal(eng, iid)) for iid in (decided, waiting)}
-    with eng.db.begin() as conn:                      # the database as 0015 left it
-        conn.execute(text("DROP TABLE committee_rounds"))
-        conn.execute(text("ALTER TABLE instances DROP COLUMN deal_currency"))
-        conn.execute(text("ALTER TABLE instances DROP COLUMN deal_size"))
-        head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        conn.execute(text("UPDATE alembic_version SET version_num = '0015'"))
     eng.close()
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     db = make_engine(db_url)
-    with db.begin() as conn:
+    with db.begin() as conn:                          # later migrations' own downgrades, then 0016 undone by hand
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0016")
-        conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})   # later ones ran
+        command.downgrade(cfg, "0016")
+        conn.execute(text("DROP TABLE committee_rounds"))
+        conn.execute(text("ALTER TABLE instances DROP COLUMN deal_currency"))
+        conn.execute(text("ALTER TABLE instances DROP COLUMN deal_size"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0015'"))
+    with db.begin() as conn:                          # the database as 0015 left it, upgraded
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
     db.dispose()
     eng = Engine(db_url, forms_dir=ROOT / "forms")
     try:
