@@ -4,21 +4,30 @@ Each list reads one index in its own order from a page's key and stops after the
 (engine/usecases/inbox.py, engine/db/keyset.py), so these indexes end in the lists' sort keys.
 PostgreSQL keeps an index's order only after equalities on the columns before (`x IS NULL`
 is none), so a missing due date sorts as a far date, in the index and in the query alike,
-and the group index holds unclaimed tasks only. Migration 0017 creates exactly these.
+and the group index holds unclaimed tasks only. Migrations 0017 and 0019 create these.
 """
 from __future__ import annotations
 
 from sqlalchemy import Index, text
 
-from .schema import Instance, Task
+from .schema import Incident, Instance, Notification, Task
 
 # The inbox's order: due date (none last), creation, id; then what its counts per step read.
 DUE_ORDER = "coalesce(due_at, '9999-12-31 23:59:59.999999')"
 INBOX_KEY = (text(DUE_ORDER), "created_at", "id", "bpmn_id", "excluded_user", "instance_id")
 UNCLAIMED = text("assignee IS NULL")
 HELD = text("status IN ('suspended', 'error')")         # instances whose open tasks wait
+OPEN = text("resolved_at IS NULL")
 
 Index("ix_tasks_open_assignee", Task.state, Task.assignee, *INBOX_KEY)
 Index("ix_tasks_open_group", Task.state, Task.candidate_group, *INBOX_KEY, sqlite_where=UNCLAIMED,
       postgresql_where=UNCLAIMED)
 Index("ix_instances_held", Instance.id, sqlite_where=HELD, postgresql_where=HELD)
+
+# The admin's lists, newest first: instances by last change (and status), incidents (open ones
+# apart), the outbox by status. Search by name (engine/db/text_search.py) has its own: trigram
+# GIN indexes on PostgreSQL, an FTS5 table on SQLite, which migration 0019 makes as SQL.
+Index("ix_instances_updated", Instance.updated_at, Instance.id)
+Index("ix_instances_status_updated", Instance.status, Instance.updated_at, Instance.id)
+Index("ix_incidents_open", Incident.id, sqlite_where=OPEN, postgresql_where=OPEN)
+Index("ix_notifications_status_id", Notification.status, Notification.id)

@@ -22,6 +22,7 @@ from sqlalchemy import Integer, String, bindparam, func, literal, literal_column
 
 from .. import auditlog
 from ..db import keyset
+from ..db.text_search import like_pattern, plain
 from ..db.schema import AuditEvent, AuditPayload, Instance, Task, TaskCandidate, UTCDateTime
 from ..directory import Person
 from ..views import HistoryEvent, TaskView
@@ -50,14 +51,9 @@ def key_of(row) -> tuple:
     return (row.due_at, row.created_at, row.id)
 
 
-def like_pattern(search: str) -> str:
-    """`search` as typed inside a LIKE pattern: % and _ are text, not wildcards."""
-    return "%" + search.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-
-
 def matches_pattern():
-    """Projects or accounts whose name contains the bound `pattern` (see `like_pattern`)."""
-    return or_(Instance.project_name.ilike(PATTERN, escape="/"), Instance.account_name.ilike(PATTERN, escape="/"))
+    """Projects or accounts whose name contains the bound `pattern` (`text_search.like_pattern`)."""
+    return plain(PATTERN)
 
 
 def _shared(step: bool) -> list:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..db import keyset
 from ..errors import FieldError, ValidationFailed
 from ..views import HistoryEvent, ProcessInfo, TaskView
-from . import inbox, queries
+from . import admin_lists, inbox, queries
 
 PAGE_MAX = 100
 
@@ -90,3 +90,14 @@ class Lists:
             named = inbox.named_tasks(uow.session, person)
             return inbox.page(self._eng.ctx, uow, person, named, step, search, at, size, offset)
         return self._eng._read(use_case)
+
+    def instances(self, admin: str, status: str | None = None, search: str | None = None, cursor: str | None = None,
+                  size: int = 50) -> keyset.Page:
+        """Admin: instances, latest change first (`admin_lists.instances`); rows as `Engine.instances`."""
+        check_size(size)
+        return self._eng._read(lambda uow: admin_lists.instances(uow, admin, status, search, cursor, size))
+
+    def incidents(self, admin: str, open_only: bool = True, cursor: str | None = None, size: int = 50) -> keyset.Page:
+        """Admin: incidents, newest first, with their project's name."""
+        check_size(size)
+        return self._eng._read(lambda uow: admin_lists.incidents(uow, admin, open_only, cursor, size))

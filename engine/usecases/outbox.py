@@ -10,16 +10,17 @@ message in flight is sent twice. A failure is retried after `backoff(attempts)`;
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import defer
 
-from ..db.schema import Notification
+from ..db import keyset
+from ..db.schema import Instance, Notification, Task
 from ..errors import Conflict, NotFound
 from ..mail import MailFacts, Renderer
 from .admin import require_admin
@@ -32,6 +33,7 @@ FIRST_RETRY = timedelta(minutes=2)
 LONGEST_WAIT = timedelta(hours=2)
 LEASE = timedelta(minutes=15)
 STATUSES = ("pending", "sent", "failed", "skipped")
+COUNT_CAP = 10_000
 
 
 def backoff(attempts: int) -> timedelta:
@@ -79,9 +81,9 @@ class NotificationView:
 @dataclass(frozen=True)
 class OutboxPage:
     items: list[NotificationView]
-    counts: dict[str, int]
-    page: int
-    pages: int
+    counts: dict[str, int]             # per status, up to COUNT_CAP + 1
+    next: str | None                   # cursors of the neighbouring pages (engine/db/keyset.py)
+    previous: str | None
 
 
 def _why_not_mailed(person) -> str | None:
@@ -203,20 +205,55 @@ class Notifications:
             select(Notification).where(Notification.username == username)
             .order_by(Notification.id.desc()).limit(limit))])
 
-    def page(self, admin: str, status: str | None = None, page: int = 1, per_page: int = 50,
+    def page(self, admin: str, status: str | None = None, cursor: str | None = None, per_page: int = 50,
              locale: str | None = None) -> OutboxPage:
-        """Admin: the outbox newest first, optionally one status only, with counts per status."""
+        """Admin: the outbox newest first, optionally one status only, paged by key (the id),
+        with counts per status (each counted up to COUNT_CAP + 1: a million sent messages
+        are not counted one by one for every page)."""
+        at = keyset.decode(cursor, (int,))
+
         def use_case(uow):
             require_admin(uow, admin)
-            counts = dict(uow.session.execute(select(Notification.status, func.count())
-                                              .group_by(Notification.status)).all())
-            q = select(Notification).order_by(Notification.id.desc())
-            if status in STATUSES:
-                q = q.where(Notification.status == status)
-            total = counts.get(status, 0) if status in STATUSES else sum(counts.values())
-            pages = max(1, math.ceil(total / per_page))
-            current = min(max(page, 1), pages)
-            rows = uow.session.scalars(q.limit(per_page).offset((current - 1) * per_page))
-            return OutboxPage([self._view(uow, n, locale, with_body=True) for n in rows],
-                              {s: counts.get(s, 0) for s in STATUSES}, current, pages)
+            s = uow.session
+            counted = [select(literal(st).label("status"), func.count().label("n")).select_from(
+                select(Notification.id).where(Notification.status == st).limit(COUNT_CAP + 1).subquery())
+                for st in STATUSES]
+            counts = {st: n for st, n in s.execute(union_all(*counted))}
+            cut = keyset.page_of(_newest(s, status, at, per_page), per_page, at, lambda n: (n.id,))
+            if keyset.short_way_back(at, cut.items, per_page):
+                cut = keyset.page_of(_newest(s, status, None, per_page), per_page, None, lambda n: (n.id,))
+            kept = _read_ahead(uow, cut.items)                 # noqa: F841 - held for the session's identity map
+            return OutboxPage([self._view(uow, n, locale, with_body=True) for n in cut.items], counts,
+                              cut.next, cut.previous)
         return self._eng._read(use_case)
+
+
+def _newest(session, status: str | None, at: keyset.Cursor | None, size: int) -> list[Notification]:
+    """`size + 1` messages from the cursor on, newest first (going back: oldest first)."""
+    q = select(Notification)
+    if status in STATUSES:
+        q = q.where(Notification.status == status)
+    forward = at is None or at.forward
+    if at is not None:
+        q = q.where(Notification.id < at.key[0] if forward else Notification.id > at.key[0])
+    return list(session.scalars(q.order_by(Notification.id.desc() if forward else Notification.id).limit(size + 1)))
+
+
+def _read_ahead(uow, rows: list[Notification]) -> list:
+    """What wording `rows` reads (their instances without workflow state, tasks, people), in
+    three statements rather than a few per row; returned so the session keeps them."""
+    s = uow.session
+    instance_ids = {n.instance_id for n in rows if n.instance_id}
+    task_ids = {n.task_id for n in rows if n.task_id}
+    people = {n.username for n in rows} | {n.actor for n in rows if n.actor}
+    for n in rows:
+        facts = n.facts or {}
+        task_ids |= {t for t in [*(facts.get("tasks") or []), *(facts.get("next") or [])] if isinstance(t, str)}
+        for answer in facts.get("decisions") or []:
+            if isinstance(answer, dict):
+                task_ids |= {answer["task_id"]} if isinstance(answer.get("task_id"), str) else set()
+                people |= {answer["by"]} if isinstance(answer.get("by"), str) else set()
+        people |= {u for u in facts.get("waiting_for") or [] if isinstance(u, str)}
+    uow.directory.find_all(people)
+    kept = list(s.scalars(select(Instance).options(defer(Instance.workflow)).where(Instance.id.in_(instance_ids))))
+    return kept + list(s.scalars(select(Task).where(Task.id.in_(task_ids))))

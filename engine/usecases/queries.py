@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import copy
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from .. import auditlog
 from ..assignment import may_act
 from ..errors import NotAllowed, NotFound
 from ..db.schema import AuditEvent, Definition, Incident, Instance, Task
+from ..db.text_search import names_contain
 from ..directory import Person
 from .. import forms
 from ..text import LIMITS, field_error, require
@@ -59,12 +60,6 @@ def check_filters(**filters: str | None) -> None:
     require(*(field_error(f"$.{name}", value, limits[name]) for name, value in filters.items() if value))
 
 
-def matches(search: str):
-    """Projects or accounts whose name contains `search` as typed (% and _ are no wildcards)."""
-    return or_(Instance.project_name.icontains(search, autoescape=True),
-               Instance.account_name.icontains(search, autoescape=True))
-
-
 def summary(ctx: Context, uow, row: Task) -> TaskView:
     """A task as lists show it (no form values, no workflow loaded)."""
     inst = uow.session.get(Instance, row.instance_id, options=[defer(Instance.workflow)])
@@ -79,12 +74,25 @@ def inbox(ctx: Context, uow, user: Person, bpmn_id: str | None = None, search: s
     return listing.listed(ctx, uow, user, bpmn_id, search, limit, offset)
 
 
+INSTANCE_COLUMNS = (Instance.id, Instance.process_id, Instance.number, Instance.status, Instance.outcome,
+                    Instance.owner, Instance.project_name, Instance.account_name, Instance.account_id,
+                    Instance.stage, Instance.updated_at, Definition.name.label("process_name"))
+
+
+def instance_row(r) -> dict:
+    """A row of INSTANCE_COLUMNS as the lists of instances hand it out (no workflow state)."""
+    return {"id": r.id, "process_id": r.process_id, "process_name": r.process_name or r.process_id,
+            "number": r.number, "status": r.status, "outcome": r.outcome, "owner": r.owner,
+            "project_name": r.project_name, "account_name": r.account_name, "account_id": r.account_id,
+            "stage": r.stage, "updated_at": r.updated_at}
+
+
 def list_instances(ctx: Context, uow, status: str | None, owner: str | None, search: str | None, limit: int,
                    projects_only: bool, requests_only: bool = False, reviewed_by: str | None = None) -> list[dict]:
     check_filters(status=status, owner=owner, search=search)
     check_filters(owner=reviewed_by)
-    q = select(Instance, Definition.name).join(Definition, Definition.id == Instance.definition_id)
-    q = q.order_by(Instance.updated_at.desc()).limit(limit)
+    q = select(*INSTANCE_COLUMNS).join(Definition, Definition.id == Instance.definition_id)
+    q = q.order_by(Instance.updated_at.desc(), Instance.id.desc()).limit(limit)
     if projects_only:
         q = q.where(Instance.process_id.in_(projects.project_processes(ctx, uow.session)))
     if requests_only:
@@ -97,11 +105,8 @@ def list_instances(ctx: Context, uow, status: str | None, owner: str | None, sea
         q = q.where(Instance.owner != reviewed_by, Instance.id.in_(
             select(Task.instance_id).where(Task.closed_by == reviewed_by, Task.state == "completed")))
     if search:
-        q = q.where(matches(search))
-    return [{"id": i.id, "process_id": i.process_id, "process_name": name or i.process_id, "number": i.number,
-             "status": i.status, "outcome": i.outcome, "owner": i.owner, "project_name": i.project_name,
-             "account_name": i.account_name, "account_id": i.account_id, "stage": i.stage,
-             "updated_at": i.updated_at} for i, name in uow.session.execute(q)]
+        q = q.where(names_contain(uow.session.get_bind().dialect.name, search))
+    return [instance_row(r) for r in uow.session.execute(q)]
 
 
 def instance_view(ctx: Context, uow, instance_id: str) -> InstanceView:

@@ -99,9 +99,9 @@ def mail_eng(db_url, clock):
 
 
 def queue(eng, instance_id: str, people: list[str]) -> None:
-    """One `task_assigned` message per entry about the project's first open task, as the
-    engine queues them after a step."""
-    task_id = eng.instance(instance_id).tasks[0].id
+    """One `task_assigned` message per entry about the project's customer form (its first open
+    task; the open tasks come in no set order), as the engine queues them after a step."""
+    task_id = next(t.id for t in eng.instance(instance_id).tasks if t.bpmn_id == "customer_info")
     with eng.ctx.uow() as uow:
         for name in people:
             notify(uow.session, uow.directory, [name], "task_assigned", eng.ctx.clock(), instance_id, task_id)

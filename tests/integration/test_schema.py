@@ -12,6 +12,13 @@ from engine import Engine
 from engine.db.schema import Base
 
 
+def mapped_name(name, kind, parents) -> bool:
+    """What the code maps; not the name search's own (made as SQL by migration 0019: the trigram
+    indexes on PostgreSQL, the FTS5 table and its shadow tables on SQLite)."""
+    return not (kind == "index" and name.endswith("_trgm") or
+                kind == "table" and name.startswith(("instances_search", "instance_search_keys")))
+
+
 def test_migrations_match_the_mapped_tables(db_url):
     eng = Engine(db_url)
     try:
@@ -19,7 +26,8 @@ def test_migrations_match_the_mapped_tables(db_url):
             # SQLite's reflection skips indexes on expressions; the next test compares those
             warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
             warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": mapped_name})
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
     finally:
         eng.close()

@@ -1,12 +1,15 @@
-"""Admin → Outbox: every message with its delivery state, newest first, one status at a time;
-a failed (or sent) message can be sent again.
+"""Admin → Outbox: every message with its delivery state, newest first, one status at a time,
+paged by key (the previous and next links carry a cursor); a failed (or sent) message can be
+sent again. The counts per status stop at COUNT_CAP (shown as "10,000+").
 
 The worker delivers them (engine/mail): by SMTP when it is configured, else to the log. The
 subjects are worded by the engine's mail module in the admin's language.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from engine.usecases.outbox import COUNT_CAP
 from flask_babel import gettext as _
 
 from ..common.current import engine, me
@@ -24,11 +27,14 @@ def _status(value: str | None) -> str | None:
 @bp.get("/")
 def index():
     status = _status(request.args.get("status"))
-    page = request.args.get("page", "")
-    found = engine().notifications.page(me(), status=status, page=int(page) if page.isdigit() else 1,
-                                        per_page=PER_PAGE, locale=current_locale())
+    g.redisplay = lambda code, errors, _m: _page(status, None, code)
+    return _page(status, request.args.get("cursor") or None)
+
+
+def _page(status: str | None, cursor: str | None, code: int = 200):
+    found = engine().notifications.page(me(), status=status, cursor=cursor, per_page=PER_PAGE, locale=current_locale())
     return render_template("admin/outbox.html", found=found, status=status or "", statuses=STATUSES,
-                           page=found.page, pages=found.pages)
+                           cap=COUNT_CAP), code
 
 
 @bp.post("/<int:notification_id>/send-again")

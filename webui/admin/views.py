@@ -22,6 +22,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 for child in (users.bp, groups.bp, process_catalog.bp, deploy.bp, outbox.bp, workspace.bp, rates.bp, redaction.bp):
     bp.register_blueprint(child)
 STATUSES = ("running", "suspended", "error", "completed", "terminated")
+PAGE_SIZE = 50
 
 
 @bp.before_request
@@ -46,9 +47,10 @@ def instances():
 
 def _instances_page(status: str | None, search: str | None, errors: dict | None = None, code: int = 200,
                     shown: str | None = None):
-    rows = engine().instances(status=status, search=search)
-    return render_template("admin/instances.html", rows=rows, status=status or "", q=shown or search or "",
-                           statuses=STATUSES, errors=errors or {}), code
+    cursor = None if errors else request.args.get("cursor") or None
+    found = engine().lists.instances(me(), status, search, cursor, PAGE_SIZE)
+    return render_template("admin/instances.html", rows=found.items, found=found, status=status or "",
+                           q=shown or search or "", statuses=STATUSES, errors=errors or {}), code
 
 
 @bp.post("/instances/<iid>/<action>")
@@ -96,19 +98,20 @@ def reassign(iid: str, task_id: str):
     return redirect(url_for(".instance", iid=iid))
 
 
-def _incidents_page(typed: dict | None = None, errors=(), status: int = 200):
+def _incidents_page(typed: dict | None = None, errors=(), status: int = 200, cursor: str | None = None):
     """Open incidents, each with the data to retry with: as typed, else as submitted (when known)."""
     typed = typed or {}
-    found = engine().admin.incidents(me())
+    found = engine().lists.incidents(me(), cursor=cursor, size=PAGE_SIZE)
     texts = {i["id"]: typed[i["id"]] if i["id"] in typed else
-             json.dumps(i.get("submitted") or {}, ensure_ascii=False, indent=2) for i in found}
-    return render_template("admin/incidents.html", incidents=found, texts=texts, typed=typed,
+             json.dumps(i.get("submitted") or {}, ensure_ascii=False, indent=2) for i in found.items}
+    return render_template("admin/incidents.html", incidents=found.items, found=found, texts=texts, typed=typed,
                            errors=field_errors(errors)), status
 
 
 @bp.get("/incidents")
 def incidents():
-    return _incidents_page()
+    g.redisplay = lambda status, errors, _m: _incidents_page(errors=errors, status=status)
+    return _incidents_page(cursor=request.args.get("cursor") or None)
 
 
 def json_object(text: str) -> dict:

@@ -1,0 +1,94 @@
+"""the admin's lists read indexes: instances by last change (and status), incidents and the
+outbox by id (and status); search by name through pg_trgm (PostgreSQL) or FTS5 (SQLite)
+
+Each list is paged by key (engine/db/keyset.py) on an index that ends in its order. Search
+stays "contains, as typed": PostgreSQL's ILIKE uses trigram GIN indexes on the two names,
+made only when the role may create the `pg_trgm` extension (otherwise the migration goes on
+without them, says so, and docs/deploy.md shows what a database owner runs later). SQLite
+keeps an FTS5 table with the trigram tokenizer, written by triggers on instances; its rows
+are numbered by `instance_search_keys`, since VACUUM may renumber the instances' own rowids.
+
+Revision ID: 0019
+Revises: 0018
+Create Date: 2026-12-02
+"""
+import logging
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0019'
+down_revision = '0018'
+branch_labels = None
+depends_on = None
+log = logging.getLogger("alembic.runtime.migration")
+OPEN = sa.text("resolved_at IS NULL")
+
+SQLITE_SEARCH = [
+    "CREATE TABLE instance_search_keys (key INTEGER PRIMARY KEY, instance_id VARCHAR(36) NOT NULL UNIQUE)",
+    "CREATE VIRTUAL TABLE instances_search USING fts5(project_name, account_name, tokenize='trigram')",
+    "CREATE TRIGGER instances_search_insert AFTER INSERT ON instances BEGIN "
+    "INSERT INTO instance_search_keys (instance_id) VALUES (new.id); "
+    "INSERT INTO instances_search (rowid, project_name, account_name) "
+    "VALUES (last_insert_rowid(), new.project_name, new.account_name); END",
+    "CREATE TRIGGER instances_search_update AFTER UPDATE OF project_name, account_name ON instances BEGIN "
+    "UPDATE instances_search SET project_name = new.project_name, account_name = new.account_name "
+    "WHERE rowid = (SELECT key FROM instance_search_keys WHERE instance_id = new.id); END",
+    "CREATE TRIGGER instances_search_delete AFTER DELETE ON instances BEGIN "
+    "DELETE FROM instances_search WHERE rowid = (SELECT key FROM instance_search_keys WHERE instance_id = old.id); "
+    "DELETE FROM instance_search_keys WHERE instance_id = old.id; END",
+    "INSERT INTO instance_search_keys (instance_id) SELECT id FROM instances ORDER BY rowid",
+    "INSERT INTO instances_search (rowid, project_name, account_name) SELECT k.key, i.project_name, i.account_name "
+    "FROM instance_search_keys AS k JOIN instances AS i ON i.id = k.instance_id",
+]
+
+
+def _trigram_schema(bind) -> str | None:
+    """The schema holding pg_trgm, creating the extension if it is missing and we may."""
+    found = bind.execute(sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                                 "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'")).scalar()
+    if found:
+        return found
+    try:
+        with bind.begin_nested():
+            bind.execute(sa.text("CREATE EXTENSION pg_trgm"))
+    except sa.exc.DBAPIError as exc:
+        log.warning("pg_trgm is not available (%s): searching instances by name reads every instance; "
+                    "see docs/deploy.md to add the trigram indexes later", str(exc.orig).strip())
+        return None
+    return bind.execute(sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                                "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'")).scalar()
+
+
+def upgrade() -> None:
+    op.create_index('ix_instances_updated', 'instances', ['updated_at', 'id'])
+    op.create_index('ix_instances_status_updated', 'instances', ['status', 'updated_at', 'id'])
+    op.create_index('ix_incidents_open', 'incidents', ['id'], sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index('ix_notifications_status_id', 'notifications', ['status', 'id'])
+    bind = op.get_bind()
+    if bind.dialect.name == 'sqlite':
+        for statement in SQLITE_SEARCH:
+            op.execute(statement)
+        return
+    schema = _trigram_schema(bind)
+    if schema:
+        for column in ('project_name', 'account_name'):
+            op.execute(f'CREATE INDEX ix_instances_{column}_trgm ON instances USING gin '
+                       f'({column} "{schema}".gin_trgm_ops)')
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == 'sqlite':
+        for name in ('instances_search_insert', 'instances_search_update', 'instances_search_delete'):
+            op.execute(f'DROP TRIGGER IF EXISTS {name}')
+        op.execute('DROP TABLE IF EXISTS instances_search')
+        op.execute('DROP TABLE IF EXISTS instance_search_keys')
+    else:
+        for column in ('project_name', 'account_name'):
+            op.execute(f'DROP INDEX IF EXISTS ix_instances_{column}_trgm')
+    op.drop_index('ix_notifications_status_id', table_name='notifications')
+    op.drop_index('ix_incidents_open', table_name='incidents')
+    op.drop_index('ix_instances_status_updated', table_name='instances')
+    op.drop_index('ix_instances_updated', table_name='instances')
