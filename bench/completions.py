@@ -171,7 +171,8 @@ def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, ag
             return conn.scalar(select(Task.id).where(Task.instance_id == iid, Task.bpmn_id == step,
                                                      Task.state == "open"))
     port = _free_port()
-    env = {**os.environ, "KAMFLOW_SECRET_KEY": "bench-secret", "KAMFLOW_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "KAMFLOW_SECRET_KEY": "bench-secret", "KAMFLOW_LOG_LEVEL": "WARNING",
+           "PYTHONPATH": str(ROOT)}         # the server runs this tree's code, whatever the venv points at
     server = subprocess.Popen([sys.executable, "-m", "kamflow.cli", "--db", url, "serve", "--port", str(port),
                                "--workers", "2"], cwd=folder, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
