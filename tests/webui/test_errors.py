@@ -53,7 +53,7 @@ def test_a_process_error_is_a_500_page_saying_an_admin_was_told(client, app, eng
 def test_an_unexpected_failure_is_a_500_page_that_promises_nothing_it_cannot_know(client, app, engine, monkeypatch):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(client, "amy")
-    monkeypatch.setattr(engine, "tasks", lambda *_a: 1 / 0)
+    monkeypatch.setattr(engine.lists, "inbox", lambda *_a: 1 / 0)
     response = client.get("/")
     text = page_of(response).text_content()
     assert response.status_code == 500 and "管理員" in text and "確認這個步驟是否已經儲存" in text
