@@ -39,6 +39,7 @@ bench: install
 	$(PY) bench/mail.py
 	$(PY) bench/sandbox.py
 	$(PY) bench/reports.py
+	$(PY) bench/timers.py
 
 clean:
 	rm -rf $(VENV) instance
