@@ -34,6 +34,7 @@ test: install
 
 bench: install
 	$(PY) bench/engine.py
+	$(PY) bench/lists.py
 	$(PY) bench/completions.py
 	$(PY) bench/web.py
 	$(PY) bench/mail.py

@@ -41,6 +41,7 @@ USER, STEP, PATTERN = bindparam("user"), bindparam("step"), bindparam("pattern")
 DUE, CREATED, KEY_ID = bindparam("due", type_=UTCDateTime), bindparam("created", type_=UTCDateTime), bindparam("kid")
 LIMIT, OFFSET = bindparam("lim", type_=Integer), bindparam("off", type_=Integer)
 NAMED = bindparam("named", expanding=True)
+NAMED_TASKS = select(TaskCandidate.task_id).where(TaskCandidate.username == USER)
 
 
 def decode(token: str | None) -> keyset.Cursor | None:
@@ -83,7 +84,7 @@ def _sources(groups: int, named: bool) -> list:
 def named_tasks(session, user: Person) -> list[str]:
     """The ids of the tasks offered to `user` by name (spiff-arena's lane owners): read
     first, so that the parts reach them by id rather than by scanning open tasks."""
-    return list(session.scalars(select(TaskCandidate.task_id).where(TaskCandidate.username == user.username)))
+    return list(session.scalars(NAMED_TASKS, {"user": user.username}))
 
 
 @lru_cache(maxsize=256)

@@ -190,8 +190,11 @@ class Notifications:
         shown_in = locale or n.locale
         try:
             facts = facts_of(self._eng.ctx, uow.session, uow.directory, n)
-            recipient, subject = facts.recipient, self.renderer.subject(facts, shown_in)
-            body = self.renderer.letter(facts, shown_in).body if with_body else ""
+            if with_body:                 # the letter words its subject too: one rendering, not two
+                letter = self.renderer.letter(facts, shown_in)
+                recipient, subject, body = facts.recipient, letter.subject, letter.body
+            else:
+                recipient, subject, body = facts.recipient, self.renderer.subject(facts, shown_in), ""
         except Exception:                 # noqa: BLE001 - one unreadable row must not take the page down
             log.exception("notification %s cannot be worded", n.id)
             recipient, subject, body = n.username, "—", ""
