@@ -14,9 +14,9 @@ from engine.db.schema import Base
 
 def mapped_name(name, kind, parents) -> bool:
     """What the code maps; not the name search's own (made as SQL by migration 0019: the trigram
-    indexes on PostgreSQL, the FTS5 table and its shadow tables on SQLite)."""
+    indexes on PostgreSQL, the names table, the FTS5 table and its shadow tables on SQLite)."""
     return not (kind == "index" and name.endswith("_trgm") or
-                kind == "table" and name.startswith(("instances_search", "instance_search_keys")))
+                kind == "table" and name.startswith(("instances_search", "instance_names")))
 
 
 def test_migrations_match_the_mapped_tables(db_url):

@@ -5,8 +5,10 @@ Each list is paged by key (engine/db/keyset.py) on an index that ends in its ord
 stays "contains, as typed": PostgreSQL's ILIKE uses trigram GIN indexes on the two names,
 made only when the role may create the `pg_trgm` extension (otherwise the migration goes on
 without them, says so, and docs/deploy.md shows what a database owner runs later). SQLite
-keeps an FTS5 table with the trigram tokenizer, written by triggers on instances; its rows
-are numbered by `instance_search_keys`, since VACUUM may renumber the instances' own rowids.
+keeps the names in a narrow table `instance_names` (triggers on instances write it; its
+INTEGER PRIMARY KEY survives VACUUM, which may renumber the instances' own rowids), indexed
+by an FTS5 table with the trigram tokenizer over it; a search shorter than three characters,
+which no trigram can serve, scans the narrow table instead of the instances.
 
 Revision ID: 0019
 Revises: 0018
@@ -25,22 +27,28 @@ depends_on = None
 log = logging.getLogger("alembic.runtime.migration")
 OPEN = sa.text("resolved_at IS NULL")
 
+_OLD = ("INSERT INTO instances_search (instances_search, rowid, project_name, account_name) "
+        "SELECT 'delete', key, project_name, account_name FROM instance_names WHERE instance_id = old.id; ")
 SQLITE_SEARCH = [
-    "CREATE TABLE instance_search_keys (key INTEGER PRIMARY KEY, instance_id VARCHAR(36) NOT NULL UNIQUE)",
-    "CREATE VIRTUAL TABLE instances_search USING fts5(project_name, account_name, tokenize='trigram')",
+    "CREATE TABLE instance_names (key INTEGER PRIMARY KEY, instance_id VARCHAR(36) NOT NULL UNIQUE, "
+    "project_name TEXT NOT NULL DEFAULT '', account_name TEXT NOT NULL DEFAULT '')",
+    "CREATE VIRTUAL TABLE instances_search USING fts5(project_name, account_name, content='instance_names', "
+    "content_rowid='key', tokenize='trigram')",
     "CREATE TRIGGER instances_search_insert AFTER INSERT ON instances BEGIN "
-    "INSERT INTO instance_search_keys (instance_id) VALUES (new.id); "
+    "INSERT INTO instance_names (instance_id, project_name, account_name) "
+    "VALUES (new.id, coalesce(new.project_name, ''), coalesce(new.account_name, '')); "
     "INSERT INTO instances_search (rowid, project_name, account_name) "
-    "VALUES (last_insert_rowid(), new.project_name, new.account_name); END",
-    "CREATE TRIGGER instances_search_update AFTER UPDATE OF project_name, account_name ON instances BEGIN "
-    "UPDATE instances_search SET project_name = new.project_name, account_name = new.account_name "
-    "WHERE rowid = (SELECT key FROM instance_search_keys WHERE instance_id = new.id); END",
-    "CREATE TRIGGER instances_search_delete AFTER DELETE ON instances BEGIN "
-    "DELETE FROM instances_search WHERE rowid = (SELECT key FROM instance_search_keys WHERE instance_id = old.id); "
-    "DELETE FROM instance_search_keys WHERE instance_id = old.id; END",
-    "INSERT INTO instance_search_keys (instance_id) SELECT id FROM instances ORDER BY rowid",
-    "INSERT INTO instances_search (rowid, project_name, account_name) SELECT k.key, i.project_name, i.account_name "
-    "FROM instance_search_keys AS k JOIN instances AS i ON i.id = k.instance_id",
+    "SELECT key, project_name, account_name FROM instance_names WHERE instance_id = new.id; END",
+    "CREATE TRIGGER instances_search_update AFTER UPDATE OF project_name, account_name ON instances BEGIN " + _OLD +
+    "UPDATE instance_names SET project_name = coalesce(new.project_name, ''), "
+    "account_name = coalesce(new.account_name, '') WHERE instance_id = new.id; "
+    "INSERT INTO instances_search (rowid, project_name, account_name) "
+    "SELECT key, project_name, account_name FROM instance_names WHERE instance_id = new.id; END",
+    "CREATE TRIGGER instances_search_delete AFTER DELETE ON instances BEGIN " + _OLD +
+    "DELETE FROM instance_names WHERE instance_id = old.id; END",
+    "INSERT INTO instance_names (instance_id, project_name, account_name) "
+    "SELECT id, coalesce(project_name, ''), coalesce(account_name, '') FROM instances ORDER BY rowid",
+    "INSERT INTO instances_search (instances_search) VALUES ('rebuild')",
 ]
 
 
@@ -84,7 +92,7 @@ def downgrade() -> None:
         for name in ('instances_search_insert', 'instances_search_update', 'instances_search_delete'):
             op.execute(f'DROP TRIGGER IF EXISTS {name}')
         op.execute('DROP TABLE IF EXISTS instances_search')
-        op.execute('DROP TABLE IF EXISTS instance_search_keys')
+        op.execute('DROP TABLE IF EXISTS instance_names')
     else:
         for column in ('project_name', 'account_name'):
             op.execute(f'DROP INDEX IF EXISTS ix_instances_{column}_trgm')
