@@ -6,6 +6,8 @@ bob reports to dan; cat, cid and col (chair) are the committee; zed is an admin.
 """
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from sqlalchemy import MetaData, select
 
@@ -46,7 +48,9 @@ def test_every_allowed_view_is_a_row_in_the_access_log_that_only_the_owner_and_a
 
 def _every_stored_text(eng) -> str:
     tables = MetaData()
-    tables.reflect(eng.db)
+    with warnings.catch_warnings():      # SQLite cannot reflect the inbox's expression indexes; rows are what counts
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+        tables.reflect(eng.db)
     with eng.db.connect() as conn:
         return "\n".join(str(row) for table in tables.sorted_tables for row in conn.execute(select(table)))
 

@@ -27,8 +27,6 @@ depends_on = None
 log = logging.getLogger("alembic.runtime.migration")
 OPEN = sa.text("resolved_at IS NULL")
 
-_OLD = ("INSERT INTO instances_search (instances_search, rowid, project_name, account_name) "
-        "SELECT 'delete', key, project_name, account_name FROM instance_names WHERE instance_id = old.id; ")
 SQLITE_SEARCH = [
     "CREATE TABLE instance_names (key INTEGER PRIMARY KEY, instance_id VARCHAR(36) NOT NULL UNIQUE, "
     "project_name TEXT NOT NULL DEFAULT '', account_name TEXT NOT NULL DEFAULT '')",
@@ -39,12 +37,16 @@ SQLITE_SEARCH = [
     "VALUES (new.id, coalesce(new.project_name, ''), coalesce(new.account_name, '')); "
     "INSERT INTO instances_search (rowid, project_name, account_name) "
     "SELECT key, project_name, account_name FROM instance_names WHERE instance_id = new.id; END",
-    "CREATE TRIGGER instances_search_update AFTER UPDATE OF project_name, account_name ON instances BEGIN " + _OLD +
+    "CREATE TRIGGER instances_search_update AFTER UPDATE OF project_name, account_name ON instances BEGIN "
+    "INSERT INTO instances_search (instances_search, rowid, project_name, account_name) "
+    "SELECT 'delete', key, project_name, account_name FROM instance_names WHERE instance_id = old.id; "
     "UPDATE instance_names SET project_name = coalesce(new.project_name, ''), "
     "account_name = coalesce(new.account_name, '') WHERE instance_id = new.id; "
     "INSERT INTO instances_search (rowid, project_name, account_name) "
     "SELECT key, project_name, account_name FROM instance_names WHERE instance_id = new.id; END",
-    "CREATE TRIGGER instances_search_delete AFTER DELETE ON instances BEGIN " + _OLD +
+    "CREATE TRIGGER instances_search_delete AFTER DELETE ON instances BEGIN "
+    "INSERT INTO instances_search (instances_search, rowid, project_name, account_name) "
+    "SELECT 'delete', key, project_name, account_name FROM instance_names WHERE instance_id = old.id; "
     "DELETE FROM instance_names WHERE instance_id = old.id; END",
     "INSERT INTO instance_names (instance_id, project_name, account_name) "
     "SELECT id, coalesce(project_name, ''), coalesce(account_name, '') FROM instances ORDER BY rowid",
