@@ -23,7 +23,7 @@ from sqlalchemy import distinct, func, select  # noqa: E402
 
 import bigdb  # noqa: E402
 from engine import Engine, demo  # noqa: E402
-from engine.db.schema import AuditEvent, Instance, Task  # noqa: E402
+from engine.db.schema import Instance, Task  # noqa: E402
 from engine.db.workspace import Account, AccountRevenue, Contact  # noqa: E402
 from engine.reports import scope  # noqa: E402
 from engine.reports.filters import Filters  # noqa: E402
@@ -71,8 +71,8 @@ def bare_queries(eng: Engine, username: str) -> dict:
         "pipeline": open_steps,
         "cycle_time": select(Task.bpmn_id, func.count(), func.min(Task.created_at), func.max(Task.closed_at))
         .join(Instance, Instance.id == Task.instance_id).where(*projects).group_by(Task.bpmn_id),
-        "returns": select(AuditEvent.bpmn_id, func.count()).join(Instance, Instance.id == AuditEvent.instance_id)
-        .where(AuditEvent.kind == "completed", *projects).group_by(AuditEvent.bpmn_id),
+        "returns": select(Task.bpmn_id, Task.decision, func.count()).join(Instance, Instance.id == Task.instance_id)
+        .where(Task.decision.isnot(None), *projects).group_by(Task.bpmn_id, Task.decision),
         "overdue": select(Task.assignee, Task.candidate_group, Task.bpmn_id, func.count(), func.min(Task.due_at))
         .join(Instance, Instance.id == Task.instance_id)
         .where(Task.state == "open", Instance.status == "running", Task.due_at < now, *projects)

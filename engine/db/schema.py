@@ -9,8 +9,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
-from sqlalchemy import TypeDecorator
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -154,6 +153,8 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(64))
+    decision: Mapped[str | None] = mapped_column(String(64))    # a review's answer (usecases/decisions.py)
+    reason_code: Mapped[str | None] = mapped_column(String(200))
 
 
 class ProcessSequence(Base):
@@ -296,4 +297,4 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-from . import list_indexes  # noqa: E402,F401 - the indexes the long lists read, on the tables above
+from . import list_indexes, report_indexes  # noqa: E402,F401 - the indexes the lists and reports read

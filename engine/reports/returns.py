@@ -1,22 +1,22 @@
 """Report (d): returns and first-pass rate per review step, and the reasons given.
 
 A review step is one whose answer carries a `decision` (manager review, committee vote, the
-chair's casting vote), read from the project history as the notifications read it
-(`engine.usecases.notifications.decision_of`). Return rate: returns / decisions at the step.
-First-pass rate: of the projects decided at the step, the share whose first decision there was
-an approval; per rep (the project's owner), the same over every review step of their projects.
-Per department (the owner's), the decisions, returns, declines and their reasons over every
-review step. The committee's votes by rule and outcome come from `votes`. The period selects
-decisions by when they were given."""
+chair's casting vote): the engine keeps each completed task's decision and reason code on its
+row (`engine.usecases.decisions`, migration 0020 for older rows), and this report groups those
+rows in the database (index `ix_tasks_decisions`), never reading the audit log. Return rate:
+returns / decisions at the step. First-pass rate: of the projects decided at the step, the share
+whose first decision there was an approval; per rep (the project's owner), the same over every
+review step of their projects. Per department (the owner's), the decisions, returns, declines and
+their reasons over every review step. The committee's votes by rule and outcome come from
+`votes`. The period selects decisions by when they were given (the task's closing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
-from .. import auditlog
-from ..db.schema import AuditEvent, Instance, User
-from ..usecases.notifications import decision_of
+from ..db.schema import Instance, Task, User
+from ..usecases.decisions import APPROVE
 from . import scope
 from .filters import Filters
 from .votes import VoteRow, committee_votes
@@ -76,43 +76,54 @@ class Returns:
     votes: list[VoteRow] = field(default_factory=list)                     # the committee's, by rule and outcome
 
 
+def _by_step_and_department(session, where: list):
+    """Decisions counted per step, owner's department, decision and reason, the earliest group first
+    (so steps and reasons come in the order they were first decided)."""
+    first = func.min(Task.closed_at)
+    return session.execute(
+        select(Task.bpmn_id, func.min(Task.name), User.department, Task.decision, Task.reason_code, func.count(), first)
+        .join(Instance, Instance.id == Task.instance_id).outerjoin(User, User.username == Instance.owner)
+        .where(*where).group_by(Task.bpmn_id, User.department, Task.decision, Task.reason_code)
+        .order_by(first, Task.bpmn_id, User.department, Task.decision, Task.reason_code)).all()
+
+
+def _first_pass(session, where: list):
+    """Per step and rep: the projects decided there, and those whose first decision was an approval
+    (their earliest approval is their earliest decision)."""
+    first_approval = func.min(case((Task.decision == APPROVE, Task.closed_at)))
+    pairs = (select(Task.bpmn_id.label("step"), Instance.owner.label("rep"),
+                    case((func.min(Task.closed_at) == first_approval, 1), else_=0).label("approved"))
+             .join(Instance, Instance.id == Task.instance_id).where(*where)
+             .group_by(Task.instance_id, Task.bpmn_id, Instance.owner).subquery())
+    return session.execute(select(pairs.c.step, pairs.c.rep, func.count(), func.sum(pairs.c.approved))
+                           .group_by(pairs.c.step, pairs.c.rep)).all()
+
+
+def _count(unit, decision: str, reason: str | None, n: int) -> None:
+    unit.decisions += n
+    unit.returns += n if decision == "return" else 0
+    unit.declines += n if decision == "decline" else 0
+    if decision != APPROVE:
+        code = reason or NO_REASON
+        unit.reasons[code] = unit.reasons.get(code, 0) + n
+
+
 def returns(ctx, uow, username: str, filters: Filters) -> Returns:
     s = uow.session
     person = scope.viewer(uow, username)
-    events = list(s.execute(select(AuditEvent, Instance.owner, User.department)
-                            .join(Instance, Instance.id == AuditEvent.instance_id)
-                            .outerjoin(User, User.username == Instance.owner).where(
-        AuditEvent.kind == "completed", *scope.projects_where(ctx, uow, person, filters),
-        *scope.between(AuditEvent.at, filters)).order_by(AuditEvent.at, AuditEvent.id)))
-    data = auditlog.payloads(s, [e.id for e, _owner, _department in events])
+    where = [Task.decision.isnot(None), *scope.projects_where(ctx, uow, person, filters),
+             *scope.between(Task.closed_at, filters)]
     steps: dict[str, ReviewStep] = {}
-    reps: dict[str, RepFirstPass] = {}
     departments: dict[str, DepartmentReturns] = {}
-    first_seen: set[tuple[str, str]] = set()
-    for e, owner, department in events:
-        answer = decision_of(data.get(e.id))
-        if answer is None or not e.bpmn_id:
-            continue
-        step = steps.setdefault(e.bpmn_id, ReviewStep(e.bpmn_id, e.task_name or e.bpmn_id))
-        decision = answer["decision"]
-        step.decisions += 1
-        step.returns += decision == "return"
-        step.declines += decision == "decline"
-        unit = departments.setdefault(department or "", DepartmentReturns(department or ""))
-        unit.decisions += 1
-        unit.returns += decision == "return"
-        unit.declines += decision == "decline"
-        if decision != "approve":
-            reason = answer.get("reason_code") if isinstance(answer.get("reason_code"), str) else NO_REASON
-            step.reasons[reason] = step.reasons.get(reason, 0) + 1
-            unit.reasons[reason] = unit.reasons.get(reason, 0) + 1
-        if (e.instance_id, e.bpmn_id) not in first_seen:
-            first_seen.add((e.instance_id, e.bpmn_id))
-            step.projects += 1
-            step.first_pass += decision == "approve"
-            rep = reps.setdefault(owner, RepFirstPass(owner))
-            rep.reviewed += 1
-            rep.first_pass += decision == "approve"
+    for step_id, name, department, decision, reason, n, _first in _by_step_and_department(s, where):
+        _count(steps.setdefault(step_id, ReviewStep(step_id, name or step_id)), decision, reason, n)
+        _count(departments.setdefault(department or "", DepartmentReturns(department or "")), decision, reason, n)
+    reps: dict[str, RepFirstPass] = {}
+    for step_id, owner, projects, approved in _first_pass(s, where):
+        step = steps.setdefault(step_id, ReviewStep(step_id, step_id))     # decided between the two reads
+        rep = reps.setdefault(owner, RepFirstPass(owner))
+        step.projects, step.first_pass = step.projects + projects, step.first_pass + int(approved or 0)
+        rep.reviewed, rep.first_pass = rep.reviewed + projects, rep.first_pass + int(approved or 0)
     return Returns(sorted(steps.values(), key=lambda r: -(r.return_rate or 0)),
                    sorted(reps.values(), key=lambda r: r.rep), sorted(departments.values(), key=lambda d: d.department),
                    committee_votes(ctx, uow, person, filters))

@@ -13,7 +13,7 @@ from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from .. import forms
 
-from . import calls, form_files
+from . import calls, decisions, form_files
 from .runtimes import load_runtime
 from ..status import Status
 from ..workspace import coverage, gifts, projects
@@ -112,6 +112,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     if not rt.complete(row.spiff_task_id, {**values, **kept, "forms_filled": filled}):
         raise Conflict("This task is no longer open")
     row.state, row.closed_at, row.closed_by = "completed", now, username
+    row.decision, row.reason_code = decisions.decided(values)      # the returns report reads these
     s.execute(delete(Draft).where(Draft.task_id == row.id))      # nobody's draft outlives the task
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
