@@ -218,11 +218,20 @@ def kamflow(url: str, log: Path, *command: str) -> subprocess.Popen:
 
 
 def timer_worker_memory(due: DueTimers, folder: Path) -> dict:
+    """RSS of a real `kamflow worker` once started with nothing due (mark 0), then after half and all
+    of the timers fired; started before the timers fall due, so mark 0 is before any firing."""
     due.reset()
+    with due.db.begin() as conn:       # nothing due until the worker is up and measured
+        conn.execute(update(Instance).where(Instance.id.in_(due.ids)).values(status="suspended"))
     proc = kamflow(due.url, folder / "worker.log", "worker", "--interval", "1")
     marks, start = {}, time.perf_counter()
     try:
-        while len(marks) < 2:
+        time.sleep(5)
+        assert proc.poll() is None, (folder / "worker.log").read_text()
+        marks[0] = rss_kb(proc.pid)
+        with due.db.begin() as conn:
+            conn.execute(update(Instance).where(Instance.id.in_(due.ids)).values(status="running"))
+        while len(marks) < 3:
             fired = due.reminders() - due.audit_before
             for mark in (due.count // 2, due.count):
                 if fired >= mark and mark not in marks:
@@ -256,6 +265,7 @@ def web_worker_memory(url: str, folder: Path, total: int) -> dict:
         while requests.get(f"{address}/readyz").status_code != 200:
             time.sleep(0.2)
         (worker,) = children(proc.pid)
+        marks = {0: rss_kb(worker)}
         eng = Engine(url)
         task = eng.tasks("bob")[0]
         iid = task.instance_id
@@ -267,7 +277,7 @@ def web_worker_memory(url: str, folder: Path, total: int) -> dict:
             token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(f"{address}/login").text).group(1)
             http.post(f"{address}/login", data={"username": user, "password": demo.PASSWORD, "csrf_token": token})
             sessions[user] = dict(http.cookies)
-        done, marks, lock = [0], {}, threading.Lock()
+        done, lock = [0], threading.Lock()
 
         def get(n: int) -> None:
             user = "bob" if n % 4 == 1 else "amy"
@@ -300,6 +310,12 @@ def mib(kb: int) -> str:
     return f"{kb / 1024:.1f} MiB"
 
 
+def memory_line(marks: dict, total: int, what: str) -> str:
+    half, full = marks[total // 2], marks[total]
+    return (f"RSS {mib(marks[0])} at 0, {mib(half)} after {total // 2:,} {what}, {mib(full)} after {total:,} "
+            f"({(full - half) / half:+.1%} from {total // 2:,}; goal within 5%), peak {mib(marks['peak'])}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timers", type=int, default=10_000)
@@ -307,6 +323,7 @@ def main() -> None:
     ap.add_argument("--db", choices=("sqlite", "postgresql", "both"), default=None)
     ap.add_argument("--pg", help="PostgreSQL server URL (default: $KAMFLOW_TEST_POSTGRESQL_URL)")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--only-memory", action="store_true", help="skip the firing rates")
     args = ap.parse_args()
     server = args.pg or os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL")
     choice = args.db or ("both" if server else "sqlite")
@@ -325,30 +342,27 @@ def main() -> None:
             started = time.perf_counter()
             due = DueTimers(url, args.timers)
             print(f"\n{name}: {args.timers:,} copies made in {time.perf_counter() - started:.0f} s "
-                  f"({due.state_bytes:,} B of workflow state each)")
-            before = raw_rate(state)
-            rate, fired = one_worker(due)
-            after = raw_rate(state)
-            base = statistics.mean([before, after])
-            once = due.fired_once_each()
-            print(f"  raw SpiffWorkflow fire cycle: {before:.0f} / {after:.0f} per s (before / after)")
-            print(f"  one worker:  {rate:6.0f} timers/s  = {rate / base:.2f}× raw (goal ≥ 0.5)  "
-                  f"fired {fired:,}, each once: {once}")
-            if name == "PostgreSQL":
-                rate2, fired2 = two_workers(due)
-                print(f"  two workers: {rate2:6.0f} timers/s  = {rate2 / rate:.2f}× one worker (goal ≥ 1.5)  "
-                      f"fired {fired2:,}, each once: {due.fired_once_each()}")
+                  f"({due.state_bytes:,} B of workflow state each)", flush=True)
+            if not args.only_memory:
+                before = raw_rate(state)
+                rate, fired = one_worker(due)
+                after = raw_rate(state)
+                base = statistics.mean([before, after])
+                once = due.fired_once_each()
+                print(f"  raw SpiffWorkflow fire cycle: {before:.0f} / {after:.0f} per s (before / after)")
+                print(f"  one worker:  {rate:6.0f} timers/s  = {rate / base:.2f}× raw (goal ≥ 0.5)  "
+                      f"fired {fired:,}, each once: {once}", flush=True)
+                if name == "PostgreSQL":
+                    rate2, fired2 = two_workers(due)
+                    print(f"  two workers: {rate2:6.0f} timers/s  = {rate2 / rate:.2f}× one worker (goal ≥ 1.5)  "
+                          f"fired {fired2:,}, each once: {due.fired_once_each()}", flush=True)
             if not args.skip_memory:
                 marks = timer_worker_memory(due, folder)
-                half, full = marks[args.timers // 2], marks[args.timers]
-                print(f"  timer worker RSS: {mib(half)} after {args.timers // 2:,}, {mib(full)} after "
-                      f"{args.timers:,} ({(full - half) / half:+.1%}; goal within 5%), peak {mib(marks['peak'])}")
+                print(f"  timer worker: {memory_line(marks, args.timers, 'timers')}", flush=True)
                 small = demo_database(f"sqlite:///{folder / 'web.db'}" if name == "SQLite"
                                       else pg_database(server, "kamflow_bench_web"))
                 marks = web_worker_memory(small, folder, args.requests)
-                half, full = marks[args.requests // 2], marks[args.requests]
-                print(f"  web worker RSS:   {mib(half)} after {args.requests // 2:,} requests, {mib(full)} after "
-                      f"{args.requests:,} ({(full - half) / half:+.1%}; goal within 5%), peak {mib(marks['peak'])}")
+                print(f"  web worker:   {memory_line(marks, args.requests, 'requests')}", flush=True)
             due.db.dispose()
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -90,18 +90,23 @@ def pending(session: Session) -> bool:
     return bool(session.info.get(_QUEUE))
 
 
-def discard_queued(session: Session) -> None:
-    session.info.pop(_QUEUE, None)
+def queued_count(session: Session) -> int:
+    return len(session.info.get(_QUEUE, ()))
+
+
+def discard_queued(session: Session, keep: int = 0) -> None:
+    """Drop the events queued after the first `keep` (all by default)."""
+    del session.info.setdefault(_QUEUE, [])[keep:]
 
 
 def append_queued(session: Session) -> None:
     """Number, chain and insert the queued events; called by the unit of work before commit.
-    Each stream's head is claimed (and locked) in one statement, its events and their payloads
-    go in one batch each, and the head moves on in one UPDATE."""
+    The streams' heads are claimed (and locked) in one statement, the events and their payloads
+    go in one batch each, and the heads move on in one batched UPDATE."""
     queue = session.info.pop(_QUEUE, [])
     if not queue:
         return
-    heads = {stream: _claim_head(session, stream) for stream in sorted({p.fields["stream"] for p in queue})}
+    heads = _claim_heads(session, sorted({p.fields["stream"] for p in queue}))
     events = []
     for item in queue:
         seq, prev = heads[item.fields["stream"]]
@@ -119,20 +124,25 @@ def append_queued(session: Session) -> None:
             if row is not None:
                 row.data, row.erased_by = replacement, event.id
     session.flush()
-    for stream, (seq, last) in heads.items():
-        session.execute(update(AuditHead).where(AuditHead.stream == stream).values(seq=seq, hash=last)
-                        .execution_options(synchronize_session=False))
+    session.execute(_MOVE_HEAD, [{"at_stream": stream, "to_seq": seq, "to_hash": last}
+                                 for stream, (seq, last) in heads.items()])
 
 
-def _claim_head(session: Session, stream: str) -> tuple[int, str]:
-    """The stream's (seq, hash), its head row locked to the transaction's end: created if new, else
+def _claim_heads(session: Session, streams: list[str]) -> dict[str, tuple[int, str]]:
+    """Each stream's (seq, hash), its head row locked to the transaction's end: created if new, else
     "updated" to itself, which takes the row lock (PostgreSQL waits here for another appender;
-    SQLite's writers already queue at BEGIN IMMEDIATE)."""
+    SQLite's writers already queue at BEGIN IMMEDIATE). One statement for all, rows taken in
+    `streams`' (sorted) order, so two appenders never hold each other's heads crosswise."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    claim = insert(AuditHead).values(stream=stream, seq=0, hash=GENESIS)
+    claim = insert(AuditHead).values([{"stream": s, "seq": 0, "hash": GENESIS} for s in streams])
     claim = claim.on_conflict_do_update(index_elements=["stream"], set_={"seq": AuditHead.seq})
-    seq, last = session.execute(claim.returning(AuditHead.seq, AuditHead.hash)).one()
-    return seq, last
+    rows = session.execute(claim.returning(AuditHead.stream, AuditHead.seq, AuditHead.hash))
+    return {stream: (seq, last) for stream, seq, last in rows}
+
+
+_heads = AuditHead.__table__
+_MOVE_HEAD = (update(_heads).where(_heads.c.stream == bindparam("at_stream"))
+              .values(seq=bindparam("to_seq"), hash=bindparam("to_hash")))
 
 
 # -- reading ----------------------------------------------------------------------------------

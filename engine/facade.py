@@ -26,7 +26,7 @@ from .assignment import may_act
 from .errors import Busy, Conflict, NotAllowed, NotFound, ProcessError
 from .status import Status
 from .usecases import (access, admin, changes, completion, incidents, instances, processes, queries, redaction,
-                        signin, tasks, timers, users, lists)
+                        signin, tasks, timer_batches, users, lists)
 from .usecases.attachments import Attachments
 from .usecases.drafts import Drafts
 from .usecases.groups import Groups
@@ -217,30 +217,12 @@ class Engine:
 
     def fire_timers(self, now: datetime | None = None) -> int:
         """Fire every timer due at `now` (aware; default: the clock); returns how many fired.
-
-        Each instance fires in its own transaction. Whatever goes wrong with one (a process
-        error, a database refusing its row) becomes an incident of that instance and the
-        others still fire: one bad instance never holds back the timers queued behind it."""
+        A batch of instances per transaction, one bad instance never holding back the others
+        (`timer_batches.fire_all`)."""
         now = now or self.ctx.clock()
         if now.tzinfo is None:
             raise ValueError("fire_timers needs a timezone-aware datetime")
-        fired = 0
-        for iid in timers.due_instances(self.ctx, now):
-            try:
-                fired += self._write(lambda uow, iid=iid: timers.fire_instance(self.ctx, uow, iid, now),
-                                     on_error=self._incident_for(lambda iid=iid: iid))
-            except (ProcessError, Conflict):
-                continue    # recorded as an incident (or taken by another worker); go on with the rest
-            except Exception as exc:   # noqa: BLE001 - any failure of one instance is that instance's
-                self._timer_failed(iid, exc)
-        return fired
-
-    def _timer_failed(self, instance_id: str, exc: Exception) -> None:
-        log.error("timers of instance %s failed: %s", instance_id, incidents.describe(exc))
-        try:
-            self._write(lambda uow: incidents.record(self.ctx, uow, instance_id, incidents.describe(exc)))
-        except Exception:   # noqa: BLE001 - not even the incident could be saved: the log has it
-            log.exception("could not record the incident of instance %s", instance_id)
+        return timer_batches.fire_all(self, now)
 
     def instance(self, instance_id: str) -> InstanceView:
         return self._read(lambda uow: queries.instance_view(self.ctx, uow, instance_id))

@@ -6,6 +6,9 @@ block are appended last, just before the commit (see engine/auditlog.py).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import auditlog
@@ -30,6 +33,21 @@ class UnitOfWork:
             from ..directory import Directory
             self._directory = Directory(self.session)
         return self._directory
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that may fail alone (SAVEPOINT): when the block raises, its
+        rows, its queued audit events and its after-commit callbacks are dropped, everything
+        before it stays, and the exception goes on to the caller."""
+        queued, callbacks = auditlog.queued_count(self.session), len(self._on_success)
+        try:
+            with self.session.begin_nested():
+                yield
+                self.session.flush()
+        except BaseException:
+            auditlog.discard_queued(self.session, keep=queued)
+            del self._on_success[callbacks:]
+            raise
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._factory()

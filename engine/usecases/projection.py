@@ -84,15 +84,17 @@ def _new_task_rows(session: Session, directory: Directory, inst: Instance, human
 
 def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
                   now: datetime, submitted: dict | None = None, actor: str | None = None,
-                  done: Task | None = None, closed_as: str = "cancelled", still_open: list | None = None) -> list[Task]:
+                  done: Task | None = None, closed_as: str = "cancelled", still_open: list | None = None,
+                  before: list[Task] | None = None) -> list[Task]:
     """Save `rt` into `inst`, bring the task projection in line and queue the notifications
     of `actor`'s step (`done`: the task they completed); returns new task rows. Open rows the
     workflow no longer waits at close as `closed_as` (an admin's rewind: `rewound`); `still_open`, if
-    given, receives every open row afterwards (no need to read them again)."""
+    given, receives every open row afterwards (no need to read them again); `before`: the open rows
+    as the caller already read them in this transaction (else they are read here)."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
     kept, ended = set(), [done] if done is not None else []
-    before = open_tasks(session, inst.id)
+    before = open_tasks(session, inst.id) if before is None else before
     for row in before:
         if row.spiff_task_id in live:
             row.due_at = live[row.spiff_task_id].due_at

@@ -69,3 +69,27 @@ def test_a_project_whose_name_fills_its_column_never_blocks_the_reminders_queued
     assert [reminders(loop_eng, iid) for iid in behind] == [1, 1]
     view = loop_eng.instance(long_one)
     assert reminders(loop_eng, long_one) == 1 or (view.status == "error" and loop_eng.admin.incidents("zed"))
+
+
+def refuse_audit_events(eng, instance_id: str) -> None:
+    """Make the real database refuse every audit event of this instance (appended at commit)."""
+    with eng.db.begin() as conn:
+        if eng.db.dialect.name == "postgresql":
+            conn.execute(text("CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION "
+                              "'audit refused' USING ERRCODE = '23514'; END $$ LANGUAGE plpgsql"))
+            conn.execute(text("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW "
+                              f"WHEN (NEW.instance_id = '{instance_id}') EXECUTE FUNCTION refuse_audit()"))
+        else:
+            conn.execute(text(f"CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events "
+                              f"WHEN NEW.instance_id = '{instance_id}' BEGIN SELECT RAISE(ABORT, 'audit refused'); END"))
+
+
+def test_a_batch_refused_at_its_commit_fires_again_one_instance_at_a_time_and_only_the_bad_one_stays_behind(loop_eng):
+    behind_1, refused, behind_2 = at_review(loop_eng, ["Behind 1", "Refused at commit", "Behind 2"])
+    refuse_audit_events(loop_eng, refused)       # its reminder's event fails the batch's commit
+    now = datetime.now(timezone.utc) + LATER
+    assert loop_eng.fire_timers(now) == 2
+    assert [reminders(loop_eng, iid) for iid in (behind_1, behind_2)] == [1, 1]
+    assert loop_eng.instance(refused).status == "running" and reminders(loop_eng, refused) == 0
+    assert loop_eng.fire_timers(now) == 0                            # tried again next round, quietly
+    assert loop_eng.verify_audit() == []
