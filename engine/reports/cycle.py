@@ -3,22 +3,25 @@ rows - one per activation of a step, indexed on (bpmn_id, state, closed_at) - ne
 audit log. The period selects activations opened in it.
 
 What counts is defined in `durations` (pure); this module asks the database for the same
-figures, so a report over a million activations moves a few hundred rows, not a million:
-counts by step and state, returns (activations opened at or after the step's first completion
-in the same project), the ranked durations the median and the 90th percentile need (window
-functions), and one duration per finished project for end to end.
+figures in ONE statement, so a report over a million activations reads them once and moves a
+few dozen rows: the activations in view are marked once (a materialised CTE: each completed
+one's duration, its rank within its step, the project's first completion of that step), then
+grouped by step (counts by state, returns, the ranked durations the median and the 90th
+percentile need) and by project (first opening to last closing, ranked the same way).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, literal_column, null, or_, select, union_all
 
 from ..db.schema import Instance, Task
-from . import durations, scope
-from .durations import COMPLETED, OPEN, StepTime
+from . import scope
+from .durations import CANCELLED, COMPLETED, OPEN, REWOUND, StepTime
 from .filters import Filters
 from .stats import Spread, spread
+
+STEP_ROW, WHOLE_ROW = 1, 2                   # the two kinds of rows the one statement answers
 
 
 @dataclass(frozen=True)
@@ -44,63 +47,73 @@ def seconds(dialect: str, later, earlier):
     return (func.julianday(later) - func.julianday(earlier)) * literal(86_400.0)
 
 
-def _ranked(s, acts, dialect: str) -> dict[str, Spread]:
-    """Median and nearest-rank 90th percentile of each step's completed durations, from the
-    (at most four) ranked rows they need."""
-    took = seconds(dialect, acts.c.closed, acts.c.opened)
-    ranked = (select(acts.c.bpmn_id.label("step"), took.label("took"),
-                     func.row_number().over(partition_by=acts.c.bpmn_id, order_by=took).label("rn"),
-                     func.count().over(partition_by=acts.c.bpmn_id).label("n"))
-              .where(acts.c.state == COMPLETED, acts.c.closed.is_not(None)).subquery())
-    n, rn = ranked.c.n, ranked.c.rn
-    wanted = or_(rn == n // 2, rn == (n + 1) // 2, rn == n // 2 + 1, rn == (9 * n + 9) // 10)
-    found: dict[str, tuple[int, dict[int, float]]] = {}
-    for step, took_s, rank, count in s.execute(select(ranked.c.step, ranked.c.took, rn, n).where(wanted)):
-        found.setdefault(step, (count, {}))[1][rank] = round(float(took_s), 3)
-    result = {}
-    for step, (count, at) in found.items():
-        middle = at[(count + 1) // 2] if count % 2 else (at[count // 2] + at[count // 2 + 1]) / 2
-        result[step] = Spread(count, float(middle), at[max(1, (9 * count + 9) // 10)])
-    return result
+def _ranks(n):
+    """The (at most four) ranks of n sorted values the median and the nearest-rank p90 need (for
+    a count or a SQL expression alike)."""
+    return n // 2, (n + 1) // 2, n // 2 + 1, (9 * n + 9) // 10
 
 
-def _returns(s, acts) -> dict[str, int]:
-    first = (select(acts.c.instance_id, acts.c.bpmn_id, func.min(acts.c.closed).label("done"))
-             .where(acts.c.state == COMPLETED, acts.c.closed.is_not(None))
-             .group_by(acts.c.instance_id, acts.c.bpmn_id).subquery())
-    return dict(s.execute(select(acts.c.bpmn_id, func.count())
-                          .join(first, and_(first.c.instance_id == acts.c.instance_id,
-                                            first.c.bpmn_id == acts.c.bpmn_id))
-                          .where(acts.c.opened >= first.c.done).group_by(acts.c.bpmn_id)).all())
+def _picked(rank, n, value, among):
+    """`value` at each rank `_ranks` names, among the rows `among` selects (MAX over one row)."""
+    return [func.max(case((and_(among, rank == wanted), value))) for wanted in _ranks(n)]
 
 
-def _end_to_end(s, acts, dialect: str) -> tuple[Spread, int]:
-    """Finished projects: none open, and the last activation to close was completed."""
-    per = (select(func.min(acts.c.opened).label("first"), func.max(acts.c.closed).label("last"),
-                  func.max(case((acts.c.state == COMPLETED, acts.c.closed))).label("last_done"),
-                  func.sum(case((or_(acts.c.state == OPEN, acts.c.closed.is_(None)), 1), else_=0)).label("open"))
-           .group_by(acts.c.instance_id).subquery())
-    projects = s.scalar(select(func.count()).select_from(per))
-    finished = s.scalars(select(seconds(dialect, per.c.last, per.c.first))
-                         .where(per.c.open == 0, per.c.last_done == per.c.last))
-    return spread(round(float(x), 3) for x in finished), projects or 0
+def _spread(count: int | None, lower, upper, above, p90) -> Spread:
+    """Median and p90 from the values at the ranks `_ranks` names, as `stats.spread` computes them."""
+    if not count:
+        return spread([])
+    at = {rank: round(float(v), 3) for rank, v in zip(_ranks(count), (lower, upper, above, p90)) if v is not None}
+    middle = at[(count + 1) // 2] if count % 2 else (at[count // 2] + at[count // 2 + 1]) / 2
+    return Spread(count, float(middle), at[max(1, (9 * count + 9) // 10)])
+
+
+def _counted(state_column, state: str):
+    return func.sum(case((state_column == state, 1), else_=0))
+
+
+def _statement(acts, dialect: str):
+    """One SELECT: a row per step (kind 1) and one row for end to end (kind 2)."""
+    done = and_(acts.c.state == COMPLETED, acts.c.closed.is_not(None))
+    took = case((done, seconds(dialect, acts.c.closed, acts.c.opened)))
+    is_done = case((done, 1), else_=0)
+    marked = select(
+        acts.c.instance_id, acts.c.bpmn_id, acts.c.name, acts.c.state, acts.c.opened, acts.c.closed,
+        took.label("took"), is_done.label("done"),
+        func.min(case((done, acts.c.closed))).over(partition_by=[acts.c.instance_id, acts.c.bpmn_id]).label("first_done"),
+        func.row_number().over(partition_by=[acts.c.bpmn_id, is_done], order_by=took).label("rn"),
+        func.sum(is_done).over(partition_by=acts.c.bpmn_id).label("n"),
+    ).cte("marked").prefix_with("MATERIALIZED")     # read once, grouped twice
+    m = marked.c
+    steps = select(literal_column("1").label("kind"), m.bpmn_id.label("step"), func.max(m.name).label("name"),
+                   func.min(m.opened).label("opened"), func.count().label("activations"), _counted(m.state, OPEN),
+                   _counted(m.state, REWOUND), _counted(m.state, CANCELLED),
+                   func.sum(case((m.opened >= m.first_done, 1), else_=0)), func.max(m.n),
+                   *_picked(m.rn, m.n, m.took, m.done == 1)).group_by(m.bpmn_id)
+    per = (select(func.min(m.opened).label("first"), func.max(m.closed).label("last"),
+                  func.max(case((m.state == COMPLETED, m.closed))).label("last_done"),
+                  func.sum(case((or_(m.state == OPEN, m.closed.is_(None)), 1), else_=0)).label("open"))
+           .group_by(m.instance_id).subquery())
+    finished = case((and_(per.c.open == 0, per.c.last_done == per.c.last), 1), else_=0)
+    lasted = case((finished == 1, seconds(dialect, per.c.last, per.c.first)))
+    projects = select(lasted.label("took"), finished.label("finished"), func.count().over().label("projects"),
+                      func.row_number().over(partition_by=finished, order_by=lasted).label("rn"),
+                      func.sum(finished).over().label("n")).subquery()
+    p = projects.c
+    whole = select(literal_column("2"), null(), null(), null(), func.max(p.projects), *[literal_column("0")] * 4, func.max(p.n), *_picked(p.rn, p.n, p.took, p.finished == 1))
+    return union_all(steps, whole)
 
 
 def cycle_time(ctx, uow, username: str, filters: Filters) -> CycleTime:
     s, dialect = uow.session, uow.session.bind.dialect.name
     acts = activations(ctx, uow, scope.viewer(uow, username), filters)
-    counts: dict[str, dict] = {}
-    for step, state, name, opened, number in s.execute(
-            select(acts.c.bpmn_id, acts.c.state, func.max(acts.c.name), func.min(acts.c.opened), func.count())
-            .group_by(acts.c.bpmn_id, acts.c.state)):
-        row = counts.setdefault(step, {"name": name, "opened": opened, "states": {}})
-        row["opened"] = min(row["opened"], opened)
-        row["states"][state] = number
-    times, returns = _ranked(s, acts, dialect), _returns(s, acts)
-    steps = [StepTime(step, row["name"], times.get(step, spread([])), sum(row["states"].values()),
-                      returns.get(step, 0), row["states"].get(OPEN, 0), row["states"].get(durations.REWOUND, 0),
-                      row["states"].get(durations.CANCELLED, 0))
-             for step, row in sorted(counts.items(), key=lambda kv: kv[1]["opened"])]
-    steps.sort(key=lambda st: -(st.time.median or 0))
-    whole, projects = _end_to_end(s, acts, dialect)
-    return CycleTime(steps, whole, projects)
+    steps, whole, projects = [], spread([]), 0
+    for kind, step, name, opened, count, open_, rewound, cancelled, returns, n, *at in s.execute(
+            _statement(acts, dialect)):
+        if kind == STEP_ROW:
+            steps.append((opened, StepTime(step, name, _spread(n, *at), count, returns or 0, open_ or 0, rewound or 0,
+                                           cancelled or 0)))
+        else:
+            whole, projects = _spread(n, *at), count or 0
+    ordered = [st for _opened, st in sorted(steps, key=lambda pair: pair[0])]
+    ordered.sort(key=lambda st: -(st.time.median or 0))
+    return CycleTime(ordered, whole, projects)

@@ -154,3 +154,21 @@ def test_relationship_coverage_shows_stages_unwon_decision_makers_and_activity_p
     assert report.activity == [("amy", "2026-03", 1)]
     assert all(r.account_id != north for r in kam_eng.reports.coverage("ray").accounts)
     assert kam_eng.reports.coverage("bob", {"since": "2026-04-01"}).activity == []
+
+
+def test_cycle_times_one_statement_gives_the_pure_definitions_figures_over_the_same_task_rows(world, kam_eng):
+    from engine.reports.durations import Activation, end_to_end_spread, step_times
+    hours = [5, 1, 3, 3, 8, 2, 13, 1]                        # ties, an odd and an even count per step
+    with kam_eng.ctx.uow() as uow:                          # whole seconds: the report rounds to milliseconds
+        tasks = list(uow.session.scalars(select(Task).order_by(Task.created_at, Task.id)))
+        for task in tasks:
+            task.created_at = task.created_at.replace(microsecond=0)
+            task.closed_at = task.closed_at and task.closed_at.replace(microsecond=0)
+        for i, task in enumerate(t for t in tasks if t.state == "completed"):
+            task.closed_at = task.created_at + timedelta(hours=hours[i % len(hours)], seconds=i)
+        rows = [Activation(t.instance_id, t.bpmn_id, t.name, t.created_at, t.closed_at, t.state) for t in tasks]
+    report = kam_eng.reports.cycle_time("col")
+    expected = {s.step: s for s in step_times(rows)}
+    assert {s.step: s for s in report.steps} == expected and len(expected) >= 3
+    assert report.end_to_end == end_to_end_spread(rows) and report.projects == len({a.instance_id for a in rows})
+    assert [s.time.median or 0 for s in report.steps] == sorted((s.time.median or 0 for s in report.steps), reverse=True)
