@@ -81,13 +81,14 @@ def _statement(acts, dialect: str):
         took.label("took"), is_done.label("done"),
         func.min(case((done, acts.c.closed))).over(partition_by=[acts.c.instance_id, acts.c.bpmn_id]).label("first_done"),
         func.row_number().over(partition_by=[acts.c.bpmn_id, is_done], order_by=took).label("rn"),
-        func.sum(is_done).over(partition_by=acts.c.bpmn_id).label("n"),
+        func.count().over(partition_by=[acts.c.bpmn_id, is_done], order_by=took,     # the same sort as `rn`
+                          rows=(None, None)).label("n"),
     ).cte("marked").prefix_with("MATERIALIZED")     # read once, grouped twice
     m = marked.c
     steps = select(literal_column("1").label("kind"), m.bpmn_id.label("step"), func.max(m.name).label("name"),
                    func.min(m.opened).label("opened"), func.count().label("activations"), _counted(m.state, OPEN),
                    _counted(m.state, REWOUND), _counted(m.state, CANCELLED),
-                   func.sum(case((m.opened >= m.first_done, 1), else_=0)), func.max(m.n),
+                   func.sum(case((m.opened >= m.first_done, 1), else_=0)), func.max(case((m.done == 1, m.n))),
                    *_picked(m.rn, m.n, m.took, m.done == 1)).group_by(m.bpmn_id)
     per = (select(func.min(m.opened).label("first"), func.max(m.closed).label("last"),
                   func.max(case((m.state == COMPLETED, m.closed))).label("last_done"),
