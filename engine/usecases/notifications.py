@@ -105,8 +105,9 @@ def _steps(session: Session, instance_id: str, open_step: str | None) -> tuple[s
 
 def announce(session: Session, directory: Directory, inst: Instance, new_rows: list[Task], now: datetime,
              actor: str | None = None, done: Task | None = None, submitted: dict | None = None,
-             ended: bool = False) -> None:
-    """Queue what this step tells whom (see the module's rules); `submitted` is `done`'s answer."""
+             ended: bool = False, alone: bool = False) -> None:
+    """Queue what this step tells whom (see the module's rules); `submitted` is `done`'s answer,
+    the step's only one when `alone` (not a vote), so no earlier answers are read."""
     plans: dict[str, tuple[str, list[Task], dict]] = {}
 
     def plan(name: str, kind: str, rows: list[Task], facts: dict) -> None:
@@ -117,7 +118,12 @@ def announce(session: Session, directory: Directory, inst: Instance, new_rows: l
             plans[name] = (kind, list(rows), facts)
 
     decided = done is not None and decision_of(submitted) is not None
-    answers = _round_answers(session, done, submitted) if decided else []
+    if not decided:
+        answers = []
+    elif alone:
+        answers = [a for a in [_answer(done.id, done.closed_by, submitted)] if a is not None]
+    else:
+        answers = _round_answers(session, done, submitted)
     completed_steps, still_open = _steps(session, inst.id, done.bpmn_id if answers else None) \
         if new_rows or (answers and not ended) else (set(), False)
     for row in new_rows:

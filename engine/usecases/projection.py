@@ -37,10 +37,14 @@ def audit(session: Session, instance_id: str, kind: str, actor: str | None, now:
                     task_name=task.name if task else extra.get("task_name"), meta=meta, payload=data)
 
 
-def _lane(directory: Directory, human: HumanTask) -> Lane:
-    """The task's lane, with the group named like it and the `lane_owners` the process data names."""
+def _lane(directory: Directory, human: HumanTask, owner: str) -> Lane:
+    """The task's lane, with the group named like it and the `lane_owners` the process data names.
+    A task whose `assignee` names someone other than the owner goes to them (rule 2 of
+    `assignment`), so neither is looked up for it."""
     if human.lane is None and human.lane_name is None:
         return Lane(None)
+    if isinstance(human.assignee, str) and human.assignee and human.assignee != owner:
+        return Lane(human.lane, human.lane_name)
     owners = (human.data.get("lane_owners") or {}) if isinstance(human.data.get("lane_owners"), dict) else {}
     named = owners.get(human.lane_name, owners.get(human.lane))
     if isinstance(named, str):
@@ -59,7 +63,7 @@ def _new_task_rows(session: Session, directory: Directory, inst: Instance, human
     if not humans:
         return []
     owner = directory.get(inst.owner)
-    lanes = [_lane(directory, h) for h in humans]
+    lanes = [_lane(directory, h, owner.username) for h in humans]
     offers = [offer_for(lane, owner, h.assignee, directory.managers_of(owner.department)
                         if lane.id == MANAGER_LANE else []) for lane, h in zip(lanes, humans)]
     directory.find_all(o.assignee for o in offers)
@@ -129,5 +133,7 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     if named:
         inst.project_name = named
     session.flush()
-    announce(session, directory, inst, new_rows, now, actor=actor, done=done, submitted=submitted, ended=ended)
+    alone = done is not None and rt.answers_alone(done.spiff_task_id)
+    announce(session, directory, inst, new_rows, now, actor=actor, done=done, submitted=submitted, ended=ended,
+             alone=alone)
     return new_rows

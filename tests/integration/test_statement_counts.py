@@ -14,7 +14,7 @@ from webui import create_app
 from ..conftest import ROOT
 from ..statements import counted
 
-POST_STATEMENTS, POST_TRANSACTIONS = 23, 2     # 23: with the committee round the approval opens (reports)
+POST_STATEMENTS, POST_TRANSACTIONS = 21, 2     # with the committee round the approval opens (reports)
 PAGE_STATEMENTS, PAGE_TRANSACTIONS = 62, 12
 
 

@@ -83,3 +83,23 @@ def test_a_timer_due_by_the_wall_clock_but_not_by_the_callers_clock_waits_for_it
     assert rt.next_timer_at() == dues["manager_escalation"]
     assert [f.bpmn_id for f in rt.fire_due_timers(now)] == ["manager_escalation"]
     assert rt.next_timer_at() is None and [t.bpmn_id for t in rt.human_tasks()] == ["manager_review"]
+
+
+def _model(name):
+    folder = DATA / name
+    return parse_bundle(read_folder(folder), form_lookup=form_finder({}, folder, None))[name]
+
+
+def test_a_task_of_its_own_answers_alone_and_a_multi_instance_child_does_not():
+    rt = Runtime.start(_model("review_loop"), {"project_name": "x"}, {})
+    (draft,) = rt.human_tasks()
+    assert rt.answers_alone(draft.spiff_id)
+    rt = Runtime.start(_model("mi_parallel_cardinality"), {}, {})
+    children = rt.human_tasks()
+    assert len(children) == 3 and not any(rt.answers_alone(c.spiff_id) for c in children)
+
+
+def test_a_task_the_workflow_no_longer_holds_does_not_answer_alone():
+    rt = Runtime.start(_model("review_loop"), {"project_name": "x"}, {})
+    assert not rt.answers_alone("00000000-0000-0000-0000-000000000000")
+    assert not rt.answers_alone("not a uuid")
