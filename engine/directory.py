@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from .db.schema import Group, GroupMember, TaskCandidate, User
@@ -51,7 +51,15 @@ class Person:
         return ADMIN in self.groups
 
 
-def _person(user: User, groups: set[str]) -> Person:
+# The people of `names` with their groups, as plain rows (no ORM objects to track: a person is
+# looked up on every request, and the read is most of a small list's own cost).
+_USERS, _MEMBERS = User.__table__, GroupMember.__table__
+_WITH_GROUPS = select(*_USERS.c, _MEMBERS.c.group_name).outerjoin(_MEMBERS, _MEMBERS.c.username == _USERS.c.username)
+PEOPLE = _WITH_GROUPS.where(_USERS.c.username.in_(bindparam("names", expanding=True)))
+PERSON = _WITH_GROUPS.where(_USERS.c.username == bindparam("name"))     # one: a statement cached whole
+
+
+def _person(user, groups: set[str]) -> Person:
     return Person(user.username, user.display_name or user.username, frozenset(groups), user.department,
                   user.reports_to, user.email, user.active, user.time_zone, user.locale, user.notify,
                   user.delegate, user.delegate_from, user.delegate_until)
@@ -79,12 +87,12 @@ class Directory:
         wanted = {u for u in usernames if isinstance(u, str) and could_be_key(u, LIMITS["username"])}
         missing = sorted(wanted - self._people.keys())
         if missing:
-            rows = self.session.execute(select(User, GroupMember.group_name).outerjoin(
-                GroupMember, GroupMember.username == User.username).where(User.username.in_(missing))).all()
+            statement, values = (PERSON, {"name": missing[0]}) if len(missing) == 1 else (PEOPLE, {"names": missing})
+            rows = self.session.execute(statement, values).all()
             groups: dict[str, set[str]] = {}
-            for user, group in rows:
-                groups.setdefault(user.username, set()).update([group] if group else [])
-            users = {user.username: user for user, _group in rows}
+            for row in rows:
+                groups.setdefault(row.username, set()).update([row.group_name] if row.group_name else [])
+            users = {row.username: row for row in rows}
             self._people.update({u: _person(users[u], groups[u]) if u in users else None for u in missing})
         return {u: p for u in wanted if (p := self._people[u]) is not None}
 

@@ -84,7 +84,7 @@ def _sources(groups: int, named: bool) -> list:
 def named_tasks(session, user: Person) -> list[str]:
     """The ids of the tasks offered to `user` by name (spiff-arena's lane owners): read
     first, so that the parts reach them by id rather than by scanning open tasks."""
-    return list(session.scalars(NAMED_TASKS, {"user": user.username}))
+    return list(session.connection().scalars(NAMED_TASKS, {"user": user.username}))
 
 
 @lru_cache(maxsize=256)
@@ -144,14 +144,15 @@ def _way(cursor: keyset.Cursor | None) -> tuple[str, dict]:
 
 def views(ctx: Context, session, rows) -> list[TaskView]:
     """Rows of a page statement as the facade's task views (forms from the cached process models)."""
-    out = []
-    for r in rows:
-        model = ctx.models.by_id(session, r.definition_id)
-        out.append(TaskView(id=r.id, instance_id=r.instance_id, bpmn_id=r.bpmn_id, name=r.name, lane=r.lane,
-                            form=model.form(r.form_file), ui_schema=model.form(r.ui_file), due=r.due_at,
-                            assignee=r.assignee, group=r.candidate_group, state=r.state, created=r.created_at,
-                            project_name=r.project_name, owner=r.owner, account_name=r.account_name or "",
-                            kind=model.kinds.get(r.bpmn_id, "user")))
+    out, models = [], {}
+    for (task_id, instance_id, bpmn_id, name, lane, form_file, ui_file, assignee, group, state, due, created,
+         definition_id, project_name, owner, account_name) in rows:       # the page statement's columns, in order
+        model = models.get(definition_id)
+        if model is None:
+            model = models[definition_id] = ctx.models.by_id(session, definition_id)
+        out.append(TaskView(task_id, instance_id, bpmn_id, name, lane, model.form(form_file), model.form(ui_file), due,
+                            assignee, group, state, created, project_name, owner, account_name or "",
+                            model.kinds.get(bpmn_id, "user")))
     return out
 
 
@@ -173,7 +174,7 @@ def page(ctx: Context, uow, user: Person, named: list[str], step: str | None, se
     statement = page_statement(len(user.candidate_groups), bool(named), bool(step), bool(search), way, True,
                                bool(offset))
     values = {**_values(user, named, step, search), **at, "lim": size + 1, "off": offset}
-    found = uow.session.execute(statement, values).all()
+    found = uow.session.connection().execute(statement, values).all()   # plain rows (a list is read-only)
     if keyset.short_way_back(cursor, found, size):
         return page(ctx, uow, user, named, step, search, None, size)
     cut = keyset.page_of(found, size, cursor, key_of)
@@ -197,14 +198,18 @@ def counts_statement(groups: int, named: bool, search: bool):
     return union_all(*parts)
 
 
+HELD_INSTANCES = select(Instance.id).where(HELD)
+HELD_TASKS = (select(Task.id, Task.bpmn_id, Task.assignee, Task.candidate_group, Task.excluded_user)
+              .where(Task.instance_id.in_(bindparam("held", expanding=True)), Task.state == "open"))
+
+
 def held_tasks(session) -> list:
     """Open tasks of the instances held by an admin or an error (few: the partial index
     `ix_instances_held` finds those instances, `ix_tasks_instance` their tasks)."""
-    held = list(session.scalars(select(Instance.id).where(HELD)))
+    held = list(session.scalars(HELD_INSTANCES))
     if not held:
         return []
-    return session.execute(select(Task.id, Task.bpmn_id, Task.assignee, Task.candidate_group, Task.excluded_user)
-                           .where(Task.instance_id.in_(held), Task.state == "open")).all()
+    return session.execute(HELD_TASKS, {"held": held}).all()
 
 
 def _mine(task, user: Person, named: list[str]) -> bool:
@@ -230,7 +235,13 @@ def count_steps(session, user: Person, named: list[str], search: str | None) -> 
     return {step: found for step, found in out.items() if found[0] > 0}
 
 
-@lru_cache(maxsize=128)
+def _shape(tasks: int) -> int:
+    """The number of parts a returns statement for `tasks` tasks has: the next power of two
+    (the last task repeated), so a page of 1 to 100 tasks needs one of 8 statements, not 100."""
+    return 1 << (tasks - 1).bit_length()
+
+
+@lru_cache(maxsize=16)
 def returns_statement(tasks: int):
     """For each of `tasks` tasks (t0, t1, ...: id, instance stream, moment) the step completed
     last before it opened, read backwards along its audit stream's (stream, seq) index."""
@@ -253,6 +264,7 @@ def returns(session, user: Person, tasks: list[TaskView]) -> dict[str, HistoryEv
     own = [t for t in tasks if t.owner == user.username and t.created is not None]
     if not own:
         return {}
+    own += own[-1:] * (_shape(len(own)) - len(own))       # a few statement shapes, each compiled once
     values = {}
     for i, t in enumerate(own):
         values.update({f"t{i}": t.id, f"s{i}": auditlog.instance_stream(t.instance_id), f"c{i}": t.created})

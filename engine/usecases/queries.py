@@ -52,12 +52,14 @@ def task_view(ctx: Context, uow, row: Task, inst: Instance, viewer: Person | Non
                     instructions=instructions, values=values, data=data)
 
 
+_FILTER_LIMITS = {"search": LIMITS["search"], "step": LIMITS["step"], "owner": LIMITS["username"],
+                  "status": Instance.__table__.c.status.type.length}
+
+
 def check_filters(**filters: str | None) -> None:
     """List filters come from search boxes and URLs: a bad one is refused with its name
     (`search`, `step`, `status`, `owner`), never sent to the database."""
-    limits = {"search": LIMITS["search"], "step": LIMITS["step"], "owner": LIMITS["username"],
-              "status": Instance.status.type.length}
-    require(*(field_error(f"$.{name}", value, limits[name]) for name, value in filters.items() if value))
+    require(*(field_error(f"$.{name}", value, _FILTER_LIMITS[name]) for name, value in filters.items() if value))
 
 
 def summary(ctx: Context, uow, row: Task) -> TaskView:
@@ -158,11 +160,19 @@ def process_info(ctx: Context, uow, instance_id: str) -> ProcessInfo:
 
 
 def process_infos(ctx: Context, session, instance_ids) -> dict[str, ProcessInfo]:
-    """`process_info` of several instances in one statement, without their workflow state."""
+    """`process_info` of several instances in one statement, without their workflow state;
+    instances that ran the same versions share one, worked out once."""
     rows = session.execute(select(Instance.id, Instance.process_id, Instance.definition_id, Instance.called,
                                   Definition.version).join(Definition, Definition.id == Instance.definition_id)
                            .where(Instance.id.in_(sorted(set(instance_ids))))).all()
-    return {r.id: info_of(calls.models_of(ctx, session, r), r.process_id, r.version) for r in rows}
+    made: dict[tuple, ProcessInfo] = {}
+    out = {}
+    for r in rows:
+        versions = (r.definition_id, r.version, *(c["definition"] for c in (r.called or {}).values()))
+        if versions not in made:
+            made[versions] = info_of(calls.models_of(ctx, session, r), r.process_id, r.version)
+        out[r.id] = made[versions]
+    return out
 
 
 def info_of(models: list, process_id: str, version: int) -> ProcessInfo:
