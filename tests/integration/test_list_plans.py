@@ -196,8 +196,11 @@ def test_the_inbox_reads_its_indexes_on_any_page_and_for_its_counts(big):
             later = big.lists.inbox("bob", cursor=later.next, size=100)
         back = big.lists.inbox("bob", cursor=later.previous)
         big.lists.inbox("bob", step="review", cursor=back.next)
+        found = big.lists.inbox("bob", search="Project 12")               # a search: names met as the parts go
+        big.lists.inbox("bob", search="Project 12", cursor=found.next)
         big.lists.inbox("rep7")
-    assert later.tasks[-1].due is None and back.tasks
+    assert later.tasks[-1].due is None and back.tasks and found.next
+    assert {t.project_name[:10] for t in found.tasks} == {"Project 12"}
     assert explained_both_ways(big, seen) == []
     with big.db.connect() as conn:                             # and the check sees a full scan when there is one
         assert unindexed(conn, "SELECT id FROM tasks WHERE name <> 'x' ORDER BY name LIMIT 5", ())
