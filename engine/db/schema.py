@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
-from sqlalchemy import TypeDecorator, UniqueConstraint
+from sqlalchemy import TypeDecorator, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -134,6 +134,9 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_instance", "instance_id", "state"),
         Index("ix_tasks_report", "bpmn_id", "state", "closed_at"),
+        # a group's open tasks, claimed or not (before a group is deleted): open tasks only
+        Index("ix_tasks_open_by_group", "candidate_group", sqlite_where=text("state = 'open'"),
+              postgresql_where=text("state = 'open'")),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 
 from .. import auditlog
 from ..db.schema import AuditEvent, Group, GroupMember, Task, User
@@ -50,6 +50,16 @@ def _check(name, description) -> None:
                                  "with a space") if bad_name else None,
             field_error("$.description", description, LIMITS["group_description"], multiline=True)
             if description is not None else None)
+
+
+# spelled out as in the partial index `ix_tasks_open_by_group`, so that SQLite sees it applies
+WAITING = select(func.count()).select_from(Task).where(text("tasks.state = 'open'"),
+                                                       Task.candidate_group == bindparam("group"))
+
+
+def open_tasks_of(session, name: str) -> int:
+    """How many open tasks, claimed or not, are offered to group `name`."""
+    return session.scalar(WAITING, {"group": f"group:{name}"})
 
 
 def list_groups(uow) -> list[GroupView]:
@@ -104,8 +114,7 @@ def remove(ctx, uow, name: str, admin: str) -> None:
     group = _get(s, name)
     if name in WELL_KNOWN:
         raise ValidationFailed([FieldError("$.name", "the engine relies on this group's name")])
-    waiting = s.scalar(select(func.count()).select_from(Task).where(
-        Task.state == "open", Task.candidate_group == f"group:{name}"))
+    waiting = open_tasks_of(s, name)
     if waiting:
         raise ValidationFailed([FieldError("$.name", f"{waiting} open task(s) wait for this group; "
                                                      "reassign them first")])

@@ -212,7 +212,7 @@ class Notifications:
              locale: str | None = None) -> OutboxPage:
         """Admin: the outbox newest first, optionally one status only, paged by key (the id),
         with counts per status (each counted up to COUNT_CAP + 1: a million sent messages
-        are not counted one by one for every page)."""
+        are not counted one by one for every page); subjects, no bodies (see `message`)."""
         at = keyset.decode(cursor, (int,))
 
         def use_case(uow):
@@ -226,8 +226,18 @@ class Notifications:
             if keyset.short_way_back(at, cut.items, per_page):
                 cut = keyset.page_of(_newest(s, status, None, per_page), per_page, None, lambda n: (n.id,))
             kept = _read_ahead(uow, cut.items)                 # noqa: F841 - held for the session's identity map
-            return OutboxPage([self._view(uow, n, locale, with_body=True) for n in cut.items], counts,
-                              cut.next, cut.previous)
+            return OutboxPage([self._view(uow, n, locale) for n in cut.items], counts, cut.next, cut.previous)
+        return self._eng._read(use_case)
+
+    def message(self, admin: str, notification_id: int, locale: str | None = None) -> NotificationView:
+        """Admin: one message of the outbox with its body, worded as it is (or was) mailed: a
+        page of the outbox words only the subjects, a body when someone opens it."""
+        def use_case(uow):
+            require_admin(uow, admin)
+            n = uow.session.get(Notification, notification_id) if isinstance(notification_id, int) else None
+            if n is None:
+                raise NotFound(f"No notification {notification_id}")
+            return self._view(uow, n, locale, with_body=True)
         return self._eng._read(use_case)
 
 

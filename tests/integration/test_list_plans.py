@@ -16,6 +16,7 @@ from sqlalchemy import event, select, text
 
 from engine import Engine
 from engine.db.schema import Definition
+from engine.usecases.groups import open_tasks_of
 
 from ..conftest import DATA, ROOT
 from .conftest import add_org
@@ -205,3 +206,15 @@ def test_the_inbox_reads_its_indexes_on_any_page_and_for_its_counts(big):
     with big.db.connect() as conn:                             # and the check sees a full scan when there is one
         assert unindexed(conn, "SELECT id FROM tasks WHERE name <> 'x' ORDER BY name LIMIT 5", ())
     assert first.total == sum(1 for n in range(1, MINE + POOL + 1) if n % 10) and len(first.tasks) == 20
+
+
+def test_a_groups_open_tasks_are_counted_from_their_own_index(big):
+    with big.ctx.uow() as uow:      # one claimed (bob's), one unclaimed, one completed: a group is deleted only
+        uow.session.execute(text("UPDATE tasks SET candidate_group = 'group:audit' "      # when none is open
+                                 "WHERE id IN ('t2-1', 't2-401', 't2-410')"))
+    with reads(big) as seen, big.ctx.uow(read_only=True) as uow:
+        assert open_tasks_of(uow.session, "audit") == 2
+    (statement, values), = seen
+    with big.db.connect() as conn:
+        assert "ix_tasks_open_by_group" in json.dumps(plan(conn, statement, values))
+    assert explained_both_ways(big, seen) == []

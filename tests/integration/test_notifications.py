@@ -21,7 +21,7 @@ def kinds(eng, username: str) -> list[str]:
 def body_of_latest(eng, username: str) -> str:
     """The body of `username`'s newest message as mailed, in English."""
     found = [n for n in eng.notifications.page("zed", per_page=200, locale="en").items if n.username == username]
-    return found[0].body
+    return eng.notifications.message("zed", found[0].id, locale="en").body
 
 
 def vote(eng, iid: str, decisions: dict[str, str]) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine import Engine, demo
+from engine import Engine, NotAllowed, demo
 from engine.usecases.notifications import notify
 from engine.usecases.outbox import MAX_ATTEMPTS
 from webui import create_app
@@ -115,3 +115,20 @@ def test_send_again_is_refused_without_a_csrf_token(engine, clock, tmp_path):
     html = client.get("/admin/outbox/").get_data(as_text=True)
     posts = html.count('method="post"')
     assert posts and html.count('name="csrf_token"') == posts
+
+
+def test_the_outbox_lists_subjects_and_words_a_body_when_it_is_opened(client, engine):
+    demo.to_manager_review(engine, "amy", "Opened project")
+    login(client, "zoe")
+    client.post("/language", data={"lang": "en", "next": "/"})
+    listed = page_of(client.get("/admin/outbox/"))
+    assert not listed.xpath("//pre[@class='mail-body']")
+    (row,) = [r for r in listed.xpath("//table[@class='data-table']/tbody/tr")
+              if "Opened project" in r.xpath("string(td[3])")]
+    (link,) = [a for a in row.xpath("td[3]//a/@href") if a.startswith("/admin/outbox/")]
+    opened = page_of(client.get(link))
+    assert "New task: Department manager review – Opened project" in opened.xpath("string(//h2)")
+    assert "Opened project" in opened.xpath("string(//pre[@class='mail-body'])")
+    assert client.get("/admin/outbox/999999").status_code == 404
+    with pytest.raises(NotAllowed):
+        engine.notifications.message("amy", int(link.rstrip("/").rsplit("/", 1)[-1]))

@@ -10,7 +10,7 @@ from .conftest import login, start_project
 
 PROTECTED = ["/", "/tasks/some-task", "/projects/", "/projects/new", "/projects/some-id",
              "/projects/some-id/withdraw", "/projects/some-id/authorisation", "/files/some-file", "/settings/",
-             "/admin/", "/admin/incidents", "/admin/instances/x", "/admin/deploy/", "/admin/outbox/",
+             "/admin/", "/admin/incidents", "/admin/instances/x", "/admin/deploy/", "/admin/outbox/", "/admin/outbox/1",
              "/admin/users/", "/admin/users/new", "/admin/users/x", "/admin/groups/", "/admin/groups/x",
              "/accounts/", "/accounts/new", "/accounts/a", "/accounts/a/edit", "/accounts/a/our-side",
              "/accounts/a/contacts/new", "/accounts/a/competitors/new", "/contacts/c", "/contacts/c/edit",

@@ -3,7 +3,8 @@ paged by key (the previous and next links carry a cursor); a failed (or sent) me
 sent again. The counts per status stop at COUNT_CAP (shown as "10,000+").
 
 The worker delivers them (engine/mail): by SMTP when it is configured, else to the log. The
-subjects are worded by the engine's mail module in the admin's language.
+subjects are worded by the engine's mail module in the admin's language; a message's body only
+on its own page, when it is opened (wording fifty letters made the list slow).
 """
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ def _page(status: str | None, cursor: str | None, code: int = 200):
     found = engine().notifications.page(me(), status=status, cursor=cursor, per_page=PER_PAGE, locale=current_locale())
     return render_template("admin/outbox.html", found=found, status=status or "", statuses=STATUSES,
                            cap=COUNT_CAP), code
+
+
+@bp.get("/<int:notification_id>")
+def show(notification_id: int):
+    """One message as it is mailed: the list words subjects only, a body when it is opened."""
+    found = engine().notifications.message(me(), notification_id, locale=current_locale())
+    return render_template("admin/outbox_message.html", n=found, statuses=STATUSES)
 
 
 @bp.post("/<int:notification_id>/send-again")
