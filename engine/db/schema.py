@@ -127,6 +127,9 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+CLAIMED = "state = 'open' AND assignee IS NOT NULL"
+
+
 class Task(Base):
     """The task projection: one row per activation of a user task (public id is ours)."""
 
@@ -134,9 +137,10 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_instance", "instance_id", "state"),
         Index("ix_tasks_report", "bpmn_id", "state", "closed_at"),
-        # a group's open tasks, claimed or not (before a group is deleted): open tasks only
-        Index("ix_tasks_open_by_group", "candidate_group", sqlite_where=text("state = 'open'"),
-              postgresql_where=text("state = 'open'")),
+        # a group's claimed open tasks (counted before a group is deleted; the unclaimed ones
+        # are in the inbox's ix_tasks_open_group): none the inbox could take for its own
+        Index("ix_tasks_claimed_by_group", "candidate_group", sqlite_where=text(CLAIMED),
+              postgresql_where=text(CLAIMED)),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))

@@ -52,9 +52,15 @@ def _check(name, description) -> None:
             if description is not None else None)
 
 
-# spelled out as in the partial index `ix_tasks_open_by_group`, so that SQLite sees it applies
-WAITING = select(func.count()).select_from(Task).where(text("tasks.state = 'open'"),
-                                                       Task.candidate_group == bindparam("group"))
+# the unclaimed ones from the inbox's indexes (PostgreSQL: the group's; SQLite ranges over the
+# unclaimed open tasks), the claimed ones from their own, `ix_tasks_claimed_by_group` (its
+# condition spelled out as in the index, so that SQLite sees it applies)
+_GROUP = bindparam("group")
+CLAIMED = text("tasks.state = 'open' AND tasks.assignee IS NOT NULL")
+WAITING = select(select(func.count()).select_from(Task).where(Task.state == "open", Task.candidate_group == _GROUP,
+                                                              Task.assignee.is_(None)).scalar_subquery()
+                 + select(func.count()).select_from(Task).where(CLAIMED, Task.candidate_group == _GROUP)
+                 .scalar_subquery())
 
 
 def open_tasks_of(session, name: str) -> int:

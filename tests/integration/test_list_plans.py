@@ -216,5 +216,5 @@ def test_a_groups_open_tasks_are_counted_from_their_own_index(big):
         assert open_tasks_of(uow.session, "audit") == 2
     (statement, values), = seen
     with big.db.connect() as conn:
-        assert "ix_tasks_open_by_group" in json.dumps(plan(conn, statement, values))
+        assert "ix_tasks_claimed_by_group" in json.dumps(plan(conn, statement, values))
     assert explained_both_ways(big, seen) == []
