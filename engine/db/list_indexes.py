@@ -4,7 +4,7 @@ Each list reads one index in its own order from a page's key and stops after the
 (engine/usecases/inbox.py, engine/db/keyset.py), so these indexes end in the lists' sort keys.
 PostgreSQL keeps an index's order only after equalities on the columns before (`x IS NULL`
 is none), so a missing due date sorts as a far date, in the index and in the query alike,
-and the group index holds unclaimed tasks only. Migrations 0017 and 0019 create these.
+and the group index holds unclaimed tasks only. Migrations 0017, 0019 and 0021 create these.
 """
 from __future__ import annotations
 
@@ -30,4 +30,9 @@ Index("ix_instances_held", Instance.id, sqlite_where=HELD, postgresql_where=HELD
 Index("ix_instances_updated", Instance.updated_at, Instance.id)
 Index("ix_instances_status_updated", Instance.status, Instance.updated_at, Instance.id)
 Index("ix_incidents_open", Incident.id, sqlite_where=OPEN, postgresql_where=OPEN)
+
+# A group's claimed open tasks, counted (with its unclaimed ones) before a group is deleted
+# (migration 0021): holding claimed tasks only, it is none the inbox could take for its own.
+CLAIMED = text("state = 'open' AND assignee IS NOT NULL")
+Index("ix_tasks_claimed_by_group", Task.candidate_group, sqlite_where=CLAIMED, postgresql_where=CLAIMED)
 Index("ix_notifications_status_id", Notification.status, Notification.id)

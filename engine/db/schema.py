@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
-from sqlalchemy import TypeDecorator, UniqueConstraint, text
+from sqlalchemy import TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -127,9 +127,6 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-CLAIMED = "state = 'open' AND assignee IS NOT NULL"
-
-
 class Task(Base):
     """The task projection: one row per activation of a user task (public id is ours)."""
 
@@ -137,10 +134,6 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_instance", "instance_id", "state"),
         Index("ix_tasks_report", "bpmn_id", "state", "closed_at"),
-        # a group's claimed open tasks (counted before a group is deleted; the unclaimed ones
-        # are in the inbox's ix_tasks_open_group): none the inbox could take for its own
-        Index("ix_tasks_claimed_by_group", "candidate_group", sqlite_where=text(CLAIMED),
-              postgresql_where=text(CLAIMED)),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
