@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,17 +51,26 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'kamflow.db'}"
         return
+    with pg_schema_url() as url:
+        yield url
+
+
+@contextmanager
+def pg_schema_url():
+    """The URL of a new, empty schema of the test PostgreSQL database (dropped afterwards);
+    skips the test when there is none (CI always has one)."""
     if not PG_URL:
         pytest.skip("KAMFLOW_TEST_POSTGRESQL_URL not set (CI sets it; CI never skips)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -1,4 +1,5 @@
-"""Count what a piece of code sends to the database: statements and transactions.
+"""Count what a piece of code sends to the database: statements and transactions; or keep
+the statements themselves with their values (`sent`), to read or EXPLAIN afterwards.
 
     with counted(eng.db) as seen:
         client.post(...)
@@ -66,3 +67,18 @@ def counted(db: Engine):
     finally:
         for name, hook in hooks:
             event.remove(db, name, hook)
+
+
+@contextmanager
+def sent(db: Engine, selects_only: bool = False):
+    """[(statement, parameters)] of what `db` runs inside the block, as sent (SELECTs only, if asked)."""
+    seen: list[tuple] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if not selects_only or statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+    event.listen(db, "before_cursor_execute", keep)
+    try:
+        yield seen
+    finally:
+        event.remove(db, "before_cursor_execute", keep)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from engine import NotAllowed, ValidationFailed
 from engine.db.schema import Incident, Instance
+
+from ..statements import sent
 
 MOMENT = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 
@@ -103,17 +105,10 @@ def test_incidents_page_newest_first(loop_eng, many):
 
 
 def test_no_admin_list_reads_workflow_state(loop_eng, many):
-    seen: list[str] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-    event.listen(loop_eng.db, "before_cursor_execute", keep)
-    try:
+    with sent(loop_eng.db) as seen:
         loop_eng.lists.instances("zed", status="running", search="metro")
         loop_eng.lists.instances("zed", search="x")
         loop_eng.lists.incidents("zed")
         loop_eng.notifications.page("zed")
         loop_eng.instances(owner="amy", search="Harbour")
-    finally:
-        event.remove(loop_eng.db, "before_cursor_execute", keep)
-    assert seen and not [s for s in seen if "instances.workflow" in s]
+    assert seen and not [s for s, _values in seen if "instances.workflow" in s]

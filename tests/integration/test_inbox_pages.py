@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from engine import ValidationFailed
 from engine.db.schema import Instance, Task
 
 from ..conftest import DATA
+from ..statements import sent
 
 DUE = datetime(2026, 12, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -67,19 +67,6 @@ def expected(eng, user: str) -> list[str]:
     return [r.id for r in sorted(mine, key=lambda r: (r.due_at is None, r.due_at or far, r.created_at, r.id))]
 
 
-@contextmanager
-def statements(eng, with_parameters: bool = False):
-    seen: list = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, parameters) if with_parameters else statement)
-    event.listen(eng.db, "before_cursor_execute", keep)
-    try:
-        yield seen
-    finally:
-        event.remove(eng.db, "before_cursor_execute", keep)
-
-
 def offsets(statement: str, values) -> list:
     """The value of each OFFSET in a statement (SQLite's dialect writes `OFFSET 0` after any LIMIT)."""
     found = []
@@ -110,11 +97,11 @@ def test_the_inbox_pages_forwards_and_back_across_equal_due_dates_and_deep_pages
     cursor = None
     for _ in range(4):
         cursor = loop_eng.lists.inbox("bob", cursor=cursor, size=5).next
-    with statements(loop_eng, with_parameters=True) as seen:
+    with sent(loop_eng.db) as seen:
         fifth = loop_eng.lists.inbox("bob", cursor=cursor, size=5)
     assert [t.id for t in fifth.tasks] == wanted[20:25]
     assert [offset for statement, values in seen for offset in offsets(statement, values) if offset] == []
-    with statements(loop_eng, with_parameters=True) as seen:                     # the older way agrees
+    with sent(loop_eng.db) as seen:                     # the older way agrees
         assert [t.id for t in loop_eng.tasks("bob", limit=5, offset=20)] == wanted[20:25]
     assert 20 in [offset for statement, values in seen for offset in offsets(statement, values)]
 
@@ -167,12 +154,12 @@ def test_a_cursor_of_another_shape_is_refused_naming_it(loop_eng):
 
 
 def test_no_list_statement_reads_workflow_state_and_nobody_has_an_empty_inbox(loop_eng, pool):
-    with statements(loop_eng) as seen:
+    with sent(loop_eng.db) as seen:
         loop_eng.lists.inbox("bob")
         loop_eng.lists.inbox("amy", search="Metro")
         loop_eng.lists.tasks("bob", size=5, offset=5)
         loop_eng.tasks("bob")
-    assert seen and not [s for s in seen if "instances.workflow" in s]
+    assert seen and not [s for s, _values in seen if "instances.workflow" in s]
     assert loop_eng.lists.inbox("nobody").tasks == [] and loop_eng.lists.tasks("nobody").items == []
     loop_eng.add_user("mia", groups=["manager"], department="north", reports_to="dan", active=False)
     assert loop_eng.lists.inbox("mia").tasks == [] and loop_eng.lists.inbox("mia").steps == []

@@ -8,17 +8,17 @@ On SQLite the plans are checked as a fresh database has them and again after ANA
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from engine import Engine
 from engine.db.schema import Definition
 from engine.usecases.groups import open_tasks_of
 
 from ..conftest import DATA, ROOT
+from ..statements import sent
 from .conftest import add_org
 
 INSTANCES, POOL, MINE = 30_000, 6000, 300
@@ -73,21 +73,6 @@ def bulk_rows(eng) -> None:
         else:                               # this test's schema only: a bare ANALYZE reads every test's
             for table in conn.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")):
                 conn.exec_driver_sql(f'ANALYZE "{table}"')
-
-
-@contextmanager
-def reads(eng):
-    """The SELECTs the engine sends (as sent: statement and values), to explain afterwards."""
-    seen: list = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
-    event.listen(eng.db, "before_cursor_execute", keep)
-    try:
-        yield seen
-    finally:
-        event.remove(eng.db, "before_cursor_execute", keep)
 
 
 def plan(conn, statement: str, parameters):
@@ -176,7 +161,7 @@ def explained_both_ways(eng, seen: list) -> list:
 
 
 def test_the_admins_lists_read_their_indexes(big):
-    with reads(big) as seen:
+    with sent(big.db, selects_only=True) as seen:
         for status, search in ((None, None), ("running", None), (None, "Project 12"), ("completed", "Account 7"),
                                (None, "12")):
             first = big.lists.instances("zed", status, search, size=50)
@@ -190,7 +175,7 @@ def test_the_admins_lists_read_their_indexes(big):
 
 
 def test_the_inbox_reads_its_indexes_on_any_page_and_for_its_counts(big):
-    with reads(big) as seen:
+    with sent(big.db, selects_only=True) as seen:
         first = big.lists.inbox("bob")
         later = big.lists.inbox("bob", cursor=first.next)
         while later.next:                                      # on to the tasks without a due date
@@ -212,7 +197,7 @@ def test_a_groups_open_tasks_are_counted_from_their_own_index(big):
     with big.ctx.uow() as uow:      # one claimed (bob's), one unclaimed, one completed: a group is deleted only
         uow.session.execute(text("UPDATE tasks SET candidate_group = 'group:audit' "      # when none is open
                                  "WHERE id IN ('t2-1', 't2-401', 't2-410')"))
-    with reads(big) as seen, big.ctx.uow(read_only=True) as uow:
+    with sent(big.db, selects_only=True) as seen, big.ctx.uow(read_only=True) as uow:
         assert open_tasks_of(uow.session, "audit") == 2
     (statement, values), = seen
     with big.db.connect() as conn:

@@ -3,11 +3,11 @@ audit log, states the engine can load and move on from, and reports with figures
 may see them. One seeded database per backend for the module; each test uses its own rows."""
 from __future__ import annotations
 
-import uuid
 from collections import Counter
+from contextlib import ExitStack
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from engine import Engine, auditlog
 from engine.db.schema import Instance, Notification, ProcessSequence, Task, User
@@ -22,7 +22,7 @@ from engine.spiff import Runtime
 from engine.workspace import ledger
 from engine.usecases import calls
 
-from ..conftest import PG_URL, ROOT
+from ..conftest import ROOT, pg_schema_url
 
 N = 300
 
@@ -30,24 +30,13 @@ N = 300
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def seeded(request, tmp_path_factory):
     """(url, summary) of a database seeded with N projects."""
-    if request.param == "sqlite":
-        url, admin, schema = f"sqlite:///{tmp_path_factory.mktemp('scale') / 'big.db'}", None, None
-    else:
-        if not PG_URL:
-            pytest.skip("KAMFLOW_TEST_POSTGRESQL_URL not set (CI sets it; CI never skips)")
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-    eng = Engine(url, forms_dir=ROOT / "forms")
-    summary = seed(eng, N, seed=7, progress=lambda line: None)
-    eng.close()
-    yield url, summary
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with ExitStack() as stack:
+        url = (f"sqlite:///{tmp_path_factory.mktemp('scale') / 'big.db'}" if request.param == "sqlite"
+               else stack.enter_context(pg_schema_url()))
+        eng = Engine(url, forms_dir=ROOT / "forms")
+        summary = seed(eng, N, seed=7, progress=lambda line: None)
+        eng.close()
+        yield url, summary
 
 
 @pytest.fixture
