@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, bindparam, func, literal, literal_column, or_, select, text, true, tuple_, union_all
+from sqlalchemy import Integer, bindparam, func, literal, literal_column, or_, select, text, true, tuple_, union_all
 
 from .. import auditlog
 from ..db import keyset
@@ -242,26 +242,18 @@ def count_steps(session, user: Person, named: list[str], search: str | None) -> 
     return {step: found for step, found in out.items() if found[0] > 0}
 
 
-def _shape(tasks: int) -> int:
-    """The number of parts a returns statement for `tasks` tasks has: the next power of two
-    (the last task repeated), so a page of 1 to 100 tasks needs one of 8 statements, not 100."""
-    return 1 << (tasks - 1).bit_length()
-
-
-@lru_cache(maxsize=16)
-def returns_statement(tasks: int):
-    """For each of `tasks` tasks (t0, t1, ...: id, instance stream, moment) the step completed
-    last before it opened, read backwards along its audit stream's (stream, seq) index."""
-    parts = []
-    for i in range(tasks):
-        last = (select(AuditEvent.id).where(AuditEvent.stream == bindparam(f"s{i}"), AuditEvent.kind == "completed",
-                                            AuditEvent.at <= bindparam(f"c{i}", type_=UTCDateTime))
-                .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery())
-        parts.append(select(bindparam(f"t{i}", type_=String).label("for_task"), AuditEvent.id, AuditEvent.at,
-                            AuditEvent.actor, AuditEvent.kind, AuditEvent.task_id, AuditEvent.bpmn_id,
-                            AuditEvent.task_name, AuditEvent.meta, AuditPayload.data.label("payload"))
-                     .outerjoin(AuditPayload, AuditPayload.event_id == AuditEvent.id).where(AuditEvent.id == last))
-    return union_all(*parts)
+# For each listed task (by id) the step completed last before it opened: read backwards along
+# its instance's audit stream on the (stream, seq) index, one correlated lookup a task; one
+# statement whatever the number of tasks (their ids an expanding list), so compiled once.
+_LAST_BEFORE = (select(AuditEvent.id).where(AuditEvent.stream == literal(auditlog.instance_stream("")) + Task.instance_id,
+                                            AuditEvent.kind == "completed", AuditEvent.at <= Task.created_at)
+                .order_by(AuditEvent.seq.desc()).limit(1).correlate(Task).scalar_subquery())
+RETURNS = (select(Task.id.label("for_task"), AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.kind,
+                  AuditEvent.task_id, AuditEvent.bpmn_id, AuditEvent.task_name, AuditEvent.meta,
+                  AuditPayload.data.label("payload"))
+           .select_from(Task).join(AuditEvent, AuditEvent.id == _LAST_BEFORE)
+           .outerjoin(AuditPayload, AuditPayload.event_id == AuditEvent.id)
+           .where(Task.id.in_(bindparam("tasks", expanding=True))))
 
 
 def returns(session, user: Person, tasks: list[TaskView]) -> dict[str, HistoryEvent]:
@@ -271,10 +263,6 @@ def returns(session, user: Person, tasks: list[TaskView]) -> dict[str, HistoryEv
     own = [t for t in tasks if t.owner == user.username and t.created is not None]
     if not own:
         return {}
-    own += own[-1:] * (_shape(len(own)) - len(own))       # a few statement shapes, each compiled once
-    values = {}
-    for i, t in enumerate(own):
-        values.update({f"t{i}": t.id, f"s{i}": auditlog.instance_stream(t.instance_id), f"c{i}": t.created})
-    found = session.execute(returns_statement(len(own)), values).all()
+    found = session.execute(RETURNS, {"tasks": [t.id for t in own]}).all()
     return {r.for_task: HistoryEvent(r.id, r.at, r.actor, r.kind, r.task_id, r.bpmn_id, r.task_name,
                                      {**(r.meta or {}), **(r.payload or {})}) for r in found}
