@@ -57,10 +57,10 @@ def ranked_accounts(ctx, uow, person, filters: Filters) -> Portfolio:
     """Columns, not ORM objects, and the accounts in view as a subquery, never a list of ids: the
     committee's view holds every account (10,000 at the benchmark's scale)."""
     s = uow.session
-    in_view = select(Account.id).where(*scope.accounts_where(uow, person, filters))
+    where = scope.accounts_where(uow, person, filters)
+    in_view = select(Account.id).where(*where)
     accounts = s.execute(select(Account.id, Account.name, Account.account_type, Account.owner,
-                                *[getattr(Account, c) for c in CRITERIA])
-                         .where(*scope.accounts_where(uow, person, filters))).all()
+                                *[getattr(Account, c) for c in CRITERIA]).where(*where)).all()
     years = sorted(s.scalars(select(AccountRevenue.year).where(AccountRevenue.account_id.in_(in_view)).distinct()),
                    reverse=True)
     today = ctx.clock().date()
