@@ -62,3 +62,13 @@ def test_a_committee_member_sees_the_votes_waiting_for_her_apart_in_either_langu
     assert not page_of(client.get("/")).xpath("//ul[@class='votes-waiting-list']")    # voted: no longer waiting
     login(client, "amy")
     assert not page_of(client.get("/")).xpath("//section[contains(@class, 'votes-waiting')]")
+
+
+def test_a_managers_home_reads_the_overdue_work_once_for_both_lists_that_show_it(client, engine, monkeypatch):
+    demo.to_manager_review(engine, "amy", "Overdue soon")
+    asked = []
+    report = engine.reports.overdue
+    monkeypatch.setattr(engine.reports, "overdue", lambda *args, **kw: asked.append(args) or report(*args, **kw))
+    login(client, "bob")
+    assert client.get("/").status_code == 200
+    assert asked == [("bob",)]

@@ -5,6 +5,7 @@ her desk; a committee member sees the votes waiting for her apart from her other
 call, made only for the role that shows it."""
 from __future__ import annotations
 
+from flask import g
 from flask_babel import gettext as _
 
 from ..common.current import engine, me, user
@@ -13,12 +14,20 @@ from ..reports.tables import RULES, amount
 from ..tasks.page import display_names
 
 
+def overdue() -> list:
+    """The overdue work this user may see, read once per request: the page shows it twice (a
+    manager's reviews overdue on her desk, and the overdue work among all her projects)."""
+    if "overdue" not in g:
+        g.overdue = engine().reports.overdue(me())
+    return g.overdue
+
+
 def _overdue_reviews() -> list[tuple[object, str]]:
     """(overdue row, whom it waits on) for the reviews waiting on this manager or her department's managers."""
     mine = {me(), f"manager:{user().department}"}
     names = display_names()
     return [(r, waiting_label(r.waiting_on) if r.group else names.get(r.waiting_on, r.waiting_on))
-            for r in engine().reports.overdue(me()) if r.waiting_on in mine]
+            for r in overdue() if r.waiting_on in mine]
 
 
 def context() -> dict:

@@ -50,7 +50,7 @@ def _overdue() -> list[tuple[object, str]]:
     """(overdue row, whom it waits on in words) among the projects this user may see."""
     names = display_names()
     return [(r, waiting_label(r.waiting_on) if r.group else names.get(r.waiting_on, r.waiting_on))
-            for r in engine().reports.overdue(me())]
+            for r in home.overdue()]
 
 
 def _in_process_order(steps: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
