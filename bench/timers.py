@@ -8,12 +8,13 @@ measurement every copy is reset to that state, so each run fires the same 10,000
 
 - Baseline, measured in the same run: raw single-threaded SpiffWorkflow, in memory, on the same
   stored state: deserialize → fire the due reminder (refresh_timers, do_engine_steps) → serialize.
-- One worker: `Engine.fire_timers(now)` in this process until nothing is due (each instance in its
-  own transaction: lock, load, fire, audit, notify, save). Goal ≥ 0.5× the baseline.
+- One worker: `Engine.fire_timers(now)` in this process until nothing is due (20 instances a
+  transaction: claim, load, fire, audit, notify, save; engine/usecases/timer_batches.py). Goal ≥ 0.5×
+  the baseline.
 - Two workers (PostgreSQL): two processes doing the same at once (SKIP LOCKED). Goal ≥ 1.5× one.
 - Each fired exactly once: 10,000 reminder audit rows, none twice for a project.
-- Memory: RSS of a `kamflow worker` process after 5,000 and 10,000 timers; RSS of the gunicorn
-  worker of `kamflow serve --workers 1` after 5,000 and 10,000 requests (signed-in GETs of the
+- Memory: RSS of a `kamflow worker` process at 0 and after 5,000 and 10,000 timers; RSS of the gunicorn
+  worker of `kamflow serve --workers 1` at 0 and after 5,000 and 10,000 requests (signed-in GETs of the
   inbox, a task page, a project page and /readyz, by 4 client threads). Goal: at 10,000 within
   5% of 5,000. Peak RSS (VmHWM) reported.
 
