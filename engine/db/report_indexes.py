@@ -2,8 +2,9 @@
 
 The returns report groups the decided task rows (engine/reports/returns.py): a partial index of
 the rows with a decision holds every column it reads, by project first, so a viewer's projects
-lead to their decisions and the committee's whole view is read from the index alone. Migration
-0020 creates it.
+lead to their decisions and the committee's whole view is read from the index alone; it holds
+whether each was the project's first decision at its step, so one GROUP BY answers the first-pass
+rate too. Migration 0020 creates it, 0022 adds `first_decision`.
 """
 from __future__ import annotations
 
@@ -14,4 +15,4 @@ from .schema import Task
 DECIDED = text("decision IS NOT NULL")
 
 Index("ix_tasks_decisions", Task.instance_id, Task.bpmn_id, Task.closed_at, Task.decision, Task.reason_code,
-      Task.name, sqlite_where=DECIDED, postgresql_where=DECIDED)
+      Task.first_decision, Task.name, sqlite_where=DECIDED, postgresql_where=DECIDED)

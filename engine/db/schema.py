@@ -131,10 +131,8 @@ class Task(Base):
     """The task projection: one row per activation of a user task (public id is ours)."""
 
     __tablename__ = "tasks"
-    __table_args__ = (
-        Index("ix_tasks_instance", "instance_id", "state"),
-        Index("ix_tasks_report", "bpmn_id", "state", "closed_at"),
-    )
+    __table_args__ = (Index("ix_tasks_instance", "instance_id", "state"),
+                      Index("ix_tasks_report", "bpmn_id", "state", "closed_at"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
     spiff_task_id: Mapped[str] = mapped_column(String(36))
@@ -155,6 +153,7 @@ class Task(Base):
     closed_by: Mapped[str | None] = mapped_column(String(64))
     decision: Mapped[str | None] = mapped_column(String(64))    # a review's answer (usecases/decisions.py)
     reason_code: Mapped[str | None] = mapped_column(String(200))
+    first_decision: Mapped[bool | None] = mapped_column(Boolean)    # the project's first at this step
 
 
 class ProcessSequence(Base):

@@ -5,9 +5,20 @@ and the history read it: `notifications.decision_of`); a decision other than an 
 its reason code. The returns report groups task rows by these two columns (index
 `ix_tasks_decisions`) instead of reading the audit log's payloads; migration 0020 filled the rows
 completed before. A task closed by a withdrawal or a rewind decided nothing: both stay empty.
+
+A decided row also says whether it was the project's first decision at that step (the first-pass
+rate counts those): true when no other row of the instance at the step holds a decision yet. A
+round of committee votes shares a step, so only the round's earliest vote in the project's life
+is first - as the report counted before: a project passed a step first time when its earliest
+decision there approved. The flag is worked out by the task's own UPDATE (a subquery), so
+completing a task reads nothing more; migration 0022 filled older rows by (closed_at, id).
 """
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, exists, literal
+from sqlalchemy.orm import aliased
+
+from ..db.schema import Task
 from .notifications import decision_of
 
 APPROVE = "approve"
@@ -23,3 +34,11 @@ def decided(values: dict | None) -> tuple[str | None, str | None]:
     if decision == APPROVE or not isinstance(reason, str):
         return decision, None
     return decision, reason[:REASON_LENGTH]
+
+
+def first_at_step(row: Task) -> ColumnElement[bool]:
+    """SQL for `row`'s first_decision, evaluated in the UPDATE that stores its decision: no other
+    row of its instance at its step holds a decision."""
+    other = aliased(Task)
+    return ~exists(literal(1)).where(other.instance_id == row.instance_id, other.bpmn_id == row.bpmn_id,
+                                     other.decision.isnot(None), other.id != row.id)
