@@ -4,15 +4,19 @@ The returns report groups the decided task rows (engine/reports/returns.py): a p
 the rows with a decision holds every column it reads, by project first, so a viewer's projects
 lead to their decisions and the committee's whole view is read from the index alone; it holds
 whether each was the project's first decision at its step, so one GROUP BY answers the first-pass
-rate too. Migration 0020 creates it, 0022 adds `first_decision`.
+rate too. Migration 0020 creates it, 0022 adds `first_decision`. The report takes each decision's
+project owner from `ix_instances_projects` (0022): for a viewer who sees every project SQLite walks
+the projects of the home process there, in id order, without reading an instance row (which holds
+its 25 KB workflow state).
 """
 from __future__ import annotations
 
 from sqlalchemy import Index, text
 
-from .schema import Task
+from .schema import Instance, Task
 
 DECIDED = text("decision IS NOT NULL")
 
 Index("ix_tasks_decisions", Task.instance_id, Task.bpmn_id, Task.closed_at, Task.decision, Task.reason_code,
       Task.first_decision, Task.name, sqlite_where=DECIDED, postgresql_where=DECIDED)
+Index("ix_instances_projects", Instance.process_id, Instance.id, Instance.owner)

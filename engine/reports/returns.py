@@ -83,16 +83,23 @@ def _decisions(session, where: list):
     first (so steps and reasons come in the order they were first decided). The owners' departments
     are joined to the groups, not to every row."""
     first = func.min(Task.closed_at).label("first")
-    groups = (select(Task.bpmn_id.label("step"), func.min(Task.name).label("name"), Instance.owner.label("owner"),
-                     Task.decision, Task.reason_code, Task.first_decision, func.count().label("n"), first)
+    groups = (select(Task.bpmn_id.label("step"), Instance.owner.label("owner"), Task.decision, Task.reason_code,
+                     Task.first_decision, func.count().label("n"), first)
               .join(Instance, Instance.id == Task.instance_id).where(*where)
               .group_by(Task.bpmn_id, Instance.owner, Task.decision, Task.reason_code, Task.first_decision)
               .subquery())
     g = groups.c
     return session.execute(
-        select(g.step, g.name, g.owner, User.department, g.decision, g.reason_code, g.first_decision, g.n)
+        select(g.step, g.owner, User.department, g.decision, g.reason_code, g.first_decision, g.n)
         .outerjoin(User, User.username == g.owner)
         .order_by(g.first, g.step, g.owner, g.decision, g.reason_code, g.first_decision)).all()
+
+
+def _step_name(session, step: str) -> str:
+    """The name the step's latest decided task shows (one index seek: not an aggregate per row)."""
+    return session.scalar(select(Task.name).where(Task.bpmn_id == step, Task.state == "completed",
+                                                  Task.decision.isnot(None))
+                          .order_by(Task.closed_at.desc()).limit(1)) or step
 
 
 def _count(unit, decision: str, reason: str | None, n: int) -> None:
@@ -111,8 +118,10 @@ def returns(ctx, uow, username: str, filters: Filters) -> Returns:
     steps: dict[str, ReviewStep] = {}
     departments: dict[str, DepartmentReturns] = {}
     reps: dict[str, RepFirstPass] = {}
-    for step_id, name, owner, department, decision, reason, first, n in _decisions(uow.session, where):
-        step = steps.setdefault(step_id, ReviewStep(step_id, name or step_id))
+    for step_id, owner, department, decision, reason, first, n in _decisions(uow.session, where):
+        if step_id not in steps:
+            steps[step_id] = ReviewStep(step_id, _step_name(uow.session, step_id))
+        step = steps[step_id]
         _count(step, decision, reason, n)
         _count(departments.setdefault(department or "", DepartmentReturns(department or "")), decision, reason, n)
         if first:
