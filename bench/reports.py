@@ -71,8 +71,9 @@ def bare_queries(eng: Engine, username: str) -> dict:
         "pipeline": open_steps,
         "cycle_time": select(Task.bpmn_id, func.count(), func.min(Task.created_at), func.max(Task.closed_at))
         .join(Instance, Instance.id == Task.instance_id).where(*projects).group_by(Task.bpmn_id),
-        "returns": select(Task.bpmn_id, Instance.owner, Task.decision, Task.reason_code, Task.first_decision, func.count())
-        .join(Instance, Instance.id == Task.instance_id).where(Task.decision.isnot(None), *projects)
+        "returns": select(Task.bpmn_id, Instance.owner, Task.decision, Task.reason_code, Task.first_decision,
+                          func.count()).join(Instance, Instance.id == Task.instance_id)
+        .where(Task.decision.isnot(None), *projects)
         .group_by(Task.bpmn_id, Instance.owner, Task.decision, Task.reason_code, Task.first_decision),
         "overdue": select(Task.assignee, Task.candidate_group, Task.bpmn_id, func.count(), func.min(Task.due_at))
         .join(Instance, Instance.id == Task.instance_id)
