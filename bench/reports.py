@@ -4,6 +4,7 @@ beside a bare aggregate SELECT over the same rows (the report's own visibility c
 in the same run. Goal: <= 500 ms p95 on this machine kind. No asserts: it reports where they stand.
 
     .venv/bin/python bench/reports.py [--n 100000] [--db sqlite|postgresql|both|auto] [--runs 20]
+        [--reports cycle_time,returns] [--roles rep,manager]
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ SLOW_MS = 3000                      # a call slower than this is timed fewer tim
 PAGES = {"portfolio": "/reports/portfolio", "pipeline": "/reports/pipeline", "cycle_time": "/reports/cycle-time",
          "returns": "/reports/returns", "overdue": "/reports/overdue", "coverage": "/reports/relationships",
          "projects_by_step": "/"}
+ROLES = ("rep", "manager", "committee")
 
 
 def p95(values: list[float]) -> float:
@@ -92,7 +94,7 @@ def signed_in(app, username: str):
     return client
 
 
-def run(backend: str, n: int, runs: int, pg: str | None) -> list[tuple]:
+def run(backend: str, n: int, runs: int, pg: str | None, reports: list[str], roles: list[str]) -> list[tuple]:
     url, meta = bigdb.database(n, backend, pg)
     print(f"\n{backend}, {n} projects (seeded in {meta['seconds'].get('total')}s)")
     eng = Engine(url, forms_dir=ROOT / "forms")
@@ -102,11 +104,11 @@ def run(backend: str, n: int, runs: int, pg: str | None) -> list[tuple]:
         app = create_app({"ENGINE": eng, "SECRET_KEY": "bench", "INSTANCE_PATH": Path(tmp) / "instance",
                           "WTF_CSRF_ENABLED": False})     # only the sign-in posts; every timed request is a GET
         print(f"{'viewer':<10} {'report':<17} {'engine p95':>10} {'page p95':>9} {'bare p95':>9} {'× bare':>7}  runs")
-        for role in ("rep", "manager", "committee"):
+        for role in roles:
             username = people[role]
             client = signed_in(app, username)
             bare = bare_queries(eng, username)
-            for report, page in PAGES.items():
+            for report, page in ((r, PAGES[r]) for r in reports):
                 call = getattr(eng.reports, report)
                 engine_ms, done = timed(lambda: call(username), runs)
                 page_ms, _ = timed(lambda: client.get(page), runs)
@@ -127,10 +129,16 @@ def main() -> None:
                     help="auto: SQLite, and PostgreSQL too when a server is given")
     ap.add_argument("--pg", help="PostgreSQL server URL (default: $KAMFLOW_TEST_POSTGRESQL_URL)")
     ap.add_argument("--runs", type=int, default=20, help="timed runs per figure")
+    ap.add_argument("--reports", default=",".join(PAGES), help=f"some of: {','.join(PAGES)}")
+    ap.add_argument("--roles", default=",".join(ROLES), help=f"some of: {','.join(ROLES)}")
     args = ap.parse_args()
+    reports, roles = args.reports.split(","), args.roles.split(",")
+    for name, chosen, known in (("--reports", reports, PAGES), ("--roles", roles, ROLES)):
+        if unknown := [c for c in chosen if c not in known]:
+            ap.error(f"{name}: unknown {', '.join(unknown)}; known: {', '.join(known)}")
     print(f"Reports over a big database; goal <= {GOAL_MS} ms p95 (milliseconds; × bare: engine / bare SELECT)")
     for backend in bigdb.backends(args.db, args.pg):
-        run(backend, args.n, args.runs, args.pg)
+        run(backend, args.n, args.runs, args.pg, reports, roles)
 
 
 if __name__ == "__main__":
