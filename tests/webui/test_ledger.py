@@ -23,9 +23,10 @@ def metro(engine):
 def test_a_refused_activity_keeps_what_was_typed_and_names_the_field_and_a_valid_one_raises_the_stage(client, metro):
     _account_id, lin = metro
     login(client, "amy")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    # the future in amy's own zone (Taipei is a day ahead of UTC from 16:00 UTC): two UTC days on
+    future = (date.today() + timedelta(days=2)).isoformat()
     response = client.post(f"/contacts/{lin}/activities/new",
-                           data={"kind": "business_meal", "occurred_on": tomorrow, "notes": "與林主任餐敘"})
+                           data={"kind": "business_meal", "occurred_on": future, "notes": "與林主任餐敘"})
     assert response.status_code == 422
     page = page_of(response)
     assert page.xpath("string(//select[@name='kind']/option[@selected]/@value)") == "business_meal"
