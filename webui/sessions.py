@@ -24,6 +24,8 @@ from werkzeug.datastructures import CallbackDict
 from engine.views import UserView
 
 FLASHES = "_flashes"      # Flask's key: carried in the signed cookie, never written to the database
+FLASHES_KEPT = 5          # the newest messages not yet shown; a client that never follows its redirects
+                          # (a script, a benchmark) would otherwise grow the cookie with every POST
 
 
 class SessionStore(Protocol):
@@ -103,8 +105,8 @@ class EngineSessions(SessionInterface):
         if uid:
             ticket = self._save_signed_in(app, session, uid)
         elif session:
-            ticket = {"visitor": dict(session)} if session.modified or self.should_set_cookie(app, session) \
-                else None
+            visitor = {**session, FLASHES: session[FLASHES][-FLASHES_KEPT:]} if session.get(FLASHES) else dict(session)
+            ticket = {"visitor": visitor} if session.modified or self.should_set_cookie(app, session) else None
         else:
             ticket = None
             if session.modified:
@@ -127,7 +129,7 @@ class EngineSessions(SessionInterface):
         elif not session.modified and not self.should_set_cookie(app, session):
             return None
         flashes = session.get(FLASHES)
-        return {"token": session.token, "flashes": flashes} if flashes else {"token": session.token}
+        return {"token": session.token, "flashes": flashes[-FLASHES_KEPT:]} if flashes else {"token": session.token}
 
     def _delete_cookie(self, app, response) -> None:
         response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
