@@ -43,10 +43,11 @@ def browser():
 
 
 class Live:
-    """The served app: its base URL and an engine on the same database for look-ups."""
+    """The served app: its base URL, an engine on the same database for look-ups, and the app
+    (a test may set its configuration, e.g. a small page size)."""
 
-    def __init__(self, url: str, engine: Engine):
-        self.url, self.engine = url, engine
+    def __init__(self, url: str, engine: Engine, app=None):
+        self.url, self.engine, self.app = url, engine, app
 
     def task_id(self, iid: str, bpmn_id: str, assignee: str | None = None) -> str:
         return next(t.id for t in self.engine.instance(iid).tasks
@@ -62,7 +63,7 @@ def live(tmp_path):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="kamflow-e2e", daemon=True)
     thread.start()
-    yield Live(f"http://127.0.0.1:{server.server_port}", engine)
+    yield Live(f"http://127.0.0.1:{server.server_port}", engine, app)
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 760, 340
-LEFT, RIGHT, TOP, BOTTOM = 70, 60, 30, 90
+WIDTH, HEIGHT = 760, 356
+LEFT, RIGHT, TOP, BOTTOM = 70, 60, 30, 106      # below the plot: category labels, then the axis title
 MAX_LABEL = 14                       # characters of a category label under its bar
 
 
@@ -23,6 +23,7 @@ class Chart:
     bar_axis: str                    # what the bars measure, e.g. "Revenue (TWD)"
     line: list[float] | None = None  # 0-1 shares drawn against the right axis (0-100%)
     line_axis: str = ""
+    label_axis: str = ""             # what the categories under the bars are, e.g. "Accounts by revenue rank"
 
 
 def _short(label: str) -> str:
@@ -66,6 +67,8 @@ def render(chart: Chart) -> Markup:
                            f' transform="rotate(-35 {cx:.1f} {TOP + plot_h + 14:.1f})"'))
     parts.append(_text(16, TOP + plot_h / 2, chart.bar_axis, "middle",
                        f' transform="rotate(-90 16 {TOP + plot_h / 2:.1f})"'))
+    if chart.label_axis:
+        parts.append(_text(LEFT + plot_w / 2, HEIGHT - 6, chart.label_axis))
     if chart.line:
         points = [(LEFT + slot * (i + 0.5), TOP + plot_h - plot_h * min(max(v, 0), 1))
                   for i, v in enumerate(chart.line)]

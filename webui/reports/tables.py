@@ -1,7 +1,8 @@
-"""Each report as one table (headings and rows of text) and its chart: the page shows the rows
-and the CSV download writes the very same rows, so the two cannot disagree."""
+"""Each report as one table (headings and rows of text) and its chart: the page shows a page of
+the rows and the CSV download writes every one of the very same rows, so the two cannot disagree."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,7 +16,8 @@ from ..accounts.labels import account_type_label
 from ..accounts.timeline import stage_label
 from ..common.fields import N_
 from ..common.i18n import form_text
-from . import svg
+from . import pareto_chart, svg
+from .paging import Rows
 
 HOUR = 3600
 
@@ -23,7 +25,7 @@ HOUR = 3600
 @dataclass
 class Table:
     columns: list[str]
-    rows: list[list[str]]
+    rows: Sequence[list[str]]                               # formatted when read (`paging.Rows`)
     chart: Markup | None = None
     notes: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
@@ -34,7 +36,7 @@ class Table:
 class Part:
     heading: str
     columns: list[str]
-    rows: list[list[str]]
+    rows: Sequence[list[str]]
     chart: Markup | None = None
 
 
@@ -52,18 +54,18 @@ def hours(seconds: float | None) -> str:
 
 def portfolio(report, names: dict[str, str]) -> Table:
     base = report.base
-    rows = [[str(r.rank or "—"), r.name, account_type_label(r.account_type), names.get(r.owner, r.owner),
-             _("no rate") if r.no_rate else amount(r.revenue),
-             "—" if r.amount is None else f"{amount(r.amount)} {r.currency}",
-             percent(r.share), percent(r.cumulative), r.tier or "—", r.company_tier,
-             "—" if r.score is None else str(r.score)] for r in report.rows]
-    ranked = [r for r in report.rows if r.rank is not None]
-    chart = svg.render(svg.Chart(_("Revenue %(year)s by account, with the cumulative share", year=report.year),
-                                 [r.name for r in ranked], [float(r.revenue or 0) for r in ranked],
-                                 _("Revenue (%(currency)s)", currency=base),
-                                 [float(r.cumulative or 0) for r in ranked], _("Cumulative share")))
+
+    def row(r) -> list[str]:
+        return [str(r.rank or "—"), r.name, account_type_label(r.account_type), names.get(r.owner, r.owner),
+                _("no rate") if r.no_rate else amount(r.revenue),
+                "—" if r.amount is None else f"{amount(r.amount)} {r.currency}",
+                percent(r.share), percent(r.cumulative), r.tier or "—", r.company_tier,
+                "—" if r.score is None else str(r.score)]
+    rows = Rows(report.rows, row)
+    chart = pareto_chart.chart(report)
     notes = [_("Important by revenue: tier A are the accounts that make the first %(a)s of the year’s revenue, "
-               "tier B the next %(b)s, tier C the rest; the ranking runs over the accounts shown.",
+               "tier B the next %(b)s, tier C the rest; the ranking runs over all the accounts these filters "
+               "select, on every page of the table.",
                a=percent(A_SHARE), b=percent(B_SHARE - A_SHARE)),
              _("Company tier: the same rule over all the company’s accounts, as the account list shows it. It "
                "differs from the tier in this view when the view shows only some accounts."),
@@ -178,8 +180,9 @@ def overdue(found, names: dict[str, str], group_label) -> Table:
 
 def coverage(report, names: dict[str, str]) -> Table:
     stages = list(report.accounts[0].stages) if report.accounts else []
-    rows = [[r.name, names.get(r.owner, r.owner), *(str(r.stages[st]) for st in stages),
-             ", ".join(r.makers_at_acquaintance) or "—", str(r.going_cold), str(r.activities)] for r in report.accounts]
+    rows = Rows(report.accounts, lambda r: [r.name, names.get(r.owner, r.owner), *(str(r.stages[st]) for st in stages),
+                                            ", ".join(r.makers_at_acquaintance) or "—", str(r.going_cold),
+                                            str(r.activities)])
     months: dict[str, float] = {}
     for _rep, month, count in report.activity:
         months[month] = months.get(month, 0) + count

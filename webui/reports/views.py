@@ -1,12 +1,12 @@
-"""The report pages: parse the filters, call one report, show its chart and table - or the same
-rows as CSV. Every report shows only the rows its reader may see (the engine decides); a bad
-filter comes back on the page with the typed values and the field named."""
+"""The report pages: parse the filters, call one report, show its chart and a page of its table
+(`paging`) - or all the table's rows as CSV. Every report shows only the rows its reader may see
+(the engine decides); a bad filter comes back on the page with the typed values and the field named."""
 from __future__ import annotations
 
 import csv
 import io
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from engine.reports.filters import FIELDS
@@ -17,7 +17,7 @@ from ..common.current import engine, me
 from ..common.fields import N_, field_errors, group_label, waiting_label
 from ..common.i18n import form_text
 from ..tasks.page import display_names
-from . import tables
+from . import paging, tables
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
 
@@ -61,14 +61,26 @@ def _raw() -> dict[str, str]:
     return {k: request.args.get(k, "") for k in FIELDS}
 
 
+def _windows(table: tables.Table | None) -> list[paging.Window]:
+    """The page shown of each of the report's tables (the main one first), as the query string asks."""
+    if table is None:
+        return []
+    size = current_app.config.get("REPORT_PAGE_SIZE", paging.PAGE_SIZE)
+    return [paging.window(request.args, part, len(rows), size)
+            for part, rows in enumerate([table.rows, *(p.rows for p in table.more)])]
+
+
 def _page(name: str, raw: dict, table: tables.Table | None, errors=(), status: int = 200):
     people = [u for u in engine().users() if u.active]
     title, purpose = REPORTS[name]
+    filters = {k: v for k, v in raw.items() if v}
+    windows = _windows(table)
+    pages = {w.key: w.number for w in windows if w.number > 1}
     return render_template("reports/report.html", name=name, title=_(title), purpose=_(purpose), table=table, raw=raw,
                            errors=field_errors(errors), reports=REPORTS, people=people,
                            departments=sorted({u.department for u in people if u.department}),
                            types=[(t, account_type_label(t)) for t in ACCOUNT_TYPES],
-                           csv_args={k: v for k, v in raw.items() if v}), status
+                           csv_args=filters, windows=windows, link_args={**filters, **pages}), status
 
 
 @bp.route("/")
@@ -87,7 +99,8 @@ def show(name: str):
 
 @bp.route("/<name>.csv")
 def download(name: str):
-    """The page's table as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese)."""
+    """The page's table as CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese):
+    every row, whatever page the table shows - the download is the export."""
     if name not in REPORTS:
         abort(404)
     table = _table(name, _raw())
