@@ -1,7 +1,8 @@
 """Database engines for SQLite (embedded default) and PostgreSQL, and schema upgrades.
 
 SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
-`BEGIN IMMEDIATE` so two writers queue instead of failing half-way with "locked".
+`BEGIN IMMEDIATE` so two writers queue instead of failing half-way with "locked"; on a database
+file they queue first on a lock that wakes the next writer at once (sqlite_writers.py).
 """
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
 from .pool import PoolSettings
+from .sqlite_writers import connection_class
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_BUSY_SECONDS = 30
 _PG_MIGRATION_LOCK = 7_317_001   # any constant; all KAM Flow processes agree on it
 
 
@@ -23,9 +26,11 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, **(pool or PoolSettings.from_env()).engine_arguments())
-    if parsed.database and parsed.database != ":memory:":
+    arguments = {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}
+    if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        arguments["factory"] = connection_class(str(Path(parsed.database).resolve()), SQLITE_BUSY_SECONDS)
+    engine = create_engine(url, connect_args=arguments)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -34,13 +39,21 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        writer = conn.connection.dbapi_connection if mode == "IMMEDIATE" else None
+        if hasattr(writer, "take_turn"):
+            writer.take_turn()                     # given back after COMMIT or ROLLBACK
+        try:
+            conn.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            if hasattr(writer, "end_turn"):
+                writer.end_turn()
+            raise
 
     return engine
 

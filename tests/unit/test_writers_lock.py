@@ -1,0 +1,66 @@
+"""The lock SQLite's writers take turns through (engine/db/sqlite_writers.py), on a plain file."""
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+
+from engine.db.sqlite_writers import WritersLock
+
+
+def _free_to_another_holder(path) -> bool:
+    """Whether another open file description could take the lock now (as another process would)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_a_held_lock_keeps_other_processes_out_until_it_is_released(tmp_path):
+    lock = WritersLock(str(tmp_path / "db-writers"), timeout=1)
+    assert lock.acquire()
+    assert not _free_to_another_holder(tmp_path / "db-writers")
+    lock.release()
+    assert _free_to_another_holder(tmp_path / "db-writers")
+
+
+def test_a_second_thread_waits_for_its_turn_and_then_has_it(tmp_path):
+    lock = WritersLock(str(tmp_path / "db-writers"), timeout=5)
+    assert lock.acquire()
+    order, started = [], threading.Event()
+
+    def second():
+        started.set()
+        assert lock.acquire()
+        order.append("second")
+        lock.release()
+    thread = threading.Thread(target=second)
+    thread.start()
+    started.wait()
+    order.append("first")
+    lock.release()
+    thread.join(5)
+    assert order == ["first", "second"]
+
+
+def test_the_thread_that_holds_it_is_not_made_to_wait_for_itself(tmp_path):
+    lock = WritersLock(str(tmp_path / "db-writers"), timeout=30)
+    assert lock.acquire()
+    assert lock.acquire() is False          # at once: a second connection of this thread, SQLite decides
+    lock.release()
+
+
+def test_a_writer_that_cannot_have_it_in_time_goes_on_without_it(tmp_path):
+    path = tmp_path / "db-writers"
+    path.touch()
+    fd = os.open(path, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)          # another process's turn, never given back
+    try:
+        assert WritersLock(str(path), timeout=0.05).acquire() is False
+    finally:
+        os.close(fd)
