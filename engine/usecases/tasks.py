@@ -113,7 +113,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
         raise Conflict("This task is no longer open")
     row.state, row.closed_at, row.closed_by = "completed", now, username
     row.decision, row.reason_code = decisions.decided(values)      # the returns report reads these
-    row.first_decision = decisions.first_at_step(row) if row.decision is not None else None
+    row.first_decision = decisions.FIRST_AT_STEP if row.decision is not None else None
     s.execute(delete(Draft).where(Draft.task_id == row.id))      # nobody's draft outlives the task
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
