@@ -8,6 +8,7 @@ different things, shown apart. The ranking (and the tier it implies) runs over t
 viewer who sees every account, the two are the same."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,8 +16,8 @@ from sqlalchemy import select
 
 from ..db.workspace import Account, AccountRevenue
 from ..workspace.currency import base_currency
-from ..workspace.rules import CRITERIA, qualification_score
-from ..workspace.tiers import company_tiers, converter, year_revenues
+from ..workspace.rules import CRITERIA, qualification_score, tiers
+from ..workspace.tiers import converter, year_revenues
 from . import pareto, scope
 from .filters import Filters
 
@@ -55,7 +56,9 @@ class Portfolio:
 
 def ranked_accounts(ctx, uow, person, filters: Filters) -> Portfolio:
     """Columns, not ORM objects, and the accounts in view as a subquery, never a list of ids: the
-    committee's view holds every account (10,000 at the benchmark's scale)."""
+    committee's view holds every account (10,000 at the benchmark's scale). The year's revenue
+    rows are read once, for every account, and each converted once: the company tiers need them
+    all, and the view's are among them."""
     s = uow.session
     where = scope.accounts_where(uow, person, filters)
     in_view = select(Account.id).where(*where)
@@ -65,12 +68,13 @@ def ranked_accounts(ctx, uow, person, filters: Filters) -> Portfolio:
                    reverse=True)
     today = ctx.clock().date()
     year = filters.year or (years[0] if years else today.year)
-    base, to_base = base_currency(), converter(s, today)
-    recorded = {r.account_id: (Decimal(r.amount), r.currency) for r in year_revenues(s, year, in_view)}
+    base, to_base = base_currency(), once(converter(s, today))
+    everyone = year_revenues(s, year)             # the company tier ranks every account's; the view's are among them
+    company = tiers((), everyone, to_base, year)  # `company_tiers`: the same rows, conversion and rule
+    by_id = {a.id: a for a in accounts}
+    recorded = {r.account_id: (Decimal(r.amount), r.currency) for r in everyone if r.account_id in by_id}
     converted = {a.id: to_base(*recorded[a.id], year) if a.id in recorded else Decimal(0) for a in accounts}
     ranking = pareto.rank(converted.items())
-    by_id = {a.id: a for a in accounts}
-    company = company_tiers(s, today, year)
     rows = []
     for r in ranking.rows:
         a = by_id[r.key]
@@ -79,6 +83,20 @@ def ranked_accounts(ctx, uow, person, filters: Filters) -> Portfolio:
                                  r.share, r.cumulative, r.tier,
                                  qualification_score({c: getattr(a, c) for c in CRITERIA}), company.get(a.id, "C")))
     return Portfolio(year, years, base, rows, ranking.total, ranking.top_count, ranking.top_share)
+
+
+def once(to_base: Callable[[Decimal, str, int], Decimal | None]) -> Callable[[Decimal, str, int], Decimal | None]:
+    """`to_base` computing each amount once in this call: the company tiers and the view convert
+    the same rows (all 10,000 when the view holds every account). Keyed by the amount's text, so
+    100 and 100.00 stay apart as they would be converted apart."""
+    done: dict[tuple[str, str, int], Decimal | None] = {}
+
+    def converted(amount, currency: str, year: int) -> Decimal | None:
+        key = (str(amount), currency, year)
+        if key not in done:
+            done[key] = to_base(amount, currency, year)
+        return done[key]
+    return converted
 
 
 def portfolio(ctx, uow, username: str, filters: Filters) -> Portfolio:
