@@ -48,20 +48,25 @@ def coverage(ctx, uow, username: str, filters: Filters) -> Coverage:
     person = scope.viewer(uow, username)
     in_view = scope.accounts_where(uow, person, filters)
     visible = select(Account.id).where(*in_view)
+    everything = scope.sees_every_account(person, filters)
+
+    def of_view(column) -> list:
+        """`column IN (the accounts in view)`, or nothing when the view holds every account."""
+        return [] if everything else [column.in_(visible)]
     rows = {i: AccountCoverage(i, name, owner, {stage: 0 for stage in (NO_STAGE, *STAGES)})
             for i, name, owner in s.execute(select(Account.id, Account.name, Account.owner).where(*in_view))}
     for account_id, stage, count in s.execute(
             select(Contact.account_id, Contact.relationship_stage, func.count())
-            .where(Contact.account_id.in_(visible)).group_by(Contact.account_id, Contact.relationship_stage)):
+            .where(*of_view(Contact.account_id)).group_by(Contact.account_id, Contact.relationship_stage)):
         stages = rows[account_id].stages
         stages[stage or NO_STAGE] = stages.get(stage or NO_STAGE, 0) + count
     for account_id, name in s.execute(select(Contact.account_id, Contact.name).where(
-            Contact.account_id.in_(visible), Contact.decision_role == "decision_maker",
+            *of_view(Contact.account_id), Contact.decision_role == "decision_maker",
             or_(Contact.relationship_stage.is_(None), Contact.relationship_stage == STAGES[0]))):
         rows[account_id].makers_at_acquaintance.append(name)
-    for account_id, count in s.execute(_going_cold(ctx, s, visible)):
+    for account_id, count in s.execute(_going_cold(ctx, s, of_view)):
         rows[account_id].going_cold = count
-    in_period = [Activity.account_id.in_(visible)]
+    in_period = of_view(Activity.account_id)
     if filters.since:
         in_period.append(Activity.occurred_on >= filters.since)
     if filters.until:
@@ -77,13 +82,13 @@ def coverage(ctx, uow, username: str, filters: Filters) -> Coverage:
     return Coverage(ordered, sorted(activity, key=lambda t: (t[1], t[0])))
 
 
-def _going_cold(ctx, s, visible):
+def _going_cold(ctx, s, of_view):
     """Per account, its contacts going cold: the ledger's rule (`ledger_rules.going_cold`: no
     activity for more than the configured days, counted from when they were added if never)."""
     days, today = read_settings(s).going_cold_days, ledger.today(ctx)
     last = (select(Activity.contact_id, func.max(Activity.occurred_on).label("day"))
-            .where(Activity.account_id.in_(visible)).group_by(Activity.contact_id).subquery())
+            .where(*of_view(Activity.account_id)).group_by(Activity.contact_id).subquery())
     quiet_since = func.coalesce(last.c.day, func.date(Contact.created_at), type_=Date)
     return (select(Contact.account_id, func.count()).outerjoin(last, last.c.contact_id == Contact.id)
-            .where(Contact.account_id.in_(visible), quiet_since < literal(today - timedelta(days=days), Date))
+            .where(*of_view(Contact.account_id), quiet_since < literal(today - timedelta(days=days), Date))
             .group_by(Contact.account_id))

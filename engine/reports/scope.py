@@ -45,6 +45,13 @@ def accounts_where(uow, person: Person, filters: Filters) -> list[ColumnElement[
     return clauses
 
 
+def sees_every_account(person: Person, filters: Filters) -> bool:
+    """The view holds every account: the committee, the chair or an admin, with no account filter.
+    A report may then leave out its `account_id IN (accounts in view)`: every row passes it, and
+    SQLite still probes it per row (a third of relationship coverage at 120,000 activities)."""
+    return bool(person.groups & access.SEE_ALL) and not (filters.rep or filters.department or filters.account_type)
+
+
 def _visible_projects(uow, person: Person, processes: list[str]) -> ColumnElement[bool]:
     """The projects of `processes` `person` may see. For anyone who does not see all, a UNION of
     the two indexed ways in (own or her people's; on an account in view), each with the process
