@@ -156,6 +156,24 @@ def test_relationship_coverage_shows_stages_unwon_decision_makers_and_activity_p
     assert kam_eng.reports.coverage("bob", {"since": "2026-04-01"}).activity == []
 
 
+def test_the_committees_coverage_of_every_account_counts_what_the_departments_views_count(world, kam_eng):
+    """The committee's view without filters reads contacts and activities without the accounts-in-view
+    clause; its rows must be those of the departments' views put together, activity included."""
+    for rep, name in (("amy", "北區甲"), ("ray", "南區甲")):
+        account_id = next(a.id for a in kam_eng.accounts.list(rep, search=name).accounts)
+        maker = kam_eng.accounts.add_contact(account_id, rep, {"name": f"{rep} 總經理", "decision_role": "decision_maker"})
+        kam_eng.accounts.add_contact(account_id, rep, {"name": f"{rep} 課長", "decision_role": "influencer"})
+        kam_eng.ledger.record_activity(maker, rep, {"kind": "phone_contact", "occurred_on": "2026-03-02"})
+    every = kam_eng.reports.coverage("col")
+    parts = [kam_eng.reports.coverage("col", {"department": d}) for d in ("north", "south")]
+    as_tuples = lambda rows: sorted((r.account_id, tuple(sorted(r.stages.items())), tuple(r.makers_at_acquaintance),  # noqa: E731
+                                     r.going_cold, r.activities) for r in rows)
+    assert as_tuples(every.accounts) == as_tuples(parts[0].accounts + parts[1].accounts)
+    assert sorted(every.activity) == sorted(parts[0].activity + parts[1].activity) == [
+        ("amy", "2026-03", 1), ("ray", "2026-03", 1)]
+    assert sum(r.activities for r in every.accounts) == 2 and len(every.accounts) >= 4
+
+
 def test_cycle_times_one_statement_gives_the_pure_definitions_figures_over_the_same_task_rows(world, kam_eng):
     from engine.reports.durations import Activation, end_to_end_spread, step_times
     hours = [5, 1, 3, 3, 8, 2, 13, 1]                        # ties, an odd and an even count per step
