@@ -8,6 +8,10 @@ rate too. Migration 0020 creates it, 0022 adds `first_decision`. The report take
 project owner from `ix_instances_projects` (0022): for a viewer who sees every project SQLite walks
 the projects of the home process there, in id order, without reading an instance row (which holds
 its 25 KB workflow state).
+
+The cycle-time report (engine/reports/cycle.py) reads `ix_tasks_cycle` (0023): every column it needs,
+by project, step and opening time, so a viewer's projects lead to their activations and the window
+over each project's activations of a step is fed in its own order, without a sort.
 """
 from __future__ import annotations
 
@@ -20,3 +24,5 @@ DECIDED = text("decision IS NOT NULL")
 Index("ix_tasks_decisions", Task.instance_id, Task.bpmn_id, Task.closed_at, Task.decision, Task.reason_code,
       Task.first_decision, Task.name, sqlite_where=DECIDED, postgresql_where=DECIDED)
 Index("ix_instances_projects", Instance.process_id, Instance.id, Instance.owner)
+Index("ix_tasks_cycle", Task.instance_id, Task.bpmn_id, Task.created_at, Task.state, Task.closed_at, Task.duration_us,
+      Task.name)

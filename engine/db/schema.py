@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy import TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -154,6 +154,7 @@ class Task(Base):
     decision: Mapped[str | None] = mapped_column(String(64))    # a review's answer (usecases/decisions.py)
     reason_code: Mapped[str | None] = mapped_column(String(200))
     first_decision: Mapped[bool | None] = mapped_column(Boolean)    # the project's first at this step
+    duration_us: Mapped[int | None] = mapped_column(BigInteger)      # completed: closed - opened, µs (0023)
 
 
 class ProcessSequence(Base):

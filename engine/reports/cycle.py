@@ -1,19 +1,25 @@
 """Report (c): cycle time per step and end to end (median and 90th percentile), from the task
-rows - one per activation of a step, indexed on (bpmn_id, state, closed_at) - never from the
-audit log. The period selects activations opened in it.
+rows - one per activation of a step - never from the audit log. The period selects activations
+opened in it.
 
 What counts is defined in `durations` (pure); this module asks the database for the same
-figures in ONE statement, so a report over a million activations reads them once and moves a
-few dozen rows: the activations in view are marked once (a materialised CTE: each completed
-one's duration, its rank within its step, the project's first completion of that step), then
-grouped by step (counts by state, returns, the ranked durations the median and the 90th
-percentile need) and by project (first opening to last closing, ranked the same way).
+figures in ONE statement that moves a few dozen rows. Its three parts each read the activations
+in view from `ix_tasks_cycle` (by project, step and opening time; migration 0023), a viewer's
+projects leading to their rows:
+- per step: counts by state, and returns - a window over each project's activations of the step,
+  fed in the index's own order, so nothing is sorted but the step's GROUP BY;
+- the ranks the median and the 90th percentile need of each step's completed activations, by the
+  time the database keeps on each completed row (`tasks.duration_us`, exact microseconds; migration
+  0023's triggers): only (step, time) pairs are sorted;
+- end to end: each project's first opening and last closing (grouped in the index's project
+  order), then its finished projects ranked the same way.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
-from sqlalchemy import and_, case, func, literal, literal_column, null, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, literal_column, null, or_, select, true, union_all
 
 from ..db.schema import Instance, Task
 from . import scope
@@ -21,7 +27,8 @@ from .durations import CANCELLED, COMPLETED, OPEN, REWOUND, StepTime
 from .filters import Filters
 from .stats import Spread, spread
 
-STEP_ROW, WHOLE_ROW = 1, 2                   # the two kinds of rows the one statement answers
+STEP_ROW, WHOLE_ROW, RANKS_ROW = 1, 2, 3      # the kinds of rows the one statement answers
+NOTHING = [null()] * 4
 
 
 @dataclass(frozen=True)
@@ -32,12 +39,13 @@ class CycleTime:
 
 
 def activations(ctx, uow, person, filters: Filters):
-    """The activations in view, as a CTE: instance, step, name, state, opened, closed."""
-    return (select(Task.instance_id, Task.bpmn_id, Task.name, Task.state, Task.created_at.label("opened"),
-                   Task.closed_at.label("closed"))
-            .join(Instance, Instance.id == Task.instance_id)
-            .where(*scope.projects_where(ctx, uow, person, filters), *scope.between(Task.created_at, filters))
-            .cte("activations"))
+    """The activations in view: instance, step, name, state, opened, closed and, for a completed one
+    only, took (microseconds, kept by the database). A SELECT, so each part of the statement reads it
+    through the index anew."""
+    projects = select(Instance.id).where(*scope.projects_where(ctx, uow, person, filters))
+    return select(Task.instance_id, Task.bpmn_id, Task.name, Task.state, Task.created_at.label("opened"),
+                  Task.closed_at.label("closed"), Task.duration_us.label("took")).where(
+        Task.instance_id.in_(projects), *scope.between(Task.created_at, filters))
 
 
 def seconds(dialect: str, later, earlier):
@@ -58,63 +66,87 @@ def _picked(rank, n, value, among):
     return [func.max(case((and_(among, rank == wanted), value))) for wanted in _ranks(n)]
 
 
-def _spread(count: int | None, lower, upper, above, p90) -> Spread:
-    """Median and p90 from the values at the ranks `_ranks` names, as `stats.spread` computes them."""
+def _spread(count: int | None, value: Callable, lower, upper, above, p90) -> Spread:
+    """Median and p90 from the values at the ranks `_ranks` names, as `stats.spread` computes them
+    (`value`: seconds from what the database gave)."""
     if not count:
         return spread([])
-    at = {rank: round(float(v), 3) for rank, v in zip(_ranks(count), (lower, upper, above, p90)) if v is not None}
+    at = {rank: value(v) for rank, v in zip(_ranks(count), (lower, upper, above, p90)) if v is not None}
     middle = at[(count + 1) // 2] if count % 2 else (at[count // 2] + at[count // 2 + 1]) / 2
     return Spread(count, float(middle), at[max(1, (9 * count + 9) // 10)])
+
+
+def _exact(us) -> float:
+    return int(us) / 1_000_000                   # as durations.seconds computes it
+
+
+def _milliseconds(s) -> float:
+    return round(float(s), 3)                    # the database's own subtraction, to the millisecond
 
 
 def _counted(state_column, state: str):
     return func.sum(case((state_column == state, 1), else_=0))
 
 
-def _statement(acts, dialect: str):
-    """One SELECT: a row per step (kind 1) and one row for end to end (kind 2)."""
-    done = and_(acts.c.state == COMPLETED, acts.c.closed.is_not(None))
-    took = case((done, seconds(dialect, acts.c.closed, acts.c.opened)))
-    is_done = case((done, 1), else_=0)
-    marked = select(
-        acts.c.instance_id, acts.c.bpmn_id, acts.c.name, acts.c.state, acts.c.opened, acts.c.closed,
-        took.label("took"), is_done.label("done"),
-        func.min(case((done, acts.c.closed))).over(partition_by=[acts.c.instance_id, acts.c.bpmn_id]).label("first_done"),
-        func.row_number().over(partition_by=[acts.c.bpmn_id, is_done], order_by=took).label("rn"),
-        func.count().over(partition_by=[acts.c.bpmn_id, is_done], order_by=took,     # the same sort as `rn`
-                          rows=(None, None)).label("n"),
-    ).cte("marked").prefix_with("MATERIALIZED")     # read once, grouped twice
+def _done(a):
+    """A completed activation: only those have a time (a test on `took`, not on the state, keeps
+    SQLite on `ix_tasks_cycle`)."""
+    return a.c.took.is_not(None)
+
+
+def _steps(acts):
+    """Per step (kind 1): name, first opening, activations, open, rewound, cancelled, returns."""
+    a = acts.subquery("steps_in_view")
+    marked = select(a.c.bpmn_id, a.c.name, a.c.state, a.c.opened, func.min(case((_done(a), a.c.closed))).over(
+        partition_by=[a.c.instance_id, a.c.bpmn_id]).label("first_done")).subquery("marked")
     m = marked.c
-    steps = select(literal_column("1").label("kind"), m.bpmn_id.label("step"), func.max(m.name).label("name"),
-                   func.min(m.opened).label("opened"), func.count().label("activations"), _counted(m.state, OPEN),
-                   _counted(m.state, REWOUND), _counted(m.state, CANCELLED),
-                   func.sum(case((m.opened >= m.first_done, 1), else_=0)), func.max(case((m.done == 1, m.n))),
-                   *_picked(m.rn, m.n, m.took, m.done == 1)).group_by(m.bpmn_id)
-    per = (select(func.min(m.opened).label("first"), func.max(m.closed).label("last"),
-                  func.max(case((m.state == COMPLETED, m.closed))).label("last_done"),
-                  func.sum(case((or_(m.state == OPEN, m.closed.is_(None)), 1), else_=0)).label("open"))
-           .group_by(m.instance_id).subquery())
+    return select(literal_column("1"), m.bpmn_id, func.max(m.name), func.min(m.opened), func.count(),
+                  _counted(m.state, OPEN), _counted(m.state, REWOUND), _counted(m.state, CANCELLED),
+                  func.sum(case((m.opened >= m.first_done, 1), else_=0)), null(), *NOTHING).group_by(m.bpmn_id)
+
+
+def _step_ranks(acts):
+    """Per step (kind 3): completed activations and their times at the ranks `_ranks` names."""
+    a = acts.subquery("ranks_in_view")
+    ranked = select(a.c.bpmn_id, a.c.took, func.row_number().over(partition_by=a.c.bpmn_id, order_by=a.c.took)
+                    .label("rn"), func.count().over(partition_by=a.c.bpmn_id, order_by=a.c.took,    # the same sort
+                                                    rows=(None, None)).label("n")).where(_done(a)).subquery()
+    r = ranked.c
+    return select(literal_column("3"), r.bpmn_id, null(), null(), *[literal_column("0")] * 5, func.max(r.n),
+                  *_picked(r.rn, r.n, r.took, true())).where(
+        or_(*[r.rn == wanted for wanted in _ranks(r.n)])).group_by(r.bpmn_id)     # groups <= 4 rows a step
+
+
+def _whole(acts, dialect: str):
+    """End to end (kind 2): projects in view, finished ones, their times at the ranks."""
+    a = acts.subquery("projects_in_view")
+    per = (select(func.min(a.c.opened).label("first"), func.max(a.c.closed).label("last"),
+                  func.max(case((a.c.state == COMPLETED, a.c.closed))).label("last_done"),
+                  func.sum(case((or_(a.c.state == OPEN, a.c.closed.is_(None)), 1), else_=0)).label("open"))
+           .group_by(a.c.instance_id).subquery())
     finished = case((and_(per.c.open == 0, per.c.last_done == per.c.last), 1), else_=0)
     lasted = case((finished == 1, seconds(dialect, per.c.last, per.c.first)))
     projects = select(lasted.label("took"), finished.label("finished"), func.count().over().label("projects"),
                       func.row_number().over(partition_by=finished, order_by=lasted).label("rn"),
                       func.sum(finished).over().label("n")).subquery()
     p = projects.c
-    whole = select(literal_column("2"), null(), null(), null(), func.max(p.projects), *[literal_column("0")] * 4, func.max(p.n), *_picked(p.rn, p.n, p.took, p.finished == 1))
-    return union_all(steps, whole)
+    return select(literal_column("2"), null(), null(), null(), func.max(p.projects), *[literal_column("0")] * 4,
+                  func.max(p.n), *_picked(p.rn, p.n, p.took, p.finished == 1))
 
 
 def cycle_time(ctx, uow, username: str, filters: Filters) -> CycleTime:
     s, dialect = uow.session, uow.session.bind.dialect.name
     acts = activations(ctx, uow, scope.viewer(uow, username), filters)
-    steps, whole, projects = [], spread([]), 0
+    counted, timed, whole, projects = {}, {}, spread([]), 0
     for kind, step, name, opened, count, open_, rewound, cancelled, returns, n, *at in s.execute(
-            _statement(acts, dialect)):
+            union_all(_steps(acts), _step_ranks(acts), _whole(acts, dialect))):
         if kind == STEP_ROW:
-            steps.append((opened, StepTime(step, name, _spread(n, *at), count, returns or 0, open_ or 0, rewound or 0,
-                                           cancelled or 0)))
+            counted[step] = (opened, name, count, returns or 0, open_ or 0, rewound or 0, cancelled or 0)
+        elif kind == RANKS_ROW:
+            timed[step] = _spread(n, _exact, *at)
         else:
-            whole, projects = _spread(n, *at), count or 0
-    ordered = [st for _opened, st in sorted(steps, key=lambda pair: pair[0])]
-    ordered.sort(key=lambda st: -(st.time.median or 0))
-    return CycleTime(ordered, whole, projects)
+            whole, projects = _spread(n, _milliseconds, *at), count or 0
+    steps = [StepTime(step, name, timed.get(step, spread([])), *counts)
+             for step, (_opened, name, *counts) in sorted(counted.items(), key=lambda item: item[1][0])]
+    steps.sort(key=lambda st: -(st.time.median or 0))
+    return CycleTime(steps, whole, projects)

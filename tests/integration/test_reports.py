@@ -175,9 +175,9 @@ def test_the_committees_coverage_of_every_account_counts_what_the_departments_vi
 
 
 def test_cycle_times_one_statement_gives_the_pure_definitions_figures_over_the_same_task_rows(world, kam_eng):
-    from engine.reports.durations import Activation, end_to_end_spread, step_times
+    from engine.reports.durations import Activation, end_to_end_spread, microseconds, step_times
     hours = [5, 1, 3, 3, 8, 2, 13, 1]                        # ties, an odd and an even count per step
-    with kam_eng.ctx.uow() as uow:                          # whole seconds: the report rounds to milliseconds
+    with kam_eng.ctx.uow() as uow:              # whole seconds: end to end is rounded to milliseconds
         tasks = list(uow.session.scalars(select(Task).order_by(Task.created_at, Task.id)))
         for task in tasks:
             task.created_at = task.created_at.replace(microsecond=0)
@@ -185,6 +185,10 @@ def test_cycle_times_one_statement_gives_the_pure_definitions_figures_over_the_s
         for i, task in enumerate(t for t in tasks if t.state == "completed"):
             task.closed_at = task.created_at + timedelta(hours=hours[i % len(hours)], seconds=i)
         rows = [Activation(t.instance_id, t.bpmn_id, t.name, t.created_at, t.closed_at, t.state) for t in tasks]
+    with kam_eng.ctx.uow(read_only=True) as uow:           # the times edited above, kept by the database
+        kept = uow.session.execute(select(Task.created_at, Task.closed_at, Task.duration_us)
+                                   .where(Task.state == "completed")).all()
+    assert all(us == microseconds(opened, closed) for opened, closed, us in kept)
     report = kam_eng.reports.cycle_time("col")
     expected = {s.step: s for s in step_times(rows)}
     assert {s.step: s for s in report.steps} == expected and len(expected) >= 3
