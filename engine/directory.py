@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from .db.schema import Group, GroupMember, TaskCandidate, User
 from .errors import NotFound
@@ -57,6 +57,13 @@ _USERS, _MEMBERS = User.__table__, GroupMember.__table__
 _WITH_GROUPS = select(*_USERS.c, _MEMBERS.c.group_name).outerjoin(_MEMBERS, _MEMBERS.c.username == _USERS.c.username)
 PEOPLE = _WITH_GROUPS.where(_USERS.c.username.in_(bindparam("names", expanding=True)))
 PERSON = _WITH_GROUPS.where(_USERS.c.username == bindparam("name"))     # one: a statement cached whole
+_MEMBER = _MEMBERS.alias("member")
+# a group's active members (of one department), each with all their groups
+_MEMBERS_OF = (select(*_USERS.c, _MEMBERS.c.group_name)
+               .join(_MEMBER, (_MEMBER.c.username == _USERS.c.username) & (_MEMBER.c.group_name == bindparam("group")))
+               .outerjoin(_MEMBERS, _MEMBERS.c.username == _USERS.c.username)
+               .where(_USERS.c.active.is_(True)))
+_MEMBERS_OF_IN = _MEMBERS_OF.where(_USERS.c.department == bindparam("department"))
 
 
 def _person(user, groups: set[str]) -> Person:
@@ -106,18 +113,12 @@ class Directory:
         """The active members of `group` (only those of `department`, when given); each member is
         read whole (with their groups) in the same statement, as they are often looked up next."""
         if (group, department) not in self._members:
-            member, theirs = aliased(GroupMember), aliased(GroupMember)
-            q = (select(User, theirs.group_name)
-                 .join(member, (member.username == User.username) & (member.group_name == group))
-                 .outerjoin(theirs, theirs.username == User.username)
-                 .where(User.active.is_(True)))
-            if department is not None:
-                q = q.where(User.department == department)
+            statement = _MEMBERS_OF if department is None else _MEMBERS_OF_IN
             groups: dict[str, set[str]] = {}
             users = {}
-            for user, name in self.session.execute(q):
-                users[user.username] = user
-                groups.setdefault(user.username, set()).update([name] if name else [])
+            for row in self.session.execute(statement, {"group": group, "department": department}):
+                users[row.username] = row
+                groups.setdefault(row.username, set()).update([row.group_name] if row.group_name else [])
             self._people.update({u: _person(users[u], groups[u]) for u in users})
             self._members[(group, department)] = sorted(users)
         return list(self._members[(group, department)])

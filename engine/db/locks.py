@@ -9,7 +9,7 @@ and these statements are plain reads.
 """
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from .schema import Incident, Instance, Task
@@ -43,14 +43,17 @@ def lock_instance_of_task(session: Session, task_id: str | None) -> Instance | N
                            .execution_options(populate_existing=True)).one_or_none()
 
 
+_LOCK_TASK = (select(Instance, Task).join(Task, Task.instance_id == Instance.id)   # instance first
+              .where(Task.id == bindparam("task_id")).with_for_update(key_share=True, of=[Instance, Task])
+              .execution_options(populate_existing=True))      # built once: every completion asks
+
+
 def lock_task(session: Session, task_id: str | None) -> tuple[Task, Instance] | tuple[None, None]:
     """A task and its instance, both rows locked and read fresh in one statement (the instance's lock
     is still the one writers queue at: whoever changes a task row holds its instance's first)."""
     if not task_id:
         return None, None
-    found = session.execute(select(Instance, Task).join(Task, Task.instance_id == Instance.id)   # instance first
-                            .where(Task.id == task_id).with_for_update(key_share=True, of=[Instance, Task])
-                            .execution_options(populate_existing=True)).one_or_none()
+    found = session.execute(_LOCK_TASK, {"task_id": task_id}).one_or_none()
     return (found[1], found[0]) if found else (None, None)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from .. import auditlog
@@ -81,6 +81,16 @@ def _round_answers(session: Session, done: Task, submitted: dict | None) -> list
     return [a for a in answers if a is not None]
 
 
+# The statements every completion may send, built once (building one cost about what running it did).
+_FIRST_COMPLETIONS = (select(AuditEvent.bpmn_id, func.min(AuditEvent.seq))
+                      .where(AuditEvent.stream == bindparam("stream"), AuditEvent.kind == "completed",
+                             AuditEvent.bpmn_id.in_(bindparam("steps", expanding=True)))
+                      .group_by(AuditEvent.bpmn_id))
+_STEPS = select(Task.bpmn_id, Task.state).distinct().where(
+    Task.instance_id == bindparam("instance_id"),
+    or_(Task.state == "completed", (Task.state == "open") & (Task.bpmn_id == bindparam("open_step"))))
+
+
 def _kind_of_new_task(session: Session, row: Task, done: Task | None, completed_steps: set[str]) -> str:
     """`task_assigned` the first time; later `returned` when the step first ran before the
     step that sent it back, `resubmitted` when it first ran after the step that was redone."""
@@ -88,18 +98,15 @@ def _kind_of_new_task(session: Session, row: Task, done: Task | None, completed_
         return "task_assigned"
     if done is None:
         return "returned"                 # an admin's rewind
-    first = dict(session.execute(select(AuditEvent.bpmn_id, func.min(AuditEvent.seq)).where(
-        AuditEvent.stream == auditlog.instance_stream(row.instance_id), AuditEvent.kind == "completed",
-        AuditEvent.bpmn_id.in_({row.bpmn_id, done.bpmn_id})).group_by(AuditEvent.bpmn_id)).all())
+    first = dict(session.execute(_FIRST_COMPLETIONS, {"stream": auditlog.instance_stream(row.instance_id),
+                                                      "steps": sorted({row.bpmn_id, done.bpmn_id})}).all())
     # a step with no completion on record yet first ran just now, after everything recorded
     return "returned" if first.get(row.bpmn_id, math.inf) < first.get(done.bpmn_id, math.inf) else "resubmitted"
 
 
 def _steps(session: Session, instance_id: str, open_step: str | None) -> tuple[set[str], bool]:
     """(the steps of the instance completed at least once, whether `open_step` has an open task): one read."""
-    rows = session.execute(select(Task.bpmn_id, Task.state).distinct().where(
-        Task.instance_id == instance_id,
-        or_(Task.state == "completed", (Task.state == "open") & (Task.bpmn_id == open_step)))).all()
+    rows = session.execute(_STEPS, {"instance_id": instance_id, "open_step": open_step}).all()
     return {b for b, state in rows if state == "completed"}, any(state == "open" for _b, state in rows)
 
 

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import auditlog, naming
@@ -22,9 +22,12 @@ from . import calls, committee
 from .notifications import announce, notify  # noqa: F401 - notify: the use cases' one way to queue mail
 
 
+_OPEN_TASKS = (select(Task).where(Task.instance_id == bindparam("instance_id"), Task.state == "open")
+               .order_by(Task.created_at, Task.id))
+
+
 def open_tasks(session: Session, instance_id: str) -> list[Task]:
-    return list(session.scalars(select(Task).where(Task.instance_id == instance_id, Task.state == "open")
-                                .order_by(Task.created_at, Task.id)))
+    return list(session.scalars(_OPEN_TASKS, {"instance_id": instance_id}))
 
 
 def audit(session: Session, instance_id: str, kind: str, actor: str | None, now: datetime,

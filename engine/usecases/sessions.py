@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from .. import auditlog
 from ..db.schema import AuthSession, GroupMember, User
@@ -18,6 +18,13 @@ from ..views import UserView
 from .users import view
 
 DEFAULT_TTL = timedelta(hours=12)
+_USERS, _MEMBERS, _SESSIONS = User.__table__, GroupMember.__table__, AuthSession.__table__
+# the session with its user and the user's groups, as plain rows (every request asks): built once
+_IDENTIFY = (select(_SESSIONS.c.data, _SESSIONS.c.created_at.label("session_created_at"), _SESSIONS.c.expires_at,
+                    *_USERS.c, _MEMBERS.c.group_name)
+             .join(_USERS, _USERS.c.username == _SESSIONS.c.username)
+             .outerjoin(_MEMBERS, _MEMBERS.c.username == _USERS.c.username)
+             .where(_SESSIONS.c.token_hash == bindparam("key")))
 
 
 def session_key(token: str) -> str:
@@ -54,18 +61,15 @@ class Sessions:
             return None
 
         def use_case(uow):
-            rows = uow.session.execute(
-                select(AuthSession, User, GroupMember.group_name)
-                .join(User, User.username == AuthSession.username)
-                .outerjoin(GroupMember, GroupMember.username == User.username)
-                .where(AuthSession.token_hash == session_key(token))).all()
+            rows = uow.session.execute(_IDENTIFY, {"key": session_key(token)}).all()
             now = self._eng.ctx.clock()
             if not rows:
                 return None
-            row, user = rows[0][0], rows[0][1]
-            if row.expires_at <= now or (max_age is not None and row.created_at + max_age <= now) or not user.active:
+            row = rows[0]
+            if row.expires_at <= now or (max_age is not None and row.session_created_at + max_age <= now) \
+                    or not row.active:
                 return None
-            return view(_person(user, {group for *_, group in rows if group})), dict(row.data or {})
+            return view(_person(row, {r.group_name for r in rows if r.group_name})), dict(row.data or {})
         return self._eng._read(use_case)
 
     def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool:
