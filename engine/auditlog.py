@@ -133,11 +133,23 @@ def _claim_heads(session: Session, streams: list[str]) -> dict[str, tuple[int, s
     "updated" to itself, which takes the row lock (PostgreSQL waits here for another appender;
     SQLite's writers already queue at BEGIN IMMEDIATE). One statement for all, rows taken in
     `streams`' (sorted) order, so two appenders never hold each other's heads crosswise."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    claim = insert(AuditHead).values([{"stream": s, "seq": 0, "hash": GENESIS} for s in streams])
-    claim = claim.on_conflict_do_update(index_elements=["stream"], set_={"seq": AuditHead.seq})
-    rows = session.execute(claim.returning(AuditHead.stream, AuditHead.seq, AuditHead.hash))
+    dialect = session.bind.dialect.name
+    if len(streams) == 1:                       # nearly always (one project's stream): built once
+        rows = session.execute(_CLAIM_ONE[dialect], {"at_stream": streams[0]})
+    else:
+        rows = session.execute(_claim(dialect, [{"stream": s, "seq": 0, "hash": GENESIS} for s in streams]))
     return {stream: (seq, last) for stream, seq, last in rows}
+
+
+def _claim(dialect: str, values):
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    claim = insert(AuditHead).values(values)
+    claim = claim.on_conflict_do_update(index_elements=["stream"], set_={"seq": AuditHead.seq})
+    return claim.returning(AuditHead.stream, AuditHead.seq, AuditHead.hash)
+
+
+_CLAIM_ONE = {dialect: _claim(dialect, {"stream": bindparam("at_stream"), "seq": 0, "hash": GENESIS})
+              for dialect in ("postgresql", "sqlite")}
 
 
 _heads = AuditHead.__table__

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 
 from ..assignment import may_act
 from ..db.locks import lock_task
@@ -19,6 +19,8 @@ from ..status import Status
 from ..workspace import coverage, gifts, projects
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
+
+_DROP_DRAFTS = delete(Draft).where(Draft.task_id == bindparam("task_id"))      # built once
 
 
 def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
@@ -114,7 +116,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     row.state, row.closed_at, row.closed_by = "completed", now, username
     row.decision, row.reason_code = decisions.decided(values)      # the returns report reads these
     row.first_decision = decisions.FIRST_AT_STEP if row.decision is not None else None
-    s.execute(delete(Draft).where(Draft.task_id == row.id))      # nobody's draft outlives the task
+    s.execute(_DROP_DRAFTS, {"task_id": row.id})                 # nobody's draft outlives the task
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
     still_open: list[Task] = []
