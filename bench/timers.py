@@ -298,13 +298,26 @@ def web_worker_memory(url: str, folder: Path, total: int) -> dict:
 
 
 # -- the run -----------------------------------------------------------------------------------
+_CREATED: list[str] = []
+
+
 def pg_database(server: str, name: str) -> str:
+    """A new database `name_<random>` on `server` (two runs at once never share one), dropped at exit."""
+    name = f"{name}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+    _CREATED.append(name)
     return server.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_created(server: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in _CREATED:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def mib(kb: int) -> str:
@@ -327,6 +340,14 @@ def main() -> None:
     ap.add_argument("--only-memory", action="store_true", help="skip the firing rates")
     args = ap.parse_args()
     server = args.pg or os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL")
+    try:
+        run(args, server)
+    finally:
+        if _CREATED:
+            drop_created(server)
+
+
+def run(args: argparse.Namespace, server: str | None) -> None:
     choice = args.db or ("both" if server else "sqlite")
     state = raw_state()
     print(f"{args.timers:,} due reminders on the key-account process (stored state at the manager's review)")
