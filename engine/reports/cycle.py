@@ -6,8 +6,8 @@ What counts is defined in `durations` (pure); this module asks the database for 
 figures in ONE statement that moves a few dozen rows. Its three parts each read the activations
 in view from `ix_tasks_cycle` (by project, step and opening time; migration 0023), a viewer's
 projects leading to their rows:
-- per step: counts by state, and returns - a window over each project's activations of the step,
-  fed in the index's own order, so nothing is sorted but the step's GROUP BY;
+- per step: counts by state, and returns (activations opened once the project's first activation
+  of the step had completed: those first completions grouped apart and joined back);
 - the ranks the median and the 90th percentile need of each step's completed activations, by the
   time the database keeps on each completed row (`tasks.duration_us`, exact microseconds; migration
   0023's triggers): only (step, time) pairs are sorted;
@@ -96,14 +96,18 @@ def _done(a):
 
 
 def _steps(acts):
-    """Per step (kind 1): name, first opening, activations, open, rewound, cancelled, returns."""
-    a = acts.subquery("steps_in_view")
-    marked = select(a.c.bpmn_id, a.c.name, a.c.state, a.c.opened, func.min(case((_done(a), a.c.closed))).over(
-        partition_by=[a.c.instance_id, a.c.bpmn_id]).label("first_done")).subquery("marked")
-    m = marked.c
-    return select(literal_column("1"), m.bpmn_id, func.max(m.name), func.min(m.opened), func.count(),
-                  _counted(m.state, OPEN), _counted(m.state, REWOUND), _counted(m.state, CANCELLED),
-                  func.sum(case((m.opened >= m.first_done, 1), else_=0)), null(), *NOTHING).group_by(m.bpmn_id)
+    """Per step (kind 1): name, first opening, activations, open, rewound, cancelled, returns (each
+    activation opened once an earlier one of the project's step had completed: the project's first
+    completion at the step, grouped apart and joined back - cheaper than a window over every row)."""
+    a, done = acts.subquery("steps_in_view"), acts.subquery("done_in_view")
+    firsts = (select(done.c.instance_id, done.c.bpmn_id, func.min(done.c.closed).label("first_done"))
+              .where(_done(done)).group_by(done.c.instance_id, done.c.bpmn_id).subquery("firsts"))
+    f = firsts.c
+    return (select(literal_column("1"), a.c.bpmn_id, func.max(a.c.name), func.min(a.c.opened), func.count(),
+                   _counted(a.c.state, OPEN), _counted(a.c.state, REWOUND), _counted(a.c.state, CANCELLED),
+                   func.sum(case((a.c.opened >= f.first_done, 1), else_=0)), null(), *NOTHING)
+            .outerjoin(firsts, and_(f.instance_id == a.c.instance_id, f.bpmn_id == a.c.bpmn_id))
+            .group_by(a.c.bpmn_id))
 
 
 def _step_ranks(acts):
