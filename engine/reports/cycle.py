@@ -3,9 +3,9 @@ rows - one per activation of a step - never from the audit log. The period selec
 opened in it.
 
 What counts is defined in `durations` (pure); this module asks the database for the same
-figures in ONE statement that moves a few dozen rows. Its three parts each read the activations
-in view from `ix_tasks_cycle` (by project, step and opening time; migration 0023), a viewer's
-projects leading to their rows:
+figures in ONE statement that moves a few dozen rows. Its three parts read the activations in
+view from `ix_tasks_cycle` (by project, step and opening time; migration 0023), a viewer's
+projects (found once) leading to their rows:
 - per step: counts by state, and returns (activations opened once the project's first activation
   of the step had completed: those first completions grouped apart and joined back);
 - the ranks the median and the 90th percentile need of each step's completed activations, by the
@@ -40,13 +40,17 @@ class CycleTime:
 
 def activations(ctx, uow, person, filters: Filters):
     """The activations in view: instance, step, name, state, opened, closed and, for a completed one
-    only, took (microseconds, kept by the database). A SELECT, so each part of the statement reads it
-    through the index anew."""
+    only, took (microseconds, kept by the database). SQLite reads them through the index anew for
+    each part (its GROUP BY of each project's steps then streams in the index's order); PostgreSQL
+    reads them once into a materialised CTE (a third less time for a manager at 100,000 projects)."""
     projects = (select(Instance.id).where(*scope.projects_where(ctx, uow, person, filters))
                 .cte("projects").prefix_with("MATERIALIZED"))      # found once for the three parts
-    return select(Task.instance_id, Task.bpmn_id, Task.name, Task.state, Task.created_at.label("opened"),
+    acts = select(Task.instance_id, Task.bpmn_id, Task.name, Task.state, Task.created_at.label("opened"),
                   Task.closed_at.label("closed"), Task.duration_us.label("took")).where(
         Task.instance_id.in_(select(projects.c.id)), *scope.between(Task.created_at, filters))
+    if uow.session.bind.dialect.name == "postgresql":           # read once, kept for the three parts
+        return select(acts.cte("activations").prefix_with("MATERIALIZED"))
+    return acts
 
 
 def seconds(dialect: str, later, earlier):
