@@ -11,6 +11,7 @@ from ..db.locks import lock_task
 from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
+from ..reports.durations import microseconds
 from .. import forms
 
 from . import calls, decisions, form_files
@@ -114,6 +115,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     if not rt.complete(row.spiff_task_id, {**values, **kept, "forms_filled": filled}):
         raise Conflict("This task is no longer open")
     row.state, row.closed_at, row.closed_by = "completed", now, username
+    row.duration_us = microseconds(row.created_at, now)     # as 0023's triggers keep it: they find it set
     row.decision, row.reason_code = decisions.decided(values)      # the returns report reads these
     row.first_decision = decisions.FIRST_AT_STEP if row.decision is not None else None
     s.execute(_DROP_DRAFTS, {"task_id": row.id})                 # nobody's draft outlives the task

@@ -7,7 +7,7 @@ The cycle-time report ranked every activation in view by `closed_at - created_at
 its time in exact microseconds (`tasks.duration_us`, `reports.durations.microseconds`), NULL on any
 other row. The database keeps it, whoever writes the row: a trigger on both databases sets it in the
 same statement that inserts a row or changes its state or times (the engine's completing UPDATE,
-a withdrawal, a rewind, the big-database seeder's copied rows, a hand edit), so no statement is added
+which sets it itself so SQLite's trigger finds it right and writes nothing more, a withdrawal, a rewind, the big-database seeder's copied rows, a hand edit), so no statement is added
 and no writer can leave it stale. SQLite's date functions round to milliseconds, so its seconds come
 from the text without the fraction and the fraction is added as an integer; PostgreSQL's epoch of an
 interval is exact. Rows completed before are filled here first, a chunk of instances at a time.
