@@ -73,6 +73,15 @@ def test_each_further_table_of_a_report_downloads_as_its_own_csv(demo_data, clie
     assert client.get(f"/reports/returns.csv?part={len(tables) + 1}").status_code == 404
 
 
+def test_each_tables_pager_is_named_after_its_table_for_screen_readers(demo_data, client):
+    login(client, "col")
+    page = lxml.html.fromstring(client.get("/reports/relationships").data)
+    named = page.xpath("//nav[contains(@class, 'report-pager')]/@aria-label")
+    tables = [page.xpath("string(//h1)"), *page.xpath("//h2[starts-with(@id, 'part-')]/text()")]
+    assert len(named) == len(tables) >= 2
+    assert named == [f"「{t.strip()}」的分頁" for t in tables]
+
+
 def test_the_committees_votes_show_by_rule_and_outcome_and_a_rep_sees_only_her_departments(demo_data, client):
     login(client, "col")
     client.post("/language", data={"lang": "en", "next": "/"})
