@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 
 from engine.db.sqlite_writers import WritersLock
 
@@ -64,3 +65,29 @@ def test_a_writer_that_cannot_have_it_in_time_goes_on_without_it(tmp_path):
         assert WritersLock(str(path), timeout=0.05).acquire() is False
     finally:
         os.close(fd)
+
+
+def test_a_process_taking_the_lock_again_and_again_lets_a_waiting_one_in_first(tmp_path):
+    """A timer worker's back-to-back batches against one web request: the request gets the next turn."""
+    path = str(tmp_path / "db-writers")
+    worker, web = WritersLock(path, timeout=5), WritersLock(path, timeout=5)   # two descriptors: two processes
+    assert worker.acquire()
+    served = threading.Event()
+
+    def one_request():
+        assert web.acquire()
+        served.set()
+        web.release()
+    thread = threading.Thread(target=one_request)
+    thread.start()
+    while not worker._others_wait():            # the request is waiting now
+        time.sleep(0.001)
+    batches = 0
+    while not served.is_set() and batches < 100:
+        worker.release()
+        assert worker.acquire()                 # the next batch, at once
+        batches += 1
+        time.sleep(0.003)                       # the batch's work, the lock held
+    worker.release()
+    thread.join(5)
+    assert served.is_set() and batches <= 3        # without giving way: all 100 (the request never gets in)
