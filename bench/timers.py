@@ -50,7 +50,7 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from sqlalchemy import create_engine, func, select, text, update  # noqa: E402
 
 from engine import Engine, demo  # noqa: E402
-from engine.db.schema import AuditEvent, Instance, Task, TaskCandidate  # noqa: E402
+from engine.db.schema import AuditEvent, Instance, ProcessSequence, Task, TaskCandidate  # noqa: E402
 from engine.demo import INFORMATION, answer, complete_open  # noqa: E402
 from engine.scale import bulk  # noqa: E402
 from engine.spiff.scripts import make_script_engine  # noqa: E402
@@ -131,6 +131,8 @@ class DueTimers:
         with self.db.begin() as conn:
             conn.execute(update(Instance).where(Instance.id == self.template_iid).values(status="suspended"))
             bulk.insert_all(conn, rows)
+            conn.execute(update(ProcessSequence).where(ProcessSequence.process_id == self.instance["process_id"])
+                         .values(last_number=self.instance["number"] + self.count))   # later starts number on
         return ids
 
     def reset(self) -> None:
