@@ -31,7 +31,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -159,22 +161,23 @@ def _drive(base: str, lookup, iid: str, back: dict, again: dict, deadline: float
     done.append(count)
 
 
-def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, again: dict) -> tuple[float, float]:
-    """(completions per second over HTTP, raw cycles per second: the mean of before and after)."""
-    eng = Engine(url)
-    projects = [demo.to_manager_review(eng, "amy", f"Bench {uuid.uuid4().hex[:6]}") for _ in range(clients)]
-    eng.close()
-    db = create_engine(url)
-
+def open_task_lookup(db):
+    """How the clients find a project's next task: a bare indexed SELECT (no page is fetched)."""
     def lookup(iid: str, step: str) -> str:
         with db.connect() as conn:
             return conn.scalar(select(Task.id).where(Task.instance_id == iid, Task.bpmn_id == step,
                                                      Task.state == "open"))
+    return lookup
+
+
+@contextmanager
+def serving(url: str, folder: Path, workers: int = 2) -> Iterator[str]:
+    """`kamflow serve` on `url` (this tree's code, whatever the venv points at), its base URL once it answers."""
     port = _free_port()
     env = {**os.environ, "KAMFLOW_SECRET_KEY": "bench-secret", "KAMFLOW_LOG_LEVEL": "WARNING",
-           "PYTHONPATH": str(ROOT)}         # the server runs this tree's code, whatever the venv points at
+           "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "kamflow.cli", "--db", url, "serve", "--port", str(port),
-                               "--workers", "2"], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+                               "--workers", str(workers)], cwd=folder, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -184,24 +187,37 @@ def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, ag
                 break
             except OSError:
                 time.sleep(0.1)
-        before = raw_baseline(300)
-        done: list[int] = []
-        errors: list[str] = []
-        start = time.perf_counter()
-        threads = [threading.Thread(target=_drive, args=(base, lookup, iid, back, again, start + seconds, done,
-                                                         errors)) for iid in projects]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        rate = sum(done) / (time.perf_counter() - start)
-        after = raw_baseline(300)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, again: dict) -> tuple[float, float]:
+    """(completions per second over HTTP, raw cycles per second: the mean of before and after)."""
+    eng = Engine(url)
+    projects = [demo.to_manager_review(eng, "amy", f"Bench {uuid.uuid4().hex[:6]}") for _ in range(clients)]
+    eng.close()
+    db = create_engine(url)
+    lookup = open_task_lookup(db)
+    try:
+        with serving(url, folder) as base:
+            before = raw_baseline(300)
+            done: list[int] = []
+            errors: list[str] = []
+            start = time.perf_counter()
+            threads = [threading.Thread(target=_drive, args=(base, lookup, iid, back, again, start + seconds, done,
+                                                             errors)) for iid in projects]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            rate = sum(done) / (time.perf_counter() - start)
+            after = raw_baseline(300)
         if errors:
             print(f"    errors: {errors[:3]}")
         return rate, (before + after) / 2
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         db.dispose()
 
 

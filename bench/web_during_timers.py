@@ -23,16 +23,14 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, select  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
 
 from engine import Engine, demo  # noqa: E402
-from engine.db.schema import Task  # noqa: E402
 
 
 def _bench_module(name: str):
@@ -94,43 +92,23 @@ def main() -> None:
         projects = [demo.to_manager_review(eng, "amy", f"Bench web {n}") for n in range(args.clients)]
         eng.close()
         db = create_engine(url)
-
-        def lookup(iid: str, step: str) -> str:
-            with db.connect() as conn:
-                return conn.scalar(select(Task.id).where(Task.instance_id == iid, Task.bpmn_id == step,
-                                                         Task.state == "open"))
-        port = completions._free_port()
-        env = {**os.environ, "KAMFLOW_SECRET_KEY": "bench-secret", "KAMFLOW_LOG_LEVEL": "WARNING",
-               "PYTHONPATH": str(ROOT)}
-        server = subprocess.Popen([sys.executable, "-m", "kamflow.cli", "--db", url, "serve", "--port", str(port),
-                                   "--workers", "2"], cwd=folder, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):                           # until the server answers
-            try:
-                urllib.request.urlopen(base + "/login").read()
-                break
-            except OSError:
-                time.sleep(0.1)
         stop, posts = threading.Event(), []
-        try:
+        with completions.serving(url, folder) as base:
             due.reset()
-            clients = [threading.Thread(target=_drive, args=(base, lookup, iid, back, again, stop, posts))
-                       for iid in projects]
+            clients = [threading.Thread(target=_drive, args=(base, completions.open_task_lookup(db), iid, back,
+                                                             again, stop, posts)) for iid in projects]
             alone_from = time.perf_counter()
             for t in clients:
                 t.start()
             time.sleep(args.seconds)
             busy_from = time.perf_counter()
-            fired, took = _fire_in_process(url)
-            busy_to = time.perf_counter()
-            stop.set()
-            for t in clients:
-                t.join()
-        finally:
-            stop.set()
-            server.terminate()
-            server.wait(timeout=30)
+            try:
+                fired, took = _fire_in_process(url)
+            finally:
+                busy_to = time.perf_counter()
+                stop.set()
+                for t in clients:
+                    t.join()
         alone = [s for at, s in posts if alone_from <= at < busy_from]
         during = [s for at, s in posts if busy_from <= at and at + s <= busy_to]
         due.reset()

@@ -3,9 +3,7 @@ held from BEGIN IMMEDIATE to COMMIT or ROLLBACK, never by readers, taken afresh 
 process. SQLite only: PostgreSQL's writers wait on row locks, which wake them themselves."""
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
-import os
 import queue
 import threading
 
@@ -14,17 +12,7 @@ from sqlalchemy import text
 
 from engine.db.connect import make_engine
 
-
-def _free(path) -> bool:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return True
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)
+from ..flocks import free_to_another_holder
 
 
 @pytest.fixture
@@ -41,8 +29,8 @@ def test_a_write_transaction_holds_the_writers_lock_until_it_commits(sqlite_db):
     db, lock = sqlite_db
     with db.begin() as conn:
         conn.execute(text("UPDATE counter SET n = n + 1"))
-        assert not _free(lock)
-    assert _free(lock)
+        assert not free_to_another_holder(lock)
+    assert free_to_another_holder(lock)
 
 
 def test_a_rolled_back_write_gives_the_lock_back(sqlite_db):
@@ -51,7 +39,7 @@ def test_a_rolled_back_write_gives_the_lock_back(sqlite_db):
         with db.begin() as conn:
             conn.execute(text("UPDATE counter SET n = n + 1"))
             1 / 0
-    assert _free(lock)
+    assert free_to_another_holder(lock)
     with db.connect() as conn:
         assert conn.scalar(text("SELECT n FROM counter")) == 0
 
@@ -61,7 +49,7 @@ def test_a_reader_does_not_take_the_lock(sqlite_db):
     with db.connect().execution_options(sqlite_begin="DEFERRED") as conn:
         with conn.begin():
             assert conn.scalar(text("SELECT n FROM counter")) == 0
-            assert _free(lock)
+            assert free_to_another_holder(lock)
 
 
 def test_many_threads_writing_at_once_all_get_their_turn(sqlite_db):
@@ -83,7 +71,7 @@ def test_many_threads_writing_at_once_all_get_their_turn(sqlite_db):
     assert errors == []
     with db.connect() as conn:
         assert conn.scalar(text("SELECT n FROM counter")) == 150
-    assert _free(lock)
+    assert free_to_another_holder(lock)
 
 
 def _writers_of(db):

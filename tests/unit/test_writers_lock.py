@@ -8,26 +8,15 @@ import time
 
 from engine.db.sqlite_writers import WritersLock
 
-
-def _free_to_another_holder(path) -> bool:
-    """Whether another open file description could take the lock now (as another process would)."""
-    fd = os.open(path, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return True
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)
+from ..flocks import free_to_another_holder
 
 
 def test_a_held_lock_keeps_other_processes_out_until_it_is_released(tmp_path):
     lock = WritersLock(str(tmp_path / "db-writers"), timeout=1)
     assert lock.acquire()
-    assert not _free_to_another_holder(tmp_path / "db-writers")
+    assert not free_to_another_holder(tmp_path / "db-writers")
     lock.release()
-    assert _free_to_another_holder(tmp_path / "db-writers")
+    assert free_to_another_holder(tmp_path / "db-writers")
 
 
 def test_a_second_thread_waits_for_its_turn_and_then_has_it(tmp_path):
