@@ -92,7 +92,7 @@ class Definition(Base):
 
 class Instance(Base):
     __tablename__ = "instances"
-    __table_args__ = (Index("ix_instances_timer", "status", "next_timer_at"),
+    __table_args__ = (Index("ix_instances_timer", "status", "next_timer_at", "id"),
                       Index("ix_instances_number", "process_id", "number", unique=True),
                       # covering: SQLite reads these from the index, never past the 25 KB workflow (0018)
                       Index("ix_instances_report", "status", "process_id", "owner", "account_id", "created_at",
