@@ -23,15 +23,17 @@ def test_the_demo_shows_the_product_at_work(db_url):
 
         projects = eng.instances(projects_only=True)
         assert len({eng.instance(p["id"]).account_id for p in projects}) == len(projects) == 7
-        states = {p["project_name"]: (p["status"], p.get("outcome"), {t.bpmn_id for t in eng.instance(p["id"]).tasks})
-                  for p in projects}
-        assert sorted(states.values(), key=repr) == sorted([
-            ("running", None, {"project_info", "decision_makers", "decision_participants"}),   # gathering information
-            ("running", None, {"manager_review"}),
-            ("running", None, {"proposal"}),                                                   # returned to the rep
-            ("running", None, {"committee_vote"}),
-            ("completed", "established", set()), ("completed", "declined", set()), ("completed", "withdrawn", set()),
-        ], key=repr)
+        # open steps as sorted tuples: a set's repr follows the string hash seed, so sets sorted by repr
+        # compared equal sets in different orders in some runs
+        states = Counter((p["status"], p.get("outcome") or "",
+                          tuple(sorted({t.bpmn_id for t in eng.instance(p["id"]).tasks}))) for p in projects)
+        assert states == Counter([
+            ("running", "", ("decision_makers", "decision_participants", "project_info")),     # gathering information
+            ("running", "", ("manager_review",)),
+            ("running", "", ("proposal",)),                                                     # returned to the rep
+            ("running", "", ("committee_vote",)),
+            ("completed", "established", ()), ("completed", "declined", ()), ("completed", "withdrawn", ()),
+        ])
         returned = next(p["id"] for p in projects if {t.bpmn_id for t in eng.instance(p["id"]).tasks} == {"proposal"})
         assert any(e.bpmn_id == "manager_review" for e in eng.instance(returned).history)
 
