@@ -9,6 +9,10 @@ migration's backfill is timed at scale too, the first time). The fingerprint and
 times are kept beside the SQLite file and as the PostgreSQL database's comment. Other bench
 scripts import `database()`.
 
+With KAMFLOW_BENCH_COPY=NAME set, every bench script uses its own copy of the built database
+(big-<N>-NAME.db; `kamflow_bench_<N>_NAME`), made from it the first time: a branch that adds a
+migration upgrades its copy, and the databases other branches measure stay at their heads.
+
     .venv/bin/python bench/bigdb.py --n 100000 [--db sqlite|postgresql|both|auto] [--pg URL] [--rebuild]
 """
 from __future__ import annotations
@@ -17,8 +21,10 @@ import argparse
 import hashlib
 import json
 import os
+import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,13 +66,52 @@ def _seed(url: str, n: int, seed_value: int, quiet: bool) -> dict:
             "cpu_seconds": round(time.process_time() - cpu, 1), "load": round(os.getloadavg()[0], 1)}
 
 
-def sqlite_database(n: int, seed_value: int = 1, rebuild: bool = False, quiet: bool = False) -> tuple[str, dict]:
+def _copy_name() -> str | None:
+    name = os.environ.get("KAMFLOW_BENCH_COPY", "")
+    if name and not name.replace("_", "").isalnum():
+        raise SystemExit("KAMFLOW_BENCH_COPY: letters, digits and _ only")
+    return name or None
+
+
+def _sqlite_copy(url: str, name: str) -> str:
+    source = Path(make_url(url).database)
+    copy = source.with_name(f"{source.stem}-{name}.db")
+    if not copy.exists():
+        partial = copy.with_suffix(".copying")
+        partial.unlink(missing_ok=True)
+        # SQLite's own backup, not a file copy: other bench runs may be writing to the source, and
+        # what they wrote lives in its WAL until a checkpoint (a copied file alone missed it once)
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
+            src.backup(dst, pages=65_536)
+        os.replace(partial, copy)
+    Engine(f"sqlite:///{copy}").close()           # upgraded in place to this branch's head
+    return f"sqlite:///{copy}"
+
+
+def _postgresql_copy(url: str, server: str, name: str) -> str:
+    source = make_url(url).database
+    target = f"{source}_{name}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target}):
+                conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
+    finally:
+        admin.dispose()
+    copy = make_url(url).set(database=target).render_as_string(hide_password=False)
+    Engine(copy).close()
+    return copy
+
+
+def sqlite_database(n: int, seed_value: int = 1, rebuild: bool = False, quiet: bool = False,
+                    upgrade: bool = True) -> tuple[str, dict]:
     FOLDER.mkdir(parents=True, exist_ok=True)
     path, meta_path = FOLDER / f"big-{n}.db", FOLDER / f"big-{n}.json"
     wanted = fingerprint(n, seed_value)
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     if path.exists() and meta.get("fingerprint") == wanted and not rebuild:
-        Engine(f"sqlite:///{path}").close()            # upgraded in place to the current head
+        if upgrade:
+            Engine(f"sqlite:///{path}").close()        # upgraded in place to the current head
         return f"sqlite:///{path}", meta
     building = FOLDER / f"big-{n}.building.db"
     for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
@@ -84,7 +129,7 @@ def sqlite_database(n: int, seed_value: int = 1, rebuild: bool = False, quiet: b
 
 
 def postgresql_database(n: int, server: str, seed_value: int = 1, rebuild: bool = False,
-                        quiet: bool = False) -> tuple[str, dict]:
+                        quiet: bool = False, upgrade: bool = True) -> tuple[str, dict]:
     name = f"kamflow_bench_{n}"
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     wanted = fingerprint(n, seed_value)
@@ -95,7 +140,8 @@ def postgresql_database(n: int, server: str, seed_value: int = 1, rebuild: bool 
                                        "WHERE datname = :name"), {"name": name})
             meta = json.loads(comment) if comment and comment.startswith("{") else {}
             if meta.get("fingerprint") == wanted and not rebuild:
-                Engine(url).close()                    # upgraded in place to the current head
+                if upgrade:
+                    Engine(url).close()                # upgraded in place to the current head
                 return url, meta
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -109,13 +155,17 @@ def postgresql_database(n: int, server: str, seed_value: int = 1, rebuild: bool 
 
 def database(n: int, backend: str, pg: str | None = None, seed_value: int = 1, rebuild: bool = False,
              quiet: bool = False) -> tuple[str, dict]:
-    """(URL, {fingerprint, seconds, rows}) of a big database of `n` projects on `backend`."""
+    """(URL, {fingerprint, seconds, rows}) of a big database of `n` projects on `backend`
+    (of its copy, when KAMFLOW_BENCH_COPY names one)."""
+    copy = _copy_name()
     if backend == "sqlite":
-        return sqlite_database(n, seed_value, rebuild, quiet)
+        url, meta = sqlite_database(n, seed_value, rebuild, quiet, upgrade=not copy)
+        return (_sqlite_copy(url, copy) if copy else url), meta
     server = pg or os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL")
     if not server:
         raise SystemExit("PostgreSQL: pass --pg URL or set KAMFLOW_TEST_POSTGRESQL_URL")
-    return postgresql_database(n, server, seed_value, rebuild, quiet)
+    url, meta = postgresql_database(n, server, seed_value, rebuild, quiet, upgrade=not copy)
+    return (_postgresql_copy(url, server, copy) if copy else url), meta
 
 
 def backends(choice: str, pg: str | None = None) -> list[str]:

@@ -11,7 +11,7 @@ KAMFLOW_BENCH_POSTGRESQL_URL or KAMFLOW_TEST_POSTGRESQL_URL is set) PostgreSQL. 
 statements and transactions one approval POST sends (counted as tests/statements.py counts them).
 Issue 12 asks for >= 0.5x on SQLite, >= 0.4x on PostgreSQL, <= 8 statements in <= 2 transactions.
 
-    .venv/bin/python bench/completions.py [--seconds 15] [--runs 3] [--clients 4]
+    .venv/bin/python bench/completions.py [--seconds 15] [--runs 3] [--clients 4] [--threads 4]
 """
 from __future__ import annotations
 
@@ -171,14 +171,14 @@ def open_task_lookup(db):
 
 
 @contextmanager
-def serving(url: str, folder: Path, workers: int = 2) -> Iterator[str]:
+def serving(url: str, folder: Path, workers: int = 2, threads: int = 4) -> Iterator[str]:
     """`kamflow serve` on `url` (this tree's code, whatever the venv points at), its base URL once it answers."""
     port = _free_port()
     env = {**os.environ, "KAMFLOW_SECRET_KEY": "bench-secret", "KAMFLOW_LOG_LEVEL": "WARNING",
            "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "kamflow.cli", "--db", url, "serve", "--port", str(port),
-                               "--workers", str(workers)], cwd=folder, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                               "--workers", str(workers), "--threads", str(threads)],
+                              cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -193,7 +193,8 @@ def serving(url: str, folder: Path, workers: int = 2) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, again: dict) -> tuple[float, float]:
+def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, again: dict,
+            threads: int = 4) -> tuple[float, float]:
     """(completions per second over HTTP, raw cycles per second: the mean of before and after)."""
     eng = Engine(url)
     projects = [demo.to_manager_review(eng, "amy", f"Bench {uuid.uuid4().hex[:6]}") for _ in range(clients)]
@@ -201,7 +202,7 @@ def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, ag
     db = create_engine(url)
     lookup = open_task_lookup(db)
     try:
-        with serving(url, folder) as base:
+        with serving(url, folder, threads=threads) as base:
             before = raw_baseline(300)
             done: list[int] = []
             errors: list[str] = []
@@ -221,7 +222,7 @@ def one_run(url: str, folder: Path, clients: int, seconds: float, back: dict, ag
         db.dispose()
 
 
-def bench(kind: str, runs: int, clients: int, seconds: float) -> None:
+def bench(kind: str, runs: int, clients: int, seconds: float, threads: int = 4) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url, drop = _fresh_database(kind, folder)
@@ -235,7 +236,7 @@ def bench(kind: str, runs: int, clients: int, seconds: float) -> None:
             print(f"{kind}: the approval POST sends {statements} statements in {transactions} transactions")
             results = []
             for n in range(runs):
-                rate, raw = one_run(url, folder, clients, seconds, back, again)
+                rate, raw = one_run(url, folder, clients, seconds, back, again, threads)
                 results.append((rate / raw, rate, raw))
                 print(f"  run {n + 1}: {rate:6.1f} completions/s over HTTP, raw cycle {raw:6.1f}/s, "
                       f"ratio {rate / raw:.2f}")
@@ -251,6 +252,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--threads", type=int, default=4, help="threads per server worker (kamflow serve's default: 4)")
     args = parser.parse_args()
     kinds = ["sqlite"]
     if os.environ.get("KAMFLOW_BENCH_POSTGRESQL_URL") or os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL"):
@@ -258,7 +260,7 @@ def main() -> None:
     else:
         print("postgresql: skipped (set KAMFLOW_BENCH_POSTGRESQL_URL)")
     for kind in kinds:
-        bench(kind, args.runs, args.clients, args.seconds)
+        bench(kind, args.runs, args.clients, args.seconds, args.threads)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from .db.schema import Group, GroupMember, TaskCandidate, User
@@ -57,6 +57,16 @@ _USERS, _MEMBERS = User.__table__, GroupMember.__table__
 _WITH_GROUPS = select(*_USERS.c, _MEMBERS.c.group_name).outerjoin(_MEMBERS, _MEMBERS.c.username == _USERS.c.username)
 PEOPLE = _WITH_GROUPS.where(_USERS.c.username.in_(bindparam("names", expanding=True)))
 PERSON = _WITH_GROUPS.where(_USERS.c.username == bindparam("name"))     # one: a statement cached whole
+# ... and with the ids of the tasks offered to them by name, in the same statement (the inbox's
+# first read), joined by the unit separator (character 31), which no task id holds: ours are
+# UUIDs, and a key from outside with a control character is never looked up (`could_be_key`)
+OFFER_SEPARATOR = "\x1f"
+_OFFERS = TaskCandidate.__table__
+_JOINED = {"sqlite": func.group_concat(_OFFERS.c.task_id, literal_column("char(31)")),
+           "postgresql": func.string_agg(_OFFERS.c.task_id, literal_column("chr(31)"))}
+PERSON_WITH_OFFERS = {dialect: PERSON.add_columns(select(joined).where(_OFFERS.c.username == bindparam("name"))
+                                                  .scalar_subquery().label("offered"))
+                      for dialect, joined in _JOINED.items()}
 _MEMBER = _MEMBERS.alias("member")
 # a group's active members (of one department), each with all their groups
 _MEMBERS_OF = (select(*_USERS.c, _MEMBERS.c.group_name)
@@ -95,13 +105,27 @@ class Directory:
         missing = sorted(wanted - self._people.keys())
         if missing:
             statement, values = (PERSON, {"name": missing[0]}) if len(missing) == 1 else (PEOPLE, {"names": missing})
-            rows = self.session.execute(statement, values).all()
-            groups: dict[str, set[str]] = {}
-            for row in rows:
-                groups.setdefault(row.username, set()).update([row.group_name] if row.group_name else [])
-            users = {row.username: row for row in rows}
-            self._people.update({u: _person(users[u], groups[u]) if u in users else None for u in missing})
+            self._keep(missing, self.session.execute(statement, values).all())
         return {u: p for u in wanted if (p := self._people[u]) is not None}
+
+    def find_with_offers(self, username: str | None) -> tuple[Person | None, list[str]]:
+        """The person (as `find` has them) and the ids of the tasks offered to them by name,
+        read in one statement."""
+        if not username or not could_be_key(username, LIMITS["username"]):
+            return None, []
+        statement = PERSON_WITH_OFFERS[self.session.get_bind().dialect.name]
+        rows = self.session.execute(statement, {"name": username}).all()
+        self._keep([username], rows)
+        offered = rows[0].offered if rows else None
+        return self._people[username], offered.split(OFFER_SEPARATOR) if offered else []
+
+    def _keep(self, usernames: list[str], rows) -> None:
+        """Remember the people of `usernames` from their rows (one per group; none: no such user)."""
+        groups: dict[str, set[str]] = {}
+        for row in rows:
+            groups.setdefault(row.username, set()).update([row.group_name] if row.group_name else [])
+        users = {row.username: row for row in rows}
+        self._people.update({u: _person(users[u], groups[u]) if u in users else None for u in usernames})
 
     def get(self, username: str) -> Person:
         person = self.find(username)

@@ -38,9 +38,9 @@ from .usecases.tokens import Tokens
 from .usecases.context import Context, _utcnow
 from .views import Completion, InstanceView, ProcessInfo, StartForm, TaskView, UserView
 from .reports.facade import Reports
+from .workspace.exchange_rates import Rates
 from .workspace.facade import Accounts
 from .workspace.ledger_facade import Ledger
-from .workspace.currency import Rates
 from .workspace.personal import Personal
 
 DEFAULT_FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -79,14 +79,16 @@ class Engine:
         self.db.dispose()
 
     # -- plumbing ---------------------------------------------------------------------
-    def _write(self, use_case, *args, on_error: Callable[[ProcessError], None] | None = None):
+    def _write(self, use_case, *args, on_error: Callable[[ProcessError], None] | None = None,
+               optimistic: bool = False):
         """Run a writing use case in one transaction, again when the instance moved on under
         us or the database asks for it (with a short random pause); `on_error` records a
-        process error once the failed transaction has rolled back."""
+        process error once the failed transaction has rolled back. `optimistic`: the use case
+        locks what it relies on (db/locks.py), so on SQLite it may read ahead of its turn."""
         busy = False
         for attempt in range(_ATTEMPTS):
             try:
-                with self.ctx.uow() as uow:
+                with self.ctx.uow(optimistic=optimistic) as uow:
                     return use_case(uow, *args)
             except StaleDataError:
                 busy = False
@@ -104,8 +106,10 @@ class Engine:
             raise Busy("The database is too busy to save this step right now; nothing was saved")
         raise Conflict("Someone else keeps changing this project; please try again")
 
-    def _read(self, use_case, *args):
-        with self.ctx.uow(read_only=True) as uow:
+    def _read(self, use_case, *args, one_statement: bool = False):
+        """Run a reading use case in one read transaction; with `one_statement`, a use case that
+        sends a single SELECT runs without a transaction around it (no BEGIN, no ROLLBACK)."""
+        with self.ctx.uow(read_only=True, one_statement=one_statement) as uow:
             return use_case(uow, *args)
 
     def _incident_for(self, instance: Callable[[], str | None], **where) -> Callable[[ProcessError], None]:
@@ -209,6 +213,7 @@ class Engine:
         (with its form) returning it, asked once the task is found, locked and may be worked on."""
         submitted: dict = {}
         return self._write(lambda uow: completion.complete(self.ctx, uow, task_id, user, answer, submitted),
+                           optimistic=True,
                            on_error=self._incident_for(self._instance_of_task(task_id), task_id=task_id,
                                                        actor=user, submitted=submitted))
 

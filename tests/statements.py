@@ -6,7 +6,9 @@ the statements themselves with their values (`sent`), to read or EXPLAIN afterwa
     assert seen.total <= 20 and seen.transactions <= 2, seen.report()
 
 A transaction counts its BEGIN and its COMMIT (or ROLLBACK) once each, on both databases
-(SQLite's explicit `BEGIN IMMEDIATE` is that BEGIN, not another statement); a batched insert
+(SQLite's explicit `BEGIN IMMEDIATE` is that BEGIN, not another statement; a SQLite transaction
+that read ahead of its writers' turn, engine/db/read_ahead.py, ends with an explicit COMMIT and the
+BEGIN IMMEDIATE after it starts a second one); a batched insert
 (executemany, or one multi-row INSERT) counts once, as the database receives it once.
 """
 from __future__ import annotations
@@ -39,24 +41,42 @@ def _first_words(statement: str) -> str:
     return " ".join(statement.split())[:160]
 
 
+def _in_transaction(conn) -> bool:
+    """False for a connection that sends its statements without BEGIN, COMMIT or ROLLBACK."""
+    options = conn.get_execution_options()
+    return options.get("sqlite_begin") != "NONE" and options.get("isolation_level") != "AUTOCOMMIT"
+
+
 @contextmanager
 def counted(db: Engine):
     """Record every statement and transaction `db` (a SQLAlchemy engine) runs inside the block."""
     seen = Seen()
 
+    ended_by_hand = []
+
     def on_execute(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith("BEGIN"):     # SQLite's own BEGIN: counted below
+        words = statement.strip().upper()
+        if words.startswith("BEGIN") and ended_by_hand:           # the turn after a read ahead
+            ended_by_hand.clear()
+            on_begin(conn)
+        elif words == "COMMIT":
+            ended_by_hand.append(True)
+            on_commit(conn)
+        elif not words.startswith("BEGIN"):                       # SQLite's own BEGIN: counted below
             seen.statements.append(_first_words(statement))
 
     def on_begin(conn):
-        seen.transactions += 1
-        seen.statements.append("BEGIN")
+        if _in_transaction(conn):
+            seen.transactions += 1
+            seen.statements.append("BEGIN")
 
     def on_commit(conn):
-        seen.statements.append("COMMIT")
+        if _in_transaction(conn):
+            seen.statements.append("COMMIT")
 
     def on_rollback(conn):
-        seen.statements.append("ROLLBACK")
+        if _in_transaction(conn):
+            seen.statements.append("ROLLBACK")
 
     hooks = [("before_cursor_execute", on_execute), ("begin", on_begin), ("commit", on_commit),
              ("rollback", on_rollback)]

@@ -1,3 +1,3 @@
 """Persistence: tables, connections, the unit of work and migrations."""
 # every table in Base.metadata, whichever module is imported first
-from . import api_keys, ledger, money, personal, process_catalog, schema, signin, workspace  # noqa: F401
+from . import api_keys, ledger, money, personal, process_catalog, schema, signin, tallies, workspace  # noqa: F401

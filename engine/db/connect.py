@@ -15,6 +15,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from . import read_ahead
 from .pool import PoolSettings
 from .sqlite_writers import connection_class
 
@@ -47,6 +48,15 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode == "NONE":          # a reader of one statement (uow.py): SQLite runs it as its own
+            return                  # transaction, and the ROLLBACK at its end is not sent either
+        if mode == "DEFERRED":      # a reader's BEGIN takes no lock, so waits for nothing and is never
+            conn.connection.dbapi_connection.execute("BEGIN DEFERRED")   # refused: sent as it is, ~13 µs
+            return                  # sooner than through SQLAlchemy's statement path, on every read
+        if mode == "OPTIMISTIC":                   # a writer that reads ahead (read_ahead.py)
+            if read_ahead.begin(conn):
+                return
+            mode = "IMMEDIATE"
         writer = conn.connection.dbapi_connection if mode == "IMMEDIATE" else None
         if hasattr(writer, "take_turn"):
             writer.take_turn()                     # given back after COMMIT or ROLLBACK
@@ -56,6 +66,10 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
             if hasattr(writer, "end_turn"):
                 writer.end_turn()
             raise
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_statement(conn, _cursor, statement, _parameters, _context, _executemany):
+        read_ahead.before_statement(conn, statement)
 
     return engine
 

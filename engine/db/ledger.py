@@ -21,7 +21,8 @@ class Activity(Base):
 
     __tablename__ = "activities"
     __table_args__ = (Index("ix_activities_contact", "contact_id", "occurred_on"),
-                      Index("ix_activities_account", "account_id", "occurred_on"))
+                      Index("ix_activities_account", "account_id", "occurred_on"),
+                      Index("ix_activities_rep", "recorded_by", "occurred_on"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))

@@ -8,7 +8,7 @@ and the group index holds unclaimed tasks only. Migrations 0017, 0019 and 0021 c
 """
 from __future__ import annotations
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, literal_column, text
 
 from .schema import Incident, Instance, Notification, Task
 
@@ -35,4 +35,9 @@ Index("ix_incidents_open", Incident.id, sqlite_where=OPEN, postgresql_where=OPEN
 # (migration 0021): holding claimed tasks only, it is none the inbox could take for its own.
 CLAIMED = text("state = 'open' AND assignee IS NOT NULL")
 Index("ix_tasks_claimed_by_group", Task.candidate_group, sqlite_where=CLAIMED, postgresql_where=CLAIMED)
+# A task's state written into a statement, not bound: SQLite plans a bound state against the
+# partial index above, so every new value expires the statement and each run compiles it anew
+# (tests/sqlite_prepares.py counts it).
+OPEN_TASK = Task.state == literal_column("'open'")
+COMPLETED_TASK = Task.state == literal_column("'completed'")
 Index("ix_notifications_status_id", Notification.status, Notification.id)

@@ -5,16 +5,33 @@ Every writing use case that touches an instance or its tasks locks the instance 
 such as attachments, be added beside it). Two transactions on one instance then queue at
 the same row instead of each holding a row the other waits for: a timer worker and a user
 completing a task cannot deadlock. On SQLite every writer already queues at `BEGIN IMMEDIATE`,
-and these statements are plain reads.
+and these statements are plain reads; in a transaction that reads ahead of its turn
+(read_ahead.py) each lock names its rows as witnesses, checked again once the turn is taken.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy.orm import Session, aliased
 
+from . import read_ahead
+from .list_indexes import OPEN_TASK
 from .schema import Incident, Instance, Task
 
 _PG_DEPLOY_LOCK = 7_317_003    # any constant; every KAM Flow process agrees on it
+# What a lock on SQLite relies on, read again at the writers' turn (read_ahead.py):
+# (a task's named candidates are written with its row, never changed: the row's columns cover them)
+_INSTANCE_WITNESS = "SELECT version, status FROM instances WHERE id = ?"
+_TASK_WITNESS = ("SELECT i.version, i.status, t.state, t.assignee, t.candidate_group, t.excluded_user "
+                 "FROM tasks AS t JOIN instances AS i ON i.id = t.instance_id WHERE t.id = ?")
+
+
+def _witness_instance(session: Session, inst: Instance) -> None:
+    read_ahead.witness(session, _INSTANCE_WITNESS, (inst.id,), (inst.version, inst.status))
+
+
+def _witness_task(session: Session, row: Task, inst: Instance) -> None:
+    read_ahead.witness(session, _TASK_WITNESS, (row.id,), (inst.version, inst.status, row.state, row.assignee,
+                                                          row.candidate_group, row.excluded_user))
 
 
 def lock_instances(session: Session, instance_ids, skip_locked: bool = False) -> list[Instance]:
@@ -22,10 +39,13 @@ def lock_instances(session: Session, instance_ids, skip_locked: bool = False) ->
     ids = sorted({i for i in instance_ids if i})
     if not ids:
         return []
-    return list(session.scalars(
+    locked = list(session.scalars(
         select(Instance).where(Instance.id.in_(ids)).order_by(Instance.id)
         .with_for_update(key_share=True, skip_locked=skip_locked)
         .execution_options(populate_existing=True)))
+    for inst in locked:
+        _witness_instance(session, inst)
+    return locked
 
 
 def lock_instance(session: Session, instance_id: str | None) -> Instance | None:
@@ -39,8 +59,11 @@ def lock_instance_of_task(session: Session, task_id: str | None) -> Instance | N
     if not task_id:
         return None
     owner = select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
-    return session.scalars(select(Instance).where(Instance.id == owner).with_for_update(key_share=True)
+    inst = session.scalars(select(Instance).where(Instance.id == owner).with_for_update(key_share=True)
                            .execution_options(populate_existing=True)).one_or_none()
+    if inst is not None:
+        _witness_instance(session, inst)
+    return inst
 
 
 _LOCK_TASK = (select(Instance, Task).join(Task, Task.instance_id == Instance.id)   # instance first
@@ -54,7 +77,35 @@ def lock_task(session: Session, task_id: str | None) -> tuple[Task, Instance] | 
     if not task_id:
         return None, None
     found = session.execute(_LOCK_TASK, {"task_id": task_id}).one_or_none()
-    return (found[1], found[0]) if found else (None, None)
+    if found is None:
+        return None, None
+    _witness_task(session, found[1], found[0])
+    return found[1], found[0]
+
+
+_OF_TASK = aliased(Task)
+_LOCK_TASK_AND_OPEN = (
+    select(Instance, Task).join(Task, Task.instance_id == Instance.id)
+    .where(Instance.id == select(_OF_TASK.instance_id).where(_OF_TASK.id == bindparam("task_id")).scalar_subquery(),
+           or_(Task.id == bindparam("task_id"), OPEN_TASK))
+    .order_by(Task.created_at, Task.id)
+    .with_for_update(key_share=True, of=[Instance, Task]).execution_options(populate_existing=True))
+
+
+def lock_task_and_open_rows(session: Session, task_id: str | None) -> tuple[Task | None, Instance | None, list[Task]]:
+    """As `lock_task`, and in the same statement every open task row of its instance (the task
+    among them while it is open), oldest first: a step that completes the task then needs no
+    second read to bring the instance's open rows in line. Those rows change only by a step that
+    also changes the instance row, which the lock (or, on SQLite, its witness) holds."""
+    if not task_id:
+        return None, None, []
+    found = session.execute(_LOCK_TASK_AND_OPEN, {"task_id": task_id}).all()
+    row = next((t for _inst, t in found if t.id == task_id), None)
+    if row is None:
+        return None, None, []
+    inst = found[0][0]
+    _witness_task(session, row, inst)
+    return row, inst, [t for _inst, t in found if t.state == "open"]
 
 
 def lock_instances_of_assignee(session: Session, username: str) -> list[Instance]:

@@ -8,26 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
-from sqlalchemy import TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-class UTCDateTime(TypeDecorator):
-    """Aware UTC datetimes on both databases (SQLite would otherwise drop the zone)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; pass an aware UTC time")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=timezone.utc) if value is not None else None
+from .utc_time import UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -297,4 +282,5 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-from . import list_indexes, report_indexes  # noqa: E402,F401 - the indexes the lists and reports read
+# the indexes the lists and reports read, and the cycle-time report's kept summaries
+from . import cycle_summaries, list_indexes, report_indexes  # noqa: E402,F401

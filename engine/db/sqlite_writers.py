@@ -111,11 +111,14 @@ class TakingTurns(sqlite3.Connection):
 
     writers: WritersLock          # set on the subclass made for each database (`connection_class`)
     _turn = False
+    reading_ahead = False         # an optimistic write transaction before its turn (read_ahead.py)
+    witnesses: list = []
 
     def take_turn(self) -> None:
         self._turn = self.writers.acquire()
 
     def end_turn(self) -> None:
+        self.reading_ahead, self.witnesses = False, []
         if self._turn:
             self._turn = False
             self.writers.release()

@@ -14,10 +14,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import auditlog
 
 
+# SQLite: our `begin` hook (connect.py) sends no BEGIN; PostgreSQL: the driver sends none
+_WITHOUT_TRANSACTION = {"sqlite": {"sqlite_begin": "NONE"}, "postgresql": {"isolation_level": "AUTOCOMMIT"}}
+
+
 class UnitOfWork:
-    def __init__(self, factory: sessionmaker, read_only: bool = False):
+    def __init__(self, factory: sessionmaker, read_only: bool = False, optimistic: bool = False,
+                 one_statement: bool = False):
+        """`optimistic`: on SQLite, read ahead of the writers' turn, which is taken at the first
+        write and checked against what the locks read (db/read_ahead.py). `one_statement`: a
+        reader of a single SELECT, which needs no transaction around it (one statement sees one
+        snapshot on both databases), so no BEGIN or ROLLBACK is sent."""
         self._factory = factory
-        self._read_only = read_only
+        self._read_only = read_only or one_statement
+        self._optimistic = optimistic
+        self._one_statement = one_statement
         self.session: Session | None = None
         self._directory = None
         self._on_success: list = []
@@ -51,8 +62,12 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._factory()
-        if self._read_only:   # readers must not queue behind SQLite's single writer
+        if self._one_statement:
+            self.session.connection(execution_options=_WITHOUT_TRANSACTION[self.session.get_bind().dialect.name])
+        elif self._read_only:   # readers must not queue behind SQLite's single writer
             self.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        elif self._optimistic:  # nor should a writer's reading and pure work (read_ahead.py)
+            self.session.connection(execution_options={"sqlite_begin": "OPTIMISTIC"})
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -7,10 +7,10 @@ their limits from here, so a form and its column cannot disagree.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .schema import Base, UTCDateTime, utcnow
@@ -66,6 +66,13 @@ class AccountRevenue(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     currency: Mapped[str] = mapped_column(String(3))
+    # `amount` in the base currency, in hundredths, and what that holds for: the base it is in and
+    # the conversion dates whose rate it used (from <= date < until; NULL: open). Kept by
+    # `engine.workspace.base_amounts`; no base currency: not kept (readers convert the amount).
+    base_amount: Mapped[int | None] = mapped_column(BigInteger)
+    base_currency: Mapped[str | None] = mapped_column(String(3))
+    base_from: Mapped[date | None] = mapped_column(Date)
+    base_until: Mapped[date | None] = mapped_column(Date)
 
 
 class Contact(Base):
@@ -91,6 +98,8 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # the day of their latest activity, None if none: kept by the database's triggers (migration 0031)
+    last_activity_on: Mapped[date | None] = mapped_column(Date)
 
     __mapper_args__ = {"version_id_col": version}
 

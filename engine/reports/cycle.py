@@ -2,7 +2,9 @@
 rows - one per activation of a step - never from the audit log. The period selects activations
 opened in it.
 
-What counts is defined in `durations` (pure); this module asks the database for the same
+What counts is defined in `durations` (pure). A viewer who sees every project, over the whole
+time (the committee's default view: every activation), reads the summaries the database keeps as
+task rows change (`kept_cycle`, migration 0027). Any other view asks the database for the same
 figures in ONE statement that moves a few dozen rows. Its three parts read the activations in
 view from `ix_tasks_cycle` (by project, step and opening time; migration 0023), a viewer's
 projects (found once) leading to their rows:
@@ -12,17 +14,17 @@ projects (found once) leading to their rows:
   time the database keeps on each completed row (`tasks.duration_us`, exact microseconds; migration
   0023's triggers): only (step, time) pairs are sorted;
 - end to end: each project's first opening and last closing (grouped in the index's project
-  order), then its finished projects ranked the same way.
+  order), then its finished projects ranked the same way, in exact microseconds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import and_, case, func, literal, literal_column, null, or_, select, true, union_all
+from sqlalchemy import Integer, and_, case, cast, func, literal, literal_column, null, or_, select, true, union_all
 
 from ..db.schema import Instance, Task
-from . import scope
+from . import kept_cycle, scope
 from .durations import CANCELLED, COMPLETED, OPEN, REWOUND, StepTime
 from .filters import Filters
 from .stats import Spread, spread
@@ -53,11 +55,17 @@ def activations(ctx, uow, person, filters: Filters):
     return acts
 
 
-def seconds(dialect: str, later, earlier):
-    """`later - earlier` in seconds, as the database computes it."""
+def microseconds(dialect: str, later, earlier):
+    """`later - earlier` in exact microseconds, as `durations.microseconds` and migration 0023 compute
+    it (SQLite's date functions round to milliseconds: whole seconds from the text, the fraction apart)."""
     if dialect == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * literal(86_400.0)
+        return func.round(func.extract("epoch", later - earlier) * 1_000_000)
+
+    def parts(t):
+        return (func.strftime("%s", func.substr(t, 1, 19)),
+                cast(func.substr(t, 21, 6), Integer))          # '' (no fraction) is 0
+    (later_s, later_us), (earlier_s, earlier_us) = parts(later), parts(earlier)
+    return (later_s - earlier_s) * literal(1_000_000) + later_us - earlier_us
 
 
 def _ranks(n):
@@ -83,10 +91,6 @@ def _spread(count: int | None, value: Callable, lower, upper, above, p90) -> Spr
 
 def _exact(us) -> float:
     return int(us) / 1_000_000                   # as durations.seconds computes it
-
-
-def _milliseconds(s) -> float:
-    return round(float(s), 3)                    # the database's own subtraction, to the millisecond
 
 
 def _counted(state_column, state: str):
@@ -134,7 +138,7 @@ def _whole(acts, dialect: str):
                   func.sum(case((or_(a.c.state == OPEN, a.c.closed.is_(None)), 1), else_=0)).label("open"))
            .group_by(a.c.instance_id).subquery())
     finished = case((and_(per.c.open == 0, per.c.last_done == per.c.last), 1), else_=0)
-    lasted = case((finished == 1, seconds(dialect, per.c.last, per.c.first)))
+    lasted = case((finished == 1, microseconds(dialect, per.c.last, per.c.first)))
     projects = select(lasted.label("took"), finished.label("finished"), func.count().over().label("projects"),
                       func.row_number().over(partition_by=finished, order_by=lasted).label("rn"),
                       func.sum(finished).over().label("n")).subquery()
@@ -144,8 +148,19 @@ def _whole(acts, dialect: str):
 
 
 def cycle_time(ctx, uow, username: str, filters: Filters) -> CycleTime:
+    """A viewer who sees every project over the whole time reads the kept summaries (the same figures,
+    `kept_cycle`); any other view reads its activations."""
+    person = scope.viewer(uow, username)
+    if scope.sees_every_account(person, filters) and filters.starts is None and filters.ends is None:
+        s, processes = uow.session, scope.project_process_ids(ctx, uow)
+        whole, projects = kept_cycle.end_to_end(s, processes)
+        return CycleTime(kept_cycle.step_times(s, processes), whole, projects)
+    return from_activations(ctx, uow, person, filters)
+
+
+def from_activations(ctx, uow, person, filters: Filters) -> CycleTime:
     s, dialect = uow.session, uow.session.bind.dialect.name
-    acts = activations(ctx, uow, scope.viewer(uow, username), filters)
+    acts = activations(ctx, uow, person, filters)
     counted, timed, whole, projects = {}, {}, spread([]), 0
     for kind, step, name, opened, count, open_, rewound, cancelled, returns, n, *at in s.execute(
             union_all(_steps(acts), _step_ranks(acts), _whole(acts, dialect))):
@@ -154,7 +169,7 @@ def cycle_time(ctx, uow, username: str, filters: Filters) -> CycleTime:
         elif kind == RANKS_ROW:
             timed[step] = _spread(n, _exact, *at)
         else:
-            whole, projects = _spread(n, _milliseconds, *at), count or 0
+            whole, projects = _spread(n, _exact, *at), count or 0
     steps = [StepTime(step, name, timed.get(step, spread([])), *counts)
              for step, (_opened, name, *counts) in sorted(counted.items(), key=lambda item: item[1][0])]
     steps.sort(key=lambda st: -(st.time.median or 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import filters as report_filters
 from .cycle import CycleTime, cycle_time
-from .home import StepCount, VoteWaiting, projects_by_step, votes_waiting
+from .home import OverdueGroup, StepCount, VoteWaiting, overdue_groups, projects_by_step, votes_waiting
 from .overdue import OverdueRow, overdue
 from .pipeline import Pipeline, pipeline
 from .portfolio import Portfolio, portfolio
@@ -41,6 +41,10 @@ class Reports:
     def projects_by_step(self, username: str) -> list[StepCount]:
         """For the home page: the open projects `username` may see, counted by step, with their value."""
         return self._run(projects_by_step, username, None)
+
+    def overdue_groups(self, username: str) -> list[OverdueGroup]:
+        """For the home page: the overdue report's groups without its task rows."""
+        return self._run(overdue_groups, username, None)
 
     def votes_waiting(self, username: str) -> list[VoteWaiting]:
         """For the home page: the committee votes offered to `username`, apart from their other tasks."""

@@ -8,22 +8,25 @@ different things, shown apart. The ranking (and the tier it implies) runs over t
 viewer who sees every account, the two are the same."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 
 from ..db.workspace import Account, AccountRevenue
+from ..workspace.base_amounts import holds, reader
 from ..workspace.currency import base_currency
-from ..workspace.rules import CRITERIA, qualification_score, tiers
-from ..workspace.tiers import converter, year_revenues
+from ..workspace.rules import CRITERIA, qualification_score
+from ..workspace.tiers import above_c
 from . import pareto, scope
 from .filters import Filters
+from .plain_rows import PlainRows
 
 
-@dataclass(frozen=True)
-class PortfolioRow:
+class PortfolioRow(NamedTuple):
+    """One account's row: a NamedTuple, immutable and a seventh of a frozen dataclass's cost to
+    make; the report keeps its rows as plain tuples (`plain_rows`) and names each when read."""
     account_id: str
     name: str
     account_type: str
@@ -48,55 +51,63 @@ class Portfolio:
     year: int
     years: list[int]                     # the years with revenue in view, newest first
     base: str
-    rows: list[PortfolioRow]
+    rows: Sequence[PortfolioRow]         # kept plain, each named when read (`plain_rows`)
     total: Decimal
     top_count: int
     top_share: Decimal | None
 
 
 def ranked_accounts(ctx, uow, person, filters: Filters) -> Portfolio:
-    """Columns, not ORM objects, and the accounts in view as a subquery, never a list of ids: the
-    committee's view holds every account (10,000 at the benchmark's scale). The year's revenue
-    rows are read once, for every account, and each converted once: the company tiers need them
-    all, and the view's are among them."""
+    """One statement reads the accounts in view (a subquery, never a list of ids: the committee's
+    view holds 10,000 accounts) with their revenue row of the year and its kept base amount. The
+    ranking runs on those whole hundredths (`pareto.rank_hundredths`), on Decimals only where a
+    row's amount is not a whole number of hundredths. The company tiers come from the database
+    (`tiers.above_c`), or from this ranking when the view holds every account (they are then the
+    same ranking). Each distinct set of criteria is scored once (at most 626 of them). Every
+    row, read or built, is a plain tuple until a reader names it (`plain_rows`)."""
     s = uow.session
     where = scope.accounts_where(uow, person, filters)
-    in_view = select(Account.id).where(*where)
-    accounts = s.execute(select(Account.id, Account.name, Account.account_type, Account.owner,
-                                *[getattr(Account, c) for c in CRITERIA]).where(*where)).all()
-    years = sorted(s.scalars(select(AccountRevenue.year).where(AccountRevenue.account_id.in_(in_view)).distinct()),
-                   reverse=True)
+    years = sorted(s.scalars(select(AccountRevenue.year).where(
+        AccountRevenue.account_id.in_(select(Account.id).where(*where))).distinct()), reverse=True)
     today = ctx.clock().date()
     year = filters.year or (years[0] if years else today.year)
-    base, to_base = base_currency(), once(converter(s, today))
-    everyone = year_revenues(s, year)             # the company tier ranks every account's; the view's are among them
-    company = tiers((), everyone, to_base, year)  # `company_tiers`: the same rows, conversion and rule
-    by_id = {a.id: a for a in accounts}
-    recorded = {r.account_id: (Decimal(r.amount), r.currency) for r in everyone if r.account_id in by_id}
-    converted = {a.id: to_base(*recorded[a.id], year) if a.id in recorded else Decimal(0) for a in accounts}
-    ranking = pareto.rank(converted.items())
-    rows = []
-    for r in ranking.rows:
-        a = by_id[r.key]
-        amount, currency = recorded.get(a.id, (None, None))
-        rows.append(PortfolioRow(a.id, a.name, a.account_type, a.owner, r.rank, r.amount, amount, currency,
-                                 r.share, r.cumulative, r.tier,
-                                 qualification_score({c: getattr(a, c) for c in CRITERIA}), company.get(a.id, "C")))
-    return Portfolio(year, years, base, rows, ranking.total, ranking.top_count, ranking.top_share)
+    columns = select(Account.id, Account.name, Account.account_type, Account.owner,
+                     *[getattr(Account, c) for c in CRITERIA], AccountRevenue.amount, AccountRevenue.currency,
+                     AccountRevenue.base_amount, case((holds(year, today), 1), else_=0))
+    found = [tuple(a) for a in s.execute(columns.outerjoin(AccountRevenue, and_(
+        AccountRevenue.account_id == Account.id, AccountRevenue.year == year)).where(*where))]
+    ranking = _ranking(found, reader(s, today), year)
+    every = scope.sees_every_account(person, filters)             # the company's ranking is the view's
+    company = {} if every else above_c(s, year, today)
+    by_id, scores, rows = {a[0]: a for a in found}, {}, []
+    for key, rank, revenue, share, cumulative, tier in ranking.rows:
+        account_id, name, account_type, owner, *criteria, amount, currency, _h, _held = by_id[key]
+        criteria = tuple(criteria)
+        if criteria not in scores:
+            scores[criteria] = qualification_score(dict(zip(CRITERIA, criteria)))
+        rows.append((account_id, name, account_type, owner, rank, revenue, amount, currency, share, cumulative,
+                     tier, scores[criteria], (tier or "C") if every else company.get(account_id, "C")))
+    return Portfolio(year, years, base_currency(), PlainRows(PortfolioRow._make, rows), ranking.total,
+                     ranking.top_count, ranking.top_share)
 
 
-def once(to_base: Callable[[Decimal, str, int], Decimal | None]) -> Callable[[Decimal, str, int], Decimal | None]:
-    """`to_base` computing each amount once in this call: the company tiers and the view convert
-    the same rows (all 10,000 when the view holds every account). Keyed by the amount's text, so
-    100 and 100.00 stay apart as they would be converted apart."""
-    done: dict[tuple[str, str, int], Decimal | None] = {}
-
-    def converted(amount, currency: str, year: int) -> Decimal | None:
-        key = (str(amount), currency, year)
-        if key not in done:
-            done[key] = to_base(amount, currency, year)
-        return done[key]
-    return converted
+def _ranking(found, read, year: int) -> pareto.Ranking:
+    """The view ranked by its accounts' revenue in the base (no row that year: 0): on whole
+    hundredths - kept, or converted here - where every amount is one, else on Decimals; the
+    same rule either way."""
+    hundredths = []
+    for account_id, *_columns, amount, currency, kept, held in found:
+        if amount is not None and not held:
+            value = read(amount, currency, year, kept, held)
+            kept = None if value is None else value.scaleb(2)
+            if kept is not None and kept != kept.to_integral_value():
+                hundredths = None
+                break
+            kept = None if kept is None else int(kept)
+        hundredths.append((account_id, 0 if amount is None else kept))
+    ranking = pareto.rank_hundredths(hundredths) if hundredths is not None else None
+    return ranking or pareto.rank((a[0], Decimal(0) if a[-4] is None else read(a[-4], a[-3], year, a[-2], a[-1]))
+                                  for a in found)
 
 
 def portfolio(ctx, uow, username: str, filters: Filters) -> Portfolio:

@@ -4,10 +4,11 @@ the decision makers still at acquaintance (認識) and the contacts going cold (
 selects activities by the day they happened; the account filters select the accounts."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Date, func, literal, or_, select
+from sqlalchemy import Date, case, func, literal, or_, select
 
 from ..db.ledger import Activity
 from ..db.workspace import Account, Contact
@@ -16,8 +17,10 @@ from ..workspace.rules import STAGES
 from ..workspace.settings import read as read_settings
 from . import scope
 from .filters import Filters
+from .plain_rows import PlainRows
 
 NO_STAGE = ""
+COLUMNS = (NO_STAGE, *STAGES)                                  # the stage columns, in the table's order
 
 
 @dataclass
@@ -30,10 +33,16 @@ class AccountCoverage:
     going_cold: int = 0
     activities: int = 0
 
+    @classmethod
+    def named(cls, row: tuple) -> AccountCoverage:
+        """A plain row (id, name, owner, stage counts, makers, going cold, activities) named."""
+        account_id, name, owner, stages, makers, cold, activities = row
+        return cls(account_id, name, owner, dict(zip(COLUMNS, stages)), list(makers), cold, activities)
+
 
 @dataclass(frozen=True)
 class Coverage:
-    accounts: list[AccountCoverage]                           # fewest contacts past acquaintance first
+    accounts: Sequence[AccountCoverage]                       # fewest contacts past acquaintance first; kept plain
     activity: list[tuple[str, str, int]]                      # (rep, "YYYY-MM", activities), by month then rep
 
 
@@ -42,8 +51,10 @@ def _month(dialect: str, day):
 
 
 def coverage(ctx, uow, username: str, filters: Filters) -> Coverage:
-    """Counted in the database (GROUP BYs over the accounts in view, as a subquery): the rows
-    that come back are per account and per rep and month, never per contact or activity."""
+    """Counted in the database: one row per account (its contacts by stage and going cold in one
+    pass over the contacts, its activities in the period), the makers at acquaintance, and the
+    activities per rep and month. The account rows are kept plain tuples (`plain_rows`): ten
+    thousand row objects held through a call cost the committee full collections."""
     s, dialect = uow.session, uow.session.bind.dialect.name
     person = scope.viewer(uow, username)
     in_view = scope.accounts_where(uow, person, filters)
@@ -53,42 +64,52 @@ def coverage(ctx, uow, username: str, filters: Filters) -> Coverage:
     def of_view(column) -> list:
         """`column IN (the accounts in view)`, or nothing when the view holds every account."""
         return [] if everything else [column.in_(visible)]
-    rows = {i: AccountCoverage(i, name, owner, {stage: 0 for stage in (NO_STAGE, *STAGES)})
-            for i, name, owner in s.execute(select(Account.id, Account.name, Account.owner).where(*in_view))}
-    for account_id, stage, count in s.execute(
-            select(Contact.account_id, Contact.relationship_stage, func.count())
-            .where(*of_view(Contact.account_id)).group_by(Contact.account_id, Contact.relationship_stage)):
-        stages = rows[account_id].stages
-        stages[stage or NO_STAGE] = stages.get(stage or NO_STAGE, 0) + count
+    makers: dict[str, list[str]] = {}
     for account_id, name in s.execute(select(Contact.account_id, Contact.name).where(
             *of_view(Contact.account_id), Contact.decision_role == "decision_maker",
             or_(Contact.relationship_stage.is_(None), Contact.relationship_stage == STAGES[0]))):
-        rows[account_id].makers_at_acquaintance.append(name)
-    for account_id, count in s.execute(_going_cold(ctx, s, of_view)):
-        rows[account_id].going_cold = count
+        makers.setdefault(account_id, []).append(name)
     in_period = of_view(Activity.account_id)
     if filters.since:
         in_period.append(Activity.occurred_on >= filters.since)
     if filters.until:
         in_period.append(Activity.occurred_on <= filters.until)
-    for account_id, count in s.execute(select(Activity.account_id, func.count()).where(*in_period)
-                                       .group_by(Activity.account_id)):
-        rows[account_id].activities = count
+    contacts = _contacts_per_account(ctx, s, of_view, everything)
+    activities = (select(Activity.account_id, func.count().label("n")).where(*in_period)
+                  .group_by(Activity.account_id).subquery())
+    rows = []
+    for account_id, name, owner, *counts in s.execute(
+            select(Account.id, Account.name, Account.owner,
+                   *(func.coalesce(contacts.c[f"s{i}"], 0) for i in range(len(COLUMNS))),
+                   func.coalesce(contacts.c.cold, 0), func.coalesce(activities.c.n, 0))
+            .outerjoin(contacts, contacts.c.account_id == Account.id)
+            .outerjoin(activities, activities.c.account_id == Account.id).where(*in_view)):
+        stages, cold, active = tuple(int(n) for n in counts[:-2]), int(counts[-2]), int(counts[-1])
+        rows.append((account_id, name, owner, stages, tuple(makers.get(account_id, ())), cold, active))
+    rows.sort(key=lambda r: (sum(r[3][2:]), -len(r[4]), r[1]))
     month = _month(dialect, Activity.occurred_on)
     activity = [(rep or "", str(when), count) for rep, when, count in s.execute(
         select(Activity.recorded_by, month, func.count()).where(*in_period).group_by(Activity.recorded_by, month))]
-    ordered = sorted(rows.values(), key=lambda r: (sum(n for st, n in r.stages.items() if st not in (NO_STAGE, STAGES[0])),
-                                                   -len(r.makers_at_acquaintance), r.name))
-    return Coverage(ordered, sorted(activity, key=lambda t: (t[1], t[0])))
+    return Coverage(PlainRows(AccountCoverage.named, rows), sorted(activity, key=lambda t: (t[1], t[0])))
 
 
-def _going_cold(ctx, s, of_view):
-    """Per account, its contacts going cold: the ledger's rule (`ledger_rules.going_cold`: no
-    activity for more than the configured days, counted from when they were added if never)."""
+def _contacts_per_account(ctx, s, of_view, everything: bool):
+    """Per account, its contacts by stage (s0 none yet, s1 acquaintance, ...) and those going cold:
+    the ledger's rule (`ledger_rules.going_cold`: no activity for more than the configured days,
+    counted from when they were added if never). Seeing every account, a contact's last activity
+    is the day its row keeps (migration 0031), one pass over the contacts; a narrower view counts
+    only the activities on its accounts, grouped by contact (probed per contact, PostgreSQL
+    re-read the accounts in view for each: 0.9-1.6 s for a rep or a manager)."""
     days, today = read_settings(s).going_cold_days, ledger.today(ctx)
-    last = (select(Activity.contact_id, func.max(Activity.occurred_on).label("day"))
-            .where(*of_view(Activity.account_id)).group_by(Activity.contact_id).subquery())
-    quiet_since = func.coalesce(last.c.day, func.date(Contact.created_at), type_=Date)
-    return (select(Contact.account_id, func.count()).outerjoin(last, last.c.contact_id == Contact.id)
-            .where(*of_view(Contact.account_id), quiet_since < literal(today - timedelta(days=days), Date))
-            .group_by(Contact.account_id))
+    contacts = select(Contact.account_id).where(*of_view(Contact.account_id))
+    if everything:
+        last = Contact.last_activity_on
+    else:
+        grouped = (select(Activity.contact_id, func.max(Activity.occurred_on).label("day"))
+                   .where(*of_view(Activity.account_id)).group_by(Activity.contact_id).subquery())
+        contacts, last = contacts.outerjoin(grouped, grouped.c.contact_id == Contact.id), grouped.c.day
+    quiet_since = func.coalesce(last, func.date(Contact.created_at), type_=Date)
+    stage = func.coalesce(Contact.relationship_stage, NO_STAGE)
+    per_stage = [func.sum(case((stage == value, 1), else_=0)).label(f"s{i}") for i, value in enumerate(COLUMNS)]
+    cold = func.sum(case((quiet_since < literal(today - timedelta(days=days), Date), 1), else_=0)).label("cold")
+    return contacts.add_columns(*per_stage, cold).group_by(Contact.account_id).subquery()

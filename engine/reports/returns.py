@@ -3,22 +3,24 @@
 A review step is one whose answer carries a `decision` (manager review, committee vote, the
 chair's casting vote): the engine keeps each completed task's decision and reason code on its
 row, and whether it was the project's first decision at that step (`engine.usecases.decisions`,
-migrations 0020 and 0022 for older rows); this report groups those rows in the database in one
-pass (index `ix_tasks_decisions`), never reading the audit log. Return rate: returns / decisions at
+migrations 0020 and 0022 for older rows), and the database counts them as they are given, per
+step, owner, reason and UTC month (migration 0029); this report reads the groups from those counts
+(`decision_counts`), never every decided row nor the audit log. Return rate: returns / decisions at
 the step. First-pass rate: of the projects whose first decision at the step was given (in the
 period), the share whose first decision was an approval; per rep (the project's owner), the same
-over every review step of their projects. Per department (the owner's), the decisions, returns, declines and
-their reasons over every review step. The committee's votes by rule and outcome come from
-`votes`. The period selects decisions by when they were given (the task's closing)."""
+over every review step of their projects. Per department (the owner's), the decisions, returns,
+declines and their reasons over every review step. The committee's votes by rule and outcome come
+from `votes`. The period selects decisions by when they were given (the task's closing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..db.schema import Instance, Task, User
+from ..db.schema import Task
 from ..usecases.decisions import APPROVE
 from . import scope
+from .decision_counts import counted
 from .filters import Filters
 from .votes import VoteRow, committee_votes
 
@@ -77,24 +79,6 @@ class Returns:
     votes: list[VoteRow] = field(default_factory=list)                     # the committee's, by rule and outcome
 
 
-def _decisions(session, where: list):
-    """Decisions counted per step, owner (with their department), decision, reason and whether it
-    was the project's first at the step, in one GROUP BY of the decided rows, the earliest group
-    first (so steps and reasons come in the order they were first decided). The owners' departments
-    are joined to the groups, not to every row."""
-    first = func.min(Task.closed_at).label("first")
-    groups = (select(Task.bpmn_id.label("step"), Instance.owner.label("owner"), Task.decision, Task.reason_code,
-                     Task.first_decision, func.count().label("n"), first)
-              .join(Instance, Instance.id == Task.instance_id).where(*where)
-              .group_by(Task.bpmn_id, Instance.owner, Task.decision, Task.reason_code, Task.first_decision)
-              .subquery())
-    g = groups.c
-    return session.execute(
-        select(g.step, g.owner, User.department, g.decision, g.reason_code, g.first_decision, g.n)
-        .outerjoin(User, User.username == g.owner)
-        .order_by(g.first, g.step, g.owner, g.decision, g.reason_code, g.first_decision)).all()
-
-
 def _step_name(session, step: str) -> str:
     """The name the step's latest decided task shows (one index seek: not an aggregate per row)."""
     return session.scalar(select(Task.name).where(Task.bpmn_id == step, Task.state == "completed",
@@ -113,12 +97,10 @@ def _count(unit, decision: str, reason: str | None, n: int) -> None:
 
 def returns(ctx, uow, username: str, filters: Filters) -> Returns:
     person = scope.viewer(uow, username)
-    where = [Task.decision.isnot(None), *scope.projects_where(ctx, uow, person, filters),
-             *scope.between(Task.closed_at, filters)]
     steps: dict[str, ReviewStep] = {}
     departments: dict[str, DepartmentReturns] = {}
     reps: dict[str, RepFirstPass] = {}
-    for step_id, owner, department, decision, reason, first, n in _decisions(uow.session, where):
+    for step_id, owner, department, decision, reason, first, n in counted(ctx, uow, person, filters):
         if step_id not in steps:
             steps[step_id] = ReviewStep(step_id, _step_name(uow.session, step_id))
         step = steps[step_id]

@@ -23,5 +23,5 @@ class Context:
     runtimes: RuntimeCache = field(default_factory=RuntimeCache)
     clock: Callable[[], datetime] = _utcnow
 
-    def uow(self, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.sessions, read_only=read_only)
+    def uow(self, read_only: bool = False, optimistic: bool = False, one_statement: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.sessions, read_only=read_only, optimistic=optimistic, one_statement=one_statement)

@@ -58,10 +58,9 @@ class Lists:
         ctx = self._eng.ctx
 
         def use_case(uow):
-            person = uow.directory.find(username)
+            person, named = uow.directory.find_with_offers(username)
             if person is None or not person.active:
                 return InboxPage([], None, None, [], 0)
-            named = inbox.named_tasks(uow.session, person)
             found = inbox.page(ctx, uow, person, named, step, search, at, size)
             counted = inbox.count_steps(uow.session, person, named, search)
             returned = inbox.returns(uow.session, person, found.items)
@@ -84,10 +83,9 @@ class Lists:
             raise ValidationFailed([FieldError("$.offset", "give a cursor or an offset, not both")])
 
         def use_case(uow):
-            person = uow.directory.find(username)
+            person, named = uow.directory.find_with_offers(username)
             if person is None or not person.active:
                 return keyset.Page([], None, None)
-            named = inbox.named_tasks(uow.session, person)
             return inbox.page(self._eng.ctx, uow, person, named, step, search, at, size, offset)
         return self._eng._read(use_case)
 

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from .. import auditlog
+from ..db.list_indexes import COMPLETED_TASK, OPEN_TASK
 from ..db.schema import AuditEvent, Instance, Notification, Task
 from ..directory import Directory
 
@@ -88,7 +89,7 @@ _FIRST_COMPLETIONS = (select(AuditEvent.bpmn_id, func.min(AuditEvent.seq))
                       .group_by(AuditEvent.bpmn_id))
 _STEPS = select(Task.bpmn_id, Task.state).distinct().where(
     Task.instance_id == bindparam("instance_id"),
-    or_(Task.state == "completed", (Task.state == "open") & (Task.bpmn_id == bindparam("open_step"))))
+    or_(COMPLETED_TASK, OPEN_TASK & (Task.bpmn_id == bindparam("open_step"))))
 
 
 def _kind_of_new_task(session: Session, row: Task, done: Task | None, completed_steps: set[str]) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import auditlog, naming
 from ..assignment import MANAGER_LANE, Lane, offer_for
+from ..db.list_indexes import OPEN_TASK
 from ..db.schema import Instance, Task, TaskCandidate
 from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
@@ -22,7 +23,7 @@ from . import calls, committee
 from .notifications import announce, notify  # noqa: F401 - notify: the use cases' one way to queue mail
 
 
-_OPEN_TASKS = (select(Task).where(Task.instance_id == bindparam("instance_id"), Task.state == "open")
+_OPEN_TASKS = (select(Task).where(Task.instance_id == bindparam("instance_id"), OPEN_TASK)
                .order_by(Task.created_at, Task.id))
 
 
@@ -92,12 +93,13 @@ def _new_task_rows(session: Session, directory: Directory, inst: Instance, human
 def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
                   now: datetime, submitted: dict | None = None, actor: str | None = None,
                   done: Task | None = None, closed_as: str = "cancelled", still_open: list | None = None,
-                  before: list[Task] | None = None) -> list[Task]:
+                  before: list[Task] | None = None, dumped: str | None = None) -> list[Task]:
     """Save `rt` into `inst`, bring the task projection in line and queue the notifications
     of `actor`'s step (`done`: the task they completed); returns new task rows. Open rows the
     workflow no longer waits at close as `closed_as` (an admin's rewind: `rewound`); `still_open`, if
     given, receives every open row afterwards (no need to read them again); `before`: the open rows
-    as the caller already read them in this transaction (else they are read here)."""
+    as the caller already read them in this transaction (else they are read here); `dumped`: `rt`
+    already serialised, by a caller that does so before its first write (db/read_ahead.py)."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
     kept, ended = set(), [done] if done is not None else []
@@ -115,7 +117,7 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     committee.budget_answered(session, inst, submitted, now)
     committee.record(session, inst, humans, new_rows, ended, rt.data, done, closed_as, now)
     calls.record(session, inst, rt, now)
-    inst.workflow = rt.dump()
+    inst.workflow = rt.dump() if dumped is None else dumped
     inst.serializer_version = SERIALIZER_VERSION
     inst.next_timer_at = rt.next_timer_at()
     inst.stage = ", ".join(dict.fromkeys(h.name for h in humans))[:300]

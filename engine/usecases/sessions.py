@@ -70,7 +70,7 @@ class Sessions:
                     or not row.active:
                 return None
             return view(_person(row, {r.group_name for r in rows if r.group_name})), dict(row.data or {})
-        return self._eng._read(use_case)
+        return self._eng._read(use_case, one_statement=True)
 
     def save(self, token: str, data: dict, ttl: timedelta | None = None) -> bool:
         """Replace the session's data (and extend it by `ttl`); False if it no longer exists.

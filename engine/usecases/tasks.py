@@ -7,7 +7,7 @@ from typing import Callable
 from sqlalchemy import bindparam, delete
 
 from ..assignment import may_act
-from ..db.locks import lock_task
+from ..db.locks import lock_task, lock_task_and_open_rows
 from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
@@ -24,9 +24,14 @@ from .projection import apply_runtime, audit, open_tasks
 _DROP_DRAFTS = delete(Draft).where(Draft.task_id == bindparam("task_id"))      # built once
 
 
-def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
-    """The task and its instance, the instance row locked first (see `db.locks`)."""
-    row, inst = lock_task(uow.session, task_id)
+def _open_task(uow, task_id: str, open_rows: list[Task] | None = None) -> tuple[Task, Instance]:
+    """The task and its instance, the instance row locked first (see `db.locks`); `open_rows`, if
+    given, receives the instance's other open task rows, read in the same statement."""
+    if open_rows is None:
+        row, inst = lock_task(uow.session, task_id)
+    else:
+        row, inst, rows = lock_task_and_open_rows(uow.session, task_id)
+        open_rows.extend(r for r in rows if r is not row)
     if row is None:
         raise NotFound(f"No task {task_id!r}")
     if row.state != "open":
@@ -85,7 +90,8 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     """Validate the form, run the workflow on, and say what followed. `data` may be a function of
     the task row, its instance and the task's process data, called once the task is locked."""
     s = uow.session
-    row, inst = _open_task(uow, task_id)
+    others: list[Task] = []
+    row, inst = _open_task(uow, task_id, open_rows=others)
     directory = uow.directory
     directory.find_all([username, inst.owner])          # who acts and whose project it is: one read
     user = _actor(directory, username, row)
@@ -114,6 +120,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     gifts.decided(ctx, uow, inst, model, task_data, values, username)
     if not rt.complete(row.spiff_task_id, {**values, **kept, "forms_filled": filled}):
         raise Conflict("This task is no longer open")
+    dumped = rt.dump()            # before the first write: on SQLite, outside the writers' turn
     row.state, row.closed_at, row.closed_by = "completed", now, username
     row.duration_us = microseconds(row.created_at, now)     # as 0023's triggers keep it: they find it set
     row.decision, row.reason_code = decisions.decided(values)      # the returns report reads these
@@ -122,7 +129,8 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
     still_open: list[Task] = []
-    opened = apply_runtime(s, directory, inst, rt, now, values, actor=username, done=row, still_open=still_open)
+    opened = apply_runtime(s, directory, inst, rt, now, values, actor=username, done=row, still_open=still_open,
+                           before=others, dumped=dumped)
     return Done(row, inst, user, opened, still_open, lambda t: may_act(
         user, t.assignee, t.candidate_group, t.excluded_user, directory.candidates_of(t.id)))
 

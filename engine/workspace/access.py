@@ -111,3 +111,13 @@ def visible_filter(uow, person: Person | None) -> ColumnElement[bool]:
     on_team = select(AccountTeamMember.account_id).where(AccountTeamMember.username.in_(sorted(people)))
     return or_(Account.owner.in_(sorted(people)), Account.id.in_(on_team),
                Account.executive_sponsor == person.username)
+
+
+def visible_ways(person: Person, people: list[str]) -> list:
+    """`visible_filter`'s accounts as the three ways in it ORs (owned by `people`, the person
+    and everyone under them; on their teams; sponsored by the person), each a SELECT of account
+    ids, for a query that probes an index once per way: an OR of the three is estimated at half
+    of all accounts, so PostgreSQL scans instead. Only for a person who does not see all."""
+    return [select(Account.id).where(Account.owner.in_(people)),
+            select(AccountTeamMember.account_id).where(AccountTeamMember.username.in_(people)),
+            select(Account.id).where(Account.executive_sponsor == person.username)]

@@ -69,7 +69,7 @@ def create(ctx, uow, actor: str, document: dict) -> str:
     account = Account(id=str(uuid.uuid4()), name=document["name"], account_type=document["account_type"],
                       owner=document["owner"], created_by=actor, created_at=now, updated_at=now)
     uow.session.add(account)
-    apply_profile(uow.session, account, document)
+    apply_profile(uow.session, account, document, now.date())
     apply_our_side(uow.session, account, document)
     uow.session.flush()
     audit.record(ctx, uow, account.id, "account_created", actor, meta={"owner": account.owner},
@@ -97,7 +97,7 @@ def update_profile(ctx, uow, account_id: str, actor: str, document: dict, versio
     _current(account, version)
     document = check(uow, PROFILE, document)
     before = account_document(uow.session, account)
-    apply_profile(uow.session, account, document)
+    apply_profile(uow.session, account, document, ctx.clock().date())
     _save(ctx, uow, account, actor, before, "account_updated")
 
 

@@ -4,7 +4,7 @@ The base currency is TWD unless `KAMFLOW_BASE_CURRENCY` names another (every pro
 installation reads the same environment). A rate says how many units of the base one unit of a
 currency was worth from a date on; a conversion uses the latest rate on or before its date.
 The voting rule's `deal_size` and every page that shows a deal use these conversions, next to
-the amount as it was typed. Setting a rate is an admin's act, audited on the `system` stream.
+the amount as it was typed. Setting a rate is an admin's act (`engine.workspace.exchange_rates`).
 """
 from __future__ import annotations
 
@@ -12,16 +12,15 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Callable
 
 from sqlalchemy import select
 
-from .. import auditlog, forms
 from ..db.money import ExchangeRate
-from ..errors import EngineError, FieldError, NotAllowed, ValidationFailed
+from ..errors import EngineError
 from .rules import CURRENCIES
 from .schemas import choice
 
-SYSTEM = "system"
 RATE = {"type": "object", "additionalProperties": False, "required": ["currency", "valid_from", "rate"],
         "properties": {"currency": choice(CURRENCIES, "Currency"),
                        "valid_from": {"type": "string", "format": "date", "title": "Valid from"},
@@ -87,58 +86,31 @@ def year_end(year: int, today: date) -> date:
 
 
 def rates(session, base: str | None = None) -> list[Rate]:
+    """Every rate into `base` (default: the base currency), by currency, newest first."""
     base = base or base_currency()
-    rows = session.scalars(select(ExchangeRate).where(ExchangeRate.base == base)
+    rows = session.execute(select(ExchangeRate.currency, ExchangeRate.valid_from, ExchangeRate.rate)
+                           .where(ExchangeRate.base == base)
                            .order_by(ExchangeRate.currency, ExchangeRate.valid_from.desc()))
-    return [Rate(r.currency, r.valid_from, Decimal(r.rate)) for r in rows]
+    return [Rate(currency, valid_from, Decimal(rate)) for currency, valid_from, rate in rows]
+
+
+def converter(session, today: date) -> Callable[[Decimal, str, int], Decimal | None]:
+    """`(amount, currency, year) -> amount in the base` at that year's end (None: no rate), with
+    each currency's rates found once - `in_base`, the one conversion rule."""
+    base, by_currency = base_currency(), by_currency_of(rates(session))
+
+    def converted(amount, currency: str, of_year: int) -> Decimal | None:
+        return in_base(amount, currency, base, by_currency.get(currency, []), year_end(of_year, today))
+    return converted
+
+
+def by_currency_of(table: list[Rate]) -> dict[str, list[Rate]]:
+    by_currency: dict[str, list[Rate]] = {}
+    for rate in table:
+        by_currency.setdefault(rate.currency, []).append(rate)
+    return by_currency
 
 
 def to_base(session, amount, currency: str, on: date) -> Conversion:
     base = base_currency()
     return convert(amount, currency or base, base, rates(session, base), on)
-
-
-def set_rate(ctx, uow, actor: str, document: dict) -> None:
-    """Add (or correct) the rate of a currency from a date on; admins only."""
-    person = uow.directory.find(actor)
-    if person is None or not person.active or not person.is_admin:
-        raise NotAllowed("Only an admin may set exchange rates")
-    forms.validate(RATE, document)
-    base = base_currency()
-    if document["currency"] == base:
-        raise ValidationFailed([FieldError("$.currency", "is the base currency")])
-    valid_from, value = date.fromisoformat(document["valid_from"]), Decimal(str(document["rate"]))
-    row = uow.session.scalars(select(ExchangeRate).where(
-        ExchangeRate.base == base, ExchangeRate.currency == document["currency"],
-        ExchangeRate.valid_from == valid_from)).one_or_none()
-    if row is None:
-        row = ExchangeRate(base=base, currency=document["currency"], valid_from=valid_from)
-        uow.session.add(row)
-    row.rate, row.set_by, row.set_at = value, actor, ctx.clock()
-    auditlog.record(uow.session, SYSTEM, "exchange_rate_set", actor, ctx.clock(),
-                    meta={"base": base, "currency": row.currency, "valid_from": valid_from.isoformat(),
-                          "rate": str(value)})
-
-
-class Rates:
-    """`eng.rates`: the exchange-rate table and conversions, one unit of work per call."""
-
-    def __init__(self, eng):
-        self._eng = eng
-
-    @property
-    def base(self) -> str:
-        return base_currency()
-
-    def list(self) -> list[Rate]:
-        """Every rate into the base currency, by currency, newest first."""
-        return self._eng._read(lambda uow: rates(uow.session))
-
-    def set(self, user: str, document: dict) -> None:
-        """`{currency, valid_from (ISO date), rate}`: one unit of `currency` in the base currency."""
-        self._eng._write(lambda uow: set_rate(self._eng.ctx, uow, user, document))
-
-    def convert(self, amount, currency: str, on: date | None = None) -> Conversion:
-        """`amount` of `currency` in the base currency on `on` (default: today); MissingRate if none."""
-        on = on or self._eng.ctx.clock().date()
-        return self._eng._read(lambda uow: to_base(uow.session, amount, currency, on))

@@ -6,11 +6,13 @@ Empty values are left out of a document, as a form leaves out a blank field.
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import delete, select
 
 from ..db.workspace import Account, AccountRevenue, AccountTeamMember, Competitor, CompetitorRep, Contact
+from . import base_amounts
 from .rules import CRITERIA
 
 ACCOUNT_TEXT = ("name", "account_type", "industry", "business", "industry_basics", "organisation_structure",
@@ -45,8 +47,9 @@ def account_document(session, account: Account) -> dict:
     return _kept(document)
 
 
-def apply_profile(session, account: Account, document: dict) -> None:
-    """Set the account's profile (everything but our side) from a checked document."""
+def apply_profile(session, account: Account, document: dict, today: date) -> None:
+    """Set the account's profile (everything but our side) from a checked document; its revenue
+    rows keep their amounts in the base currency as of `today`."""
     for name in ACCOUNT_TEXT:
         setattr(account, name, document.get(name) or "")
     account.supporting_departments = list(document.get("supporting_departments") or [])
@@ -61,6 +64,7 @@ def apply_profile(session, account: Account, document: dict) -> None:
     session.execute(delete(AccountRevenue).where(AccountRevenue.account_id == account.id))
     session.add_all(AccountRevenue(account_id=account.id, year=r["year"], amount=Decimal(str(r["amount"])),
                                    currency=r["currency"]) for r in document.get("revenues") or [])
+    base_amounts.keep(session, today, account_id=account.id)
 
 
 def apply_our_side(session, account: Account, document: dict) -> None:

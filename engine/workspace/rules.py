@@ -75,11 +75,17 @@ def tiers(account_ids: Iterable[str], revenues: Iterable[Revenue],
     """Each account's tier (A/B/C) by its share of `year`'s revenue (default: the latest year)."""
     revenues = list(revenues)
     year = year or latest_year(revenues)
+    return tiers_by_amount(account_ids, ((r.account_id, to_base(r.amount, r.currency, r.year))
+                                         for r in revenues if r.year == year))
+
+
+def tiers_by_amount(account_ids: Iterable[str], amounts: Iterable[tuple[str, Decimal | None]]) -> dict[str, str]:
+    """Each account's tier (A/B/C) by its share of the `(account, amount in the base)` pairs'
+    total; an amount that is None (not converted) or not above 0 counts for nothing."""
     totals: dict[str, Decimal] = {}
-    for r in revenues:
-        converted = to_base(r.amount, r.currency, r.year) if r.year == year else None
+    for account_id, converted in amounts:
         if converted is not None and converted > 0:
-            totals[r.account_id] = totals.get(r.account_id, Decimal(0)) + converted
+            totals[account_id] = totals.get(account_id, Decimal(0)) + converted
     result = {account_id: "C" for account_id in account_ids}
     grand = sum(totals.values(), Decimal(0))
     before = Decimal(0)                              # the share reached before this account

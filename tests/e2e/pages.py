@@ -36,7 +36,12 @@ def _array_path(name: str) -> str | None:
 
 
 def fill_form(page, values: dict[str, str]) -> None:
-    """Fill every field; press "Add row" (a server round trip, no JavaScript) when a row is missing."""
+    """Fill every field; press "Add row" (a server round trip, no JavaScript) when a row is missing.
+
+    A click on a task's link returns once the new page starts loading, before its form is parsed,
+    so the form is awaited before any field is looked for.
+    """
+    page.wait_for_selector("form.task-form")
     for name, value in values.items():
         if name.startswith("_"):
             continue
@@ -45,7 +50,7 @@ def fill_form(page, values: dict[str, str]) -> None:
             array = _array_path(name)
             assert array, f"no field {name}"
             page.click(f"form.task-form button[name='_add_row'][value='{array}']")
-            page.wait_for_load_state()
+            page.wait_for_selector(f"form.task-form [name='{name}']")
             control = page.locator(f"form.task-form [name='{name}']")
         first = control.first
         kind = (first.get_attribute("type") or "").lower()

@@ -76,6 +76,7 @@ def test_a_request_started_from_the_catalog_calls_a_process_deployed_on_its_own(
     assert entry.locator("p").inner_text() == "採購申請：報價後下單"
     entry.locator("a.button").click()
     page.click("form.start-form button[type='submit']")
+    page.wait_for_load_state()
     assert page.locator(".flash-success").count() == 1
     assert page.locator("p.eyebrow").inner_text() == "Purchase request"
     page.click(".open-tasks >> text=Describe the purchase")

@@ -34,6 +34,7 @@ def test_a_spiff_arena_model_is_started_from_the_catalog_and_worked_to_its_end_b
     page.click("nav.main-nav >> text=申請")
     page.locator("li.catalog-entry", has_text="Customer roadshow").locator("a.button").click()
     page.click("form.start-form button[type='submit']")
+    page.wait_for_load_state()
     assert page.locator(".flash-success").count() == 1
     page.click(".open-tasks >> text=Describe the roadshow")
     assert page.locator(".instructions-body strong").inner_text() == "customer"

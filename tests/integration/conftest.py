@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import Engine
+from engine.db.connect import make_engine
 from engine.db.schema import Instance
 from engine.invariants import ensure_progress
 from engine.spiff import Runtime
@@ -167,3 +168,15 @@ def kam_eng(eng):
     if not eng.workflows_deployed:
         eng.deploy(ROOT / "workflows")
     return eng
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    """A bare SQLite database file (one table, `counter`) opened as the engine opens its own, and
+    the path of its writers' lock (engine/db/sqlite_writers.py)."""
+    db = make_engine(f"sqlite:///{tmp_path / 'kamflow.db'}")
+    with db.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE counter (n INTEGER)")
+        conn.exec_driver_sql("INSERT INTO counter VALUES (0)")
+    yield db, tmp_path / "kamflow.db-writers"
+    db.dispose()

@@ -1,6 +1,7 @@
 """The inbox paged by key on both databases: forwards and back across equal due dates, a deep
 page reached by its key (no OFFSET), counts per step equal to the rows, search as typed, nobody
-offered their own project's review, and no list statement reading workflow state."""
+offered their own project's review, and no list statement reading workflow state. What a page
+costs the database: two SELECTs in one read transaction, each compiled once by SQLite."""
 from __future__ import annotations
 
 import re
@@ -13,8 +14,9 @@ from sqlalchemy import select
 from engine import ValidationFailed
 from engine.db.schema import Instance, Task
 
-from ..conftest import DATA
-from ..statements import sent
+from ..conftest import DATA, sqlite_path
+from ..sqlite_prepares import prepared_again
+from ..statements import counted, sent
 
 DUE = datetime(2026, 12, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -134,13 +136,20 @@ def test_search_finds_names_as_typed_in_pages_and_counts(loop_eng, pool):
     assert loop_eng.lists.inbox("bob", search="港口").total == 12
 
 
+def offered_by_name(eng, recipients: list[str]) -> list[str]:
+    """Gift checks whose last step is offered to cat and col by name, one per recipient."""
+    eng.deploy(DATA / "lanes_to_groups")
+    eng.groups.create("compliance", "zed")
+    eng.groups.add_member("compliance", "cid", "zed")
+    for recipient in recipients:
+        eng.start("gift_check", "amy")
+        eng.complete(eng.tasks("amy")[0].id, "amy", {"gift": {"recipient": recipient, "value": 500}})
+        eng.complete(eng.tasks("cid")[0].id, "cid", {"verdict": "approve"})
+    return [t.id for t in eng.tasks("cat")]
+
+
 def test_tasks_offered_by_name_are_paged_and_counted_with_the_rest(loop_eng):
-    loop_eng.deploy(DATA / "lanes_to_groups")
-    loop_eng.groups.create("compliance", "zed")
-    loop_eng.groups.add_member("compliance", "cid", "zed")
-    loop_eng.start("gift_check", "amy")
-    loop_eng.complete(loop_eng.tasks("amy")[0].id, "amy", {"gift": {"recipient": "Mr. Wu", "value": 500}})
-    loop_eng.complete(loop_eng.tasks("cid")[0].id, "cid", {"verdict": "approve"})
+    offered_by_name(loop_eng, ["Mr. Wu"])
     (named,) = loop_eng.tasks("cat")
     assert loop_eng.lists.inbox("cat").tasks == [named] and loop_eng.lists.inbox("cat").total == 1
     assert [t.id for t in loop_eng.lists.inbox("col").tasks] == [named.id]
@@ -163,3 +172,32 @@ def test_no_list_statement_reads_workflow_state_and_nobody_has_an_empty_inbox(lo
     assert loop_eng.lists.inbox("nobody").tasks == [] and loop_eng.lists.tasks("nobody").items == []
     loop_eng.add_user("mia", groups=["manager"], department="north", reports_to="dan", active=False)
     assert loop_eng.lists.inbox("mia").tasks == [] and loop_eng.lists.inbox("mia").steps == []
+
+
+def test_a_page_is_two_selects_in_one_read_transaction_with_every_offer_by_name(loop_eng, pool):
+    named = offered_by_name(loop_eng, ["Mr. Wu", "Ms. Lin", "Dr. Ho"])
+    assert len(named) == 3
+    with counted(loop_eng.db) as seen:
+        page = loop_eng.lists.tasks("cat")
+    assert sorted(t.id for t in page.items) == sorted(named)
+    # BEGIN, the person with their offers by name, the page, ROLLBACK
+    assert seen.transactions == 1 and seen.total == 4 and seen.count("SELECT") == 2, seen.report()
+    with counted(loop_eng.db) as seen:
+        page = loop_eng.lists.tasks("bob", size=5)
+    assert [t.id for t in page.items] == expected(loop_eng, "bob")[:5]
+    assert seen.transactions == 1 and seen.total == 4, seen.report()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)      # SQLite's own count of recompiles
+def test_sqlite_compiles_each_inbox_statement_once_whatever_its_values(loop_eng, pool):
+    offered_by_name(loop_eng, ["Mr. Wu"])
+    with sent(loop_eng.db, selects_only=True) as seen:
+        for user in ("bob", "cat", "max"):
+            first = loop_eng.lists.inbox(user, size=5)
+            loop_eng.lists.inbox(user, step="review", cursor=first.next, size=5)
+            loop_eng.lists.inbox(user, search="Metro", size=5)
+            loop_eng.lists.tasks(user, size=5, offset=5)
+    path = sqlite_path(str(loop_eng.db.url))
+    assert len(seen) > 20 and [s[:200] for s, values in seen if prepared_again(path, s, values)] == []
+    # and the count sees a statement compiled anew each run: a bound state meets a partial index's
+    assert prepared_again(path, "SELECT id FROM tasks WHERE state = ? AND assignee = ?", ("open", "bob")) == 3

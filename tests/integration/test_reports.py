@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from engine import ValidationFailed
 from engine.db.schema import Task
 from engine.demo import complete_open, to_committee, to_manager_review
+from .pipeline_reference import grouped_in_python
 
 NORTH_ACCOUNTS = {"北區甲 North A", "北區乙 North B", "北區丙 North C"}
 
@@ -79,11 +80,21 @@ def test_the_portfolio_filters_by_department_rep_and_account_type(world, kam_eng
 def test_the_pipeline_counts_open_projects_by_step_with_the_budget_as_value(world, kam_eng):
     rows = kam_eng.reports.pipeline("bob").rows
     at = {r.step: r for r in rows}
-    assert set(at["committee_vote"].instance_ids) == {world["returned"]}
-    assert set(at["proposal"].instance_ids) == {world["rewound"]}
+    ids = {r.step: set(r.instance_ids) for r in grouped_in_python(kam_eng, "bob")}
+    assert ids["committee_vote"] == {world["returned"]} and ids["proposal"] == {world["rewound"]}
+    assert (at["committee_vote"].projects, at["proposal"].projects) == (1, 1)
     assert at["committee_vote"].value == 2_500_000 and at["committee_vote"].without_value == 0
-    seen = {i for r in rows for i in r.instance_ids}
+    seen = set().union(*ids.values())
     assert world["withdrawn"] not in seen and world["south"] not in seen
+    assert sum(r.projects for r in rows) == sum(len(i) for i in ids.values())
+
+
+def test_the_pipeline_converts_a_deal_size_kept_in_a_base_an_admin_has_since_changed(world, kam_eng, monkeypatch):
+    monkeypatch.setenv("KAMFLOW_BASE_CURRENCY", "USD")
+    assert {r.step: r.without_value for r in kam_eng.reports.pipeline("bob").rows}["committee_vote"] == 1
+    kam_eng.rates.set("zed", {"currency": "TWD", "valid_from": "2025-01-01", "rate": 0.03125})
+    at = {r.step: r for r in kam_eng.reports.pipeline("bob").rows}
+    assert (at["committee_vote"].value, at["committee_vote"].without_value) == (Decimal("78125.00"), 0)
 
 
 def test_cycle_time_counts_returns_rewinds_and_withdrawals_from_the_task_rows(world, kam_eng):
@@ -127,9 +138,26 @@ def test_overdue_lists_open_tasks_past_due_by_person_and_step(world, kam_eng):
     assert [r.instance_ids for r in kam_eng.reports.overdue("ray")] == [[world["south"]]]
 
 
+def test_the_home_pages_overdue_groups_are_the_overdue_reports_rows_counted_by_the_database(world, kam_eng):
+    now = kam_eng.ctx.clock()
+    with kam_eng.ctx.uow() as uow:
+        open_ids = uow.session.scalars(select(Task.id).where(Task.state == "open").order_by(Task.id)).all()
+        for days, task_id in enumerate(open_ids):                      # one not yet due, the others days apart
+            uow.session.execute(update(Task).where(Task.id == task_id).values(due_at=now - timedelta(days=days - 1)))
+        uow.session.execute(update(Task).where(Task.id == open_ids[-1]).values(assignee=None, candidate_group="committee"))
+
+    def shown(rows):
+        return [(r.waiting_on, r.group, r.step, r.name, r.tasks, r.oldest_due) for r in rows]
+    for viewer in ("bob", "ray", "sue", "col"):
+        assert shown(kam_eng.reports.overdue_groups(viewer)) == shown(kam_eng.reports.overdue(viewer))
+    assert sum(r.tasks for r in kam_eng.reports.overdue_groups("col")) == len(open_ids) - 1
+    assert {r.group for r in kam_eng.reports.overdue_groups("col")} == {True, False}
+
+
 def test_a_rep_sees_none_of_another_departments_rows_in_any_report(world, kam_eng):
     assert not {r.name for r in kam_eng.reports.portfolio("ray", {"year": "2025"}).rows} & NORTH_ACCOUNTS
-    assert {i for r in kam_eng.reports.pipeline("ray").rows for i in r.instance_ids} == {world["south"]}
+    assert {i for r in grouped_in_python(kam_eng, "ray") for i in r.instance_ids} == {world["south"]}
+    assert [(r.step, r.projects) for r in kam_eng.reports.pipeline("ray").rows] == [("manager_review", 1)]
     assert kam_eng.reports.returns("ray").steps == []
     steps = kam_eng.reports.cycle_time("ray")
     assert steps.projects == 1 and all(s.returns == 0 and s.rewound == 0 for s in steps.steps)
@@ -168,7 +196,7 @@ def test_the_committees_coverage_of_every_account_counts_what_the_departments_vi
     parts = [kam_eng.reports.coverage("col", {"department": d}) for d in ("north", "south")]
     as_tuples = lambda rows: sorted((r.account_id, tuple(sorted(r.stages.items())), tuple(r.makers_at_acquaintance),  # noqa: E731
                                      r.going_cold, r.activities) for r in rows)
-    assert as_tuples(every.accounts) == as_tuples(parts[0].accounts + parts[1].accounts)
+    assert as_tuples(every.accounts) == as_tuples([*parts[0].accounts, *parts[1].accounts])
     assert sorted(every.activity) == sorted(parts[0].activity + parts[1].activity) == [
         ("amy", "2026-03", 1), ("ray", "2026-03", 1)]
     assert sum(r.activities for r in every.accounts) == 2 and len(every.accounts) >= 4

@@ -10,19 +10,8 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from engine.db.connect import make_engine
 
 from ..flocks import free_to_another_holder
-
-
-@pytest.fixture
-def sqlite_db(tmp_path):
-    db = make_engine(f"sqlite:///{tmp_path / 'kamflow.db'}")
-    with db.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE counter (n INTEGER)")
-        conn.exec_driver_sql("INSERT INTO counter VALUES (0)")
-    yield db, tmp_path / "kamflow.db-writers"
-    db.dispose()
 
 
 def test_a_write_transaction_holds_the_writers_lock_until_it_commits(sqlite_db):

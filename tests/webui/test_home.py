@@ -67,8 +67,8 @@ def test_a_committee_member_sees_the_votes_waiting_for_her_apart_in_either_langu
 def test_a_managers_home_reads_the_overdue_work_once_for_both_lists_that_show_it(client, engine, monkeypatch):
     demo.to_manager_review(engine, "amy", "Overdue soon")
     asked = []
-    report = engine.reports.overdue
-    monkeypatch.setattr(engine.reports, "overdue", lambda *args, **kw: asked.append(args) or report(*args, **kw))
+    report = engine.reports.overdue_groups
+    monkeypatch.setattr(engine.reports, "overdue_groups", lambda *args, **kw: asked.append(args) or report(*args, **kw))
     login(client, "bob")
     assert client.get("/").status_code == 200
     assert asked == [("bob",)]

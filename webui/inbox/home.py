@@ -15,10 +15,11 @@ from ..tasks.page import display_names
 
 
 def overdue() -> list:
-    """The overdue work this user may see, read once per request: the page shows it twice (a
-    manager's reviews overdue on her desk, and the overdue work among all her projects)."""
+    """The overdue work this user may see by whom and step it waits on (counts, not its tasks),
+    read once per request: the page shows it twice (a manager's reviews overdue on her desk,
+    and the overdue work among all her projects)."""
     if "overdue" not in g:
-        g.overdue = engine().reports.overdue(me())
+        g.overdue = engine().reports.overdue_groups(me())
     return g.overdue
 
 

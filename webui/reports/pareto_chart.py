@@ -32,15 +32,20 @@ def groups(revenues: list[float], cumulative: list[float], count: int = GROUPS) 
 
 
 def chart(report) -> Markup:
-    ranked = [r for r in report.rows if r.rank is not None]
-    revenues, cumulative = [float(r.revenue or 0) for r in ranked], [float(r.cumulative or 0) for r in ranked]
+    revenues, cumulative, names = [], [], []
+    for r in report.rows:                # one pass, keeping no row: the report names each as it is read
+        if r.rank is not None:
+            revenues.append(float(r.revenue or 0))
+            cumulative.append(float(r.cumulative or 0))
+            if len(names) <= GROUPS:
+                names.append(r.name)
     found = groups(revenues, cumulative)
-    if len(ranked) <= GROUPS:
+    if len(revenues) <= GROUPS:
         title = _("Revenue %(year)s by account, with the cumulative share", year=report.year)
-        labels = [r.name for r in ranked]
+        labels = names
     else:
         title = _("Revenue %(year)s of the %(n)s ranked accounts in %(groups)s groups of consecutive ranks, with "
-                  "the cumulative share", year=report.year, n=len(ranked), groups=len(found))
+                  "the cumulative share", year=report.year, n=len(revenues), groups=len(found))
         labels = [str(g.first) if g.first == g.last else f"{g.first}–{g.last}" for g in found]
     return svg.render(svg.Chart(title, labels, [g.revenue for g in found],
                                 _("Revenue (%(currency)s)", currency=report.base), [g.cumulative for g in found],

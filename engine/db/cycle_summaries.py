@@ -1,0 +1,79 @@
+"""What the cycle-time report keeps as work is done (migration 0027), so that a viewer who sees
+every project reads a few thousand rows, not the 1.1M activations of 100,000 projects.
+
+The database keeps them, whoever writes a task row (the engine, a timer, a rewind, a withdrawal,
+the big-database seeder, a hand edit): triggers on `tasks` recount the changed row's project and
+step from its task rows (a dozen rows, through `ix_tasks_cycle`), and triggers on `cycle_steps`
+add each recount's difference to its process's totals. Nothing is incremented blindly except the
+duration counts, which move one row from one bucket to another.
+
+- `cycle_steps`: per project and step, its activations by state and its returns (as
+  `reports.durations` defines them); first and last opening and the last opened one's name.
+- `cycle_step_totals`: the same counts summed per process and step, in 256 shards (0028).
+- `cycle_projects`: per project its first opening and, once finished (`durations.end_to_end`),
+  its time end to end in exact microseconds.
+- `cycle_durations`: per process, step and duration bucket (`reports.buckets`), how many completed
+  activations took that long; the report finds the bucket holding a rank here and reads only that
+  bucket's rows from `ix_tasks_durations` (step, time) for the exact value.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .schema import Base, Task
+from .utc_time import UTCDateTime
+
+
+class CycleStep(Base):
+    __tablename__ = "cycle_steps"
+    __table_args__ = (Index("ix_cycle_steps_first", "process_id", "bpmn_id", "first_opened"),
+                      Index("ix_cycle_steps_last", "process_id", "bpmn_id", "last_opened", "name"))
+    instance_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    first_opened: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_opened: Mapped[datetime] = mapped_column(UTCDateTime)
+    activations: Mapped[int] = mapped_column(Integer)
+    open_count: Mapped[int] = mapped_column(Integer)
+    rewound: Mapped[int] = mapped_column(Integer)
+    cancelled: Mapped[int] = mapped_column(Integer)
+    returns: Mapped[int] = mapped_column(Integer)
+
+
+class CycleStepTotal(Base):
+    """Sharded by the project id's first two hex digits (0028): transactions on different projects
+    seldom update one row, so they neither queue nor deadlock at a step's totals on PostgreSQL."""
+
+    __tablename__ = "cycle_step_totals"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    shard: Mapped[str] = mapped_column(String(2), primary_key=True)
+    activations: Mapped[int] = mapped_column(BigInteger)
+    open_count: Mapped[int] = mapped_column(BigInteger)
+    rewound: Mapped[int] = mapped_column(BigInteger)
+    cancelled: Mapped[int] = mapped_column(BigInteger)
+    returns: Mapped[int] = mapped_column(BigInteger)
+
+
+class CycleProject(Base):
+    __tablename__ = "cycle_projects"
+    __table_args__ = (Index("ix_cycle_projects_took", "process_id", "took_us"),)
+    instance_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    first_opened: Mapped[datetime] = mapped_column(UTCDateTime)
+    took_us: Mapped[int | None] = mapped_column(BigInteger)      # None until finished
+
+
+class CycleDuration(Base):
+    __tablename__ = "cycle_durations"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    completed: Mapped[int] = mapped_column(BigInteger)      # activations that took this long
+
+
+Index("ix_tasks_durations", Task.bpmn_id, Task.duration_us, Task.instance_id)
