@@ -26,6 +26,19 @@ def table(page, selector: str) -> list[list[str]]:
     return page.locator(f"{selector} tbody tr").evaluate_all(ROWS)
 
 
+def follow(page, link: str) -> None:
+    """Click a link and wait for the page it opens: a click returns once the next page starts
+    loading, and rows read at once came from no page at all (an empty table) or the last one."""
+    with page.expect_navigation():
+        page.click(link)
+
+
+def open_report(page, title: str) -> None:
+    """From any page: the reports list, then the report named `title`."""
+    follow(page, "nav.main-nav >> text=報表")
+    follow(page, f"ul.report-list >> text={title}")
+
+
 def part(page, heading: str):
     return page.locator("section.report-part").filter(has=page.locator("h2", has_text=heading))
 
@@ -50,25 +63,21 @@ def test_a_director_answers_the_80_20_stuck_returned_unwon_and_votes_questions_f
     assert at["專案資訊表"][2:] == ["—", "1"]                                    # no budget answered yet
     shot(page, "43-director-home")
 
-    page.click("nav.main-nav >> text=報表")
-    page.click("ul.report-list >> text=80/20 客戶組合")                       # which 20% make 80%?
+    open_report(page, "80/20 客戶組合")    # which 20% make 80%?
     summary = page.locator("p.summary").all_inner_texts()
     assert any(line.startswith("前 20% 的客戶（2 家）貢獻 78.1%") for line in summary)
     ranked = table(page, "table.report-table")
     assert [r[1] for r in ranked[:2]] == ["海峽電信", "環宇航運集團"] and {r[8] for r in ranked[:3]} == {"A"}
     shot(page, "41-director-portfolio")
 
-    page.click("p.breadcrumb >> text=報表")
-    page.click("ul.report-list >> text=專案進度總覽")                         # where are projects?
+    open_report(page, "專案進度總覽")     # where are projects?
     steps = {row[0] for row in table(page, "table.report-table")}
     assert {"大客戶管理組表決", "部門經理審核", "專案建議書"} <= steps
-    page.click("p.breadcrumb >> text=報表")
-    page.click("ul.report-list >> text=作業時間")                             # where do they wait longest?
+    open_report(page, "作業時間")       # where do they wait longest?
     assert page.locator("svg.report-chart title").first.text_content() == "各步驟作業時間中位數（小時）"
     assert table(page, "table.report-table")[-1][0] == "全流程"
 
-    page.click("p.breadcrumb >> text=報表")
-    page.click("ul.report-list >> text=退回率與一次通過率")                    # why are they returned?
+    open_report(page, "退回率與一次通過率")  # why are they returned?
     departments = {row[0]: row for row in table(page, "section.report-part:first-of-type table")}
     assert departments["south"][2] == "1" and "資訊不完整" in departments["south"][5]
     assert departments["north"][2] == "0"
@@ -79,8 +88,7 @@ def test_a_director_answers_the_80_20_stuck_returned_unwon_and_votes_questions_f
     assert {tuple(r[:3]) for r in download(page, votes.locator("a[download]"))} == rows
     shot(page, "42-director-votes")
 
-    page.click("p.breadcrumb >> text=報表")
-    page.click("ul.report-list >> text=客戶關係覆蓋")                          # which decision makers not yet won?
+    open_report(page, "客戶關係覆蓋")     # which decision makers not yet won?
     unwon = {row[0]: row[-3] for row in table(page, "table.report-table")}
     assert unwon["永豐食品工業"] == "何總經理"
 

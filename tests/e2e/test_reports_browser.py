@@ -27,6 +27,14 @@ def shown_rows(page) -> list[list[str]]:
         "rows => rows.map(r => [...r.children].map(c => c.innerText))")]
 
 
+def follow(page, link) -> None:
+    """Click a link (a selector or a locator) and wait for the page it opens: a click returns once
+    the next page starts loading, and what is read at once may still be the last page's."""
+    locator = page.locator(link) if isinstance(link, str) else link
+    with page.expect_navigation():
+        locator.click()
+
+
 def test_a_manager_opens_every_report_sees_its_chart_and_pages_through_the_downloaded_rows(page, live):
     eng = live.engine
     demo.create_compliance(eng)
@@ -34,9 +42,9 @@ def test_a_manager_opens_every_report_sees_its_chart_and_pages_through_the_downl
     live.app.config["REPORT_PAGE_SIZE"] = PAGE_SIZE
 
     log_in(page, live.url, "bob")
-    page.click("nav.main-nav >> text=報表")
+    follow(page, "nav.main-nav >> text=報表")
     for title in TITLES:
-        page.click(f"ul.report-list >> text={title}")
+        follow(page, f"ul.report-list >> text={title}")
         assert page.locator("h1").inner_text() == title
         chart = page.locator("figure.report-figure svg.report-chart").first
         assert chart.bounding_box()["width"] > 300 and chart.locator("line").count() >= 2
@@ -52,9 +60,9 @@ def test_a_manager_opens_every_report_sees_its_chart_and_pages_through_the_downl
             shot(page, "40-report-portfolio")
             rows = shown[1:]
             while page.locator("nav.report-pager a[rel=next]").count():
-                page.locator("nav.report-pager a[rel=next]").first.click()
+                follow(page, page.locator("nav.report-pager a[rel=next]").first)
                 rows += shown_rows(page)[1:]
             assert rows == downloaded[1:]
             assert page.locator("nav.report-pager p.page-rows").first.inner_text().endswith(
                 f"共 {len(downloaded) - 1} 筆")
-        page.click("p.breadcrumb >> text=報表")
+        follow(page, "p.breadcrumb >> text=報表")
