@@ -5,7 +5,10 @@ The database keeps them, whoever writes a task row (the engine, a timer, a rewin
 the big-database seeder, a hand edit): triggers on `tasks` recount the changed row's project and
 step from its task rows (a dozen rows, through `ix_tasks_cycle`), and triggers on `cycle_steps`
 add each recount's difference to its process's totals. Nothing is incremented blindly except the
-duration counts, which move one row from one bucket to another.
+duration counts, which move one row from one bucket to another. A deleted project takes its share
+out itself (0034): a trigger before its `instances` row goes, while its rows still exist, removes its
+steps, its project row and its durations; the task rows that then cascade find no project and are
+skipped (on PostgreSQL they fire only once all of them and the project are gone).
 
 - `cycle_steps`: per project and step, its activations by state and its returns (as
   `reports.durations` defines them); first and last opening and the last opened one's name.
