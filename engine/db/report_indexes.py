@@ -29,7 +29,6 @@ from sqlalchemy import Index, text
 from .schema import Instance, Task
 
 DECIDED = text("decision IS NOT NULL")
-OPEN = text("state = 'open'")
 
 Index("ix_tasks_decisions", Task.instance_id, Task.bpmn_id, Task.closed_at, Task.decision, Task.reason_code,
       Task.first_decision, Task.name, sqlite_where=DECIDED, postgresql_where=DECIDED)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 
 from sqlalchemy import String, cast, func, select
 
@@ -116,8 +117,7 @@ def counted_projects(ctx, uow, filters: Filters) -> list:
     project is a way in (`|| ''`), so it starts from the part-month's rows by their time (at most
     two part-months of the company's), not from the projects (all of them); PostgreSQL, which knows
     how many projects pass, does so with the plain columns (unindexed, it hashed all 100,000)."""
-    def unindexed(column):
-        return column.concat("") if uow.session.bind.dialect.name == "sqlite" else column
+    unindexed = partial(_unindexed, uow)
     return [unindexed(Instance.process_id).in_(project_process_ids(ctx, uow)), *_filtered(unindexed, filters)]
 
 

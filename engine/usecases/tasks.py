@@ -24,14 +24,7 @@ from .projection import apply_runtime, audit, open_tasks
 _DROP_DRAFTS = delete(Draft).where(Draft.task_id == bindparam("task_id"))      # built once
 
 
-def _open_task(uow, task_id: str, open_rows: list[Task] | None = None) -> tuple[Task, Instance]:
-    """The task and its instance, the instance row locked first (see `db.locks`); `open_rows`, if
-    given, receives the instance's other open task rows, read in the same statement."""
-    if open_rows is None:
-        row, inst = lock_task(uow.session, task_id)
-    else:
-        row, inst, rows = lock_task_and_open_rows(uow.session, task_id)
-        open_rows.extend(r for r in rows if r is not row)
+def _check_workable(task_id: str, row: Task | None, inst: Instance | None) -> None:
     if row is None:
         raise NotFound(f"No task {task_id!r}")
     if row.state != "open":
@@ -39,7 +32,21 @@ def _open_task(uow, task_id: str, open_rows: list[Task] | None = None) -> tuple[
         raise Conflict(f"This task was already {row.state}{who}")
     if inst.status != Status.RUNNING.value:
         raise Conflict(f"The project is {inst.status}; its tasks cannot be worked on now")
+
+
+def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
+    """The task and its instance, the instance row locked first (see `db.locks`)."""
+    row, inst = lock_task(uow.session, task_id)
+    _check_workable(task_id, row, inst)
     return row, inst
+
+
+def _open_task_and_siblings(uow, task_id: str) -> tuple[Task, Instance, list[Task]]:
+    """As `_open_task`, with the instance's other open task rows read in the same statement (a
+    completion passes them on instead of reading them again)."""
+    row, inst, rows = lock_task_and_open_rows(uow.session, task_id)
+    _check_workable(task_id, row, inst)
+    return row, inst, [r for r in rows if r is not row]
 
 
 def _actor(directory: Directory, username: str, row: Task) -> Person:
@@ -90,8 +97,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     """Validate the form, run the workflow on, and say what followed. `data` may be a function of
     the task row, its instance and the task's process data, called once the task is locked."""
     s = uow.session
-    others: list[Task] = []
-    row, inst = _open_task(uow, task_id, open_rows=others)
+    row, inst, others = _open_task_and_siblings(uow, task_id)
     directory = uow.directory
     directory.find_all([username, inst.owner])          # who acts and whose project it is: one read
     user = _actor(directory, username, row)
