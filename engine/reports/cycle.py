@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, literal_column, null, or_, select, true, union_all
+from sqlalchemy.orm import aliased
 
+from ..db.cycle_summaries import CycleProject, CycleStep
 from ..db.schema import Instance, Task
 from . import kept_cycle, scope
 from .durations import CANCELLED, COMPLETED, OPEN, REWOUND, StepTime
@@ -40,13 +42,18 @@ class CycleTime:
     projects: int                        # projects with an activation in view
 
 
+def _projects(ctx, uow, person, filters: Filters):
+    """The viewer's projects, found once for every part of the statement (a materialised CTE)."""
+    return (select(Instance.id).where(*scope.projects_where(ctx, uow, person, filters))
+            .cte("projects").prefix_with("MATERIALIZED"))
+
+
 def activations(ctx, uow, person, filters: Filters):
     """The activations in view: instance, step, name, state, opened, closed and, for a completed one
     only, took (microseconds, kept by the database). SQLite reads them through the index anew for
     each part (its GROUP BY of each project's steps then streams in the index's order); PostgreSQL
     reads them once into a materialised CTE (a third less time for a manager at 100,000 projects)."""
-    projects = (select(Instance.id).where(*scope.projects_where(ctx, uow, person, filters))
-                .cte("projects").prefix_with("MATERIALIZED"))      # found once for the three parts
+    projects = _projects(ctx, uow, person, filters)
     acts = select(Task.instance_id, Task.bpmn_id, Task.name, Task.state, Task.created_at.label("opened"),
                   Task.closed_at.label("closed"), Task.duration_us.label("took")).where(
         Task.instance_id.in_(select(projects.c.id)), *scope.between(Task.created_at, filters))
@@ -147,23 +154,65 @@ def _whole(acts, dialect: str):
                   func.max(p.n), *_picked(p.rn, p.n, p.took, p.finished == 1))
 
 
+def _kept_steps(projects, processes: list[str]):
+    """Per step (kind 1) from the counts kept per project and step (`cycle_steps`): what `_steps`
+    computes from a period-less view's activations, one row per project and step read. The name is
+    the one the step's last opened activation in the company shows (one seek of
+    `ix_cycle_steps_last` per step, as `kept_cycle` reads it)."""
+    c, n = CycleStep, aliased(CycleStep)
+    name = (select(n.name).where(n.process_id.in_(processes), n.bpmn_id == c.bpmn_id)
+            .order_by(n.last_opened.desc()).limit(1).scalar_subquery())
+    return (select(literal_column("1"), c.bpmn_id, name, func.min(c.first_opened), func.sum(c.activations),
+                   func.sum(c.open_count), func.sum(c.rewound), func.sum(c.cancelled), func.sum(c.returns),
+                   null(), *NOTHING)
+            .where(c.instance_id.in_(select(projects.c.id))).group_by(c.bpmn_id))
+
+
+def _completed_times(projects):
+    """Step and kept time of each completed activation of the projects: only the two columns the
+    ranks sort (from `ix_tasks_cycle` alone), not every column of the activations."""
+    return select(Task.bpmn_id, Task.duration_us.label("took")).where(
+        Task.instance_id.in_(select(projects.c.id)), Task.duration_us.is_not(None))
+
+
+def _kept_whole(projects):
+    """End to end (kind 2) from each project's kept time (`cycle_projects`)."""
+    c = CycleProject
+    ranked = select(c.took_us.label("took"), func.row_number().over(order_by=c.took_us).label("rn")).where(
+        c.instance_id.in_(select(projects.c.id)), c.took_us.is_not(None)).subquery()
+    r = ranked.c
+    counts = select(func.count().label("projects"), func.count(c.took_us).label("n")).where(
+        c.instance_id.in_(select(projects.c.id))).subquery()
+    return (select(literal_column("2"), null(), null(), null(), counts.c.projects, *[literal_column("0")] * 4,
+                   counts.c.n, *_picked(r.rn, counts.c.n, r.took, true()))
+            .select_from(counts).outerjoin(ranked, true()).group_by(counts.c.projects, counts.c.n))
+
+
 def cycle_time(ctx, uow, username: str, filters: Filters) -> CycleTime:
-    """A viewer who sees every project over the whole time reads the kept summaries (the same figures,
-    `kept_cycle`); any other view reads its activations."""
+    """A viewer who sees every project over the whole time reads the company's kept summaries
+    (`kept_cycle`); any other view without a period reads its projects' kept counts and times and
+    ranks its completed activations; a view with a period reads its activations."""
     person = scope.viewer(uow, username)
-    if scope.sees_every_account(person, filters) and filters.starts is None and filters.ends is None:
+    if filters.starts is not None or filters.ends is not None:
+        return from_activations(ctx, uow, person, filters)
+    if scope.sees_every_account(person, filters):
         s, processes = uow.session, scope.project_process_ids(ctx, uow)
         whole, projects = kept_cycle.end_to_end(s, processes)
         return CycleTime(kept_cycle.step_times(s, processes), whole, projects)
-    return from_activations(ctx, uow, person, filters)
+    projects = _projects(ctx, uow, person, filters)
+    return _figures(uow.session, union_all(_kept_steps(projects, scope.project_process_ids(ctx, uow)),
+                                           _step_ranks(_completed_times(projects)), _kept_whole(projects)))
 
 
 def from_activations(ctx, uow, person, filters: Filters) -> CycleTime:
-    s, dialect = uow.session, uow.session.bind.dialect.name
     acts = activations(ctx, uow, person, filters)
+    return _figures(uow.session, union_all(_steps(acts), _step_ranks(acts), _whole(acts, uow.session.bind.dialect.name)))
+
+
+def _figures(s, statement) -> CycleTime:
+    """The report from the one statement's rows (kinds 1, 2, 3)."""
     counted, timed, whole, projects = {}, {}, spread([]), 0
-    for kind, step, name, opened, count, open_, rewound, cancelled, returns, n, *at in s.execute(
-            union_all(_steps(acts), _step_ranks(acts), _whole(acts, dialect))):
+    for kind, step, name, opened, count, open_, rewound, cancelled, returns, n, *at in s.execute(statement):
         if kind == STEP_ROW:
             counted[step] = (opened, name, count, returns or 0, open_ or 0, rewound or 0, cancelled or 0)
         elif kind == RANKS_ROW:
