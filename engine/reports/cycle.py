@@ -3,16 +3,18 @@ rows - one per activation of a step - never from the audit log. The period selec
 opened in it.
 
 What counts is defined in `durations` (pure). A viewer who sees every project, over the whole
-time (the committee's default view: every activation), reads the summaries the database keeps as
-task rows change (`kept_cycle`, migration 0027). Any other view asks the database for the same
-figures in ONE statement that moves a few dozen rows. Its three parts read the activations in
-view from `ix_tasks_cycle` (by project, step and opening time; migration 0023), a viewer's
-projects (found once) leading to their rows:
+time (the committee's default view: every activation), reads the company's summaries the
+database keeps as task rows change (`kept_cycle`, migration 0027). Any other view asks the
+database for the same figures in ONE statement that moves a few dozen rows, its projects found
+once. Without a period its three parts read what is kept per project: per step, the counts and
+returns of each of its projects (`cycle_steps`); end to end, each finished project's time
+(`cycle_projects`); and the ranks the median and the 90th percentile need, from the (step, time)
+pairs of its completed activations (`tasks.duration_us`, exact microseconds, migration 0023;
+read from `ix_tasks_cycle`). With a period the three parts read the activations opened in it from
+`ix_tasks_cycle` (by project, step and opening time):
 - per step: counts by state, and returns (activations opened once the project's first activation
   of the step had completed: those first completions grouped apart and joined back);
-- the ranks the median and the 90th percentile need of each step's completed activations, by the
-  time the database keeps on each completed row (`tasks.duration_us`, exact microseconds; migration
-  0023's triggers): only (step, time) pairs are sorted;
+- the ranks, as above: only (step, time) pairs are sorted;
 - end to end: each project's first opening and last closing (grouped in the index's project
   order), then its finished projects ranked the same way, in exact microseconds.
 """
