@@ -21,6 +21,7 @@ from ..catalog import latest_definition
 from ..db.schema import Instance, ProcessSequence
 from ..demo import PROCESS
 from ..errors import Conflict
+from ..workspace import base_amounts
 from . import accounts, bulk, clone, org, shape, templates
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -95,6 +96,8 @@ def _accounts(eng, rng, count: int, people: org.People, now: datetime, summary: 
             event_id += 1
         bulk.insert(conn, "exchange_rates", accounts.rates_rows(now.date()))
         bulk.insert_all(conn, tables)
+    with eng.ctx.uow() as uow:      # as the engine keeps each row it writes (else every read converts them)
+        base_amounts.keep(uow.session, now.date())
     summary.rows.update({k: len(v) for k, v in tables.items() if v})
     return made
 

@@ -12,9 +12,10 @@ A row is kept when it is written (`documents.apply_profile`), a currency's rows 
 of it is set (`exchange_rates.set_rate`), older rows by migration 0025.
 
 A reader trusts a kept amount only where it holds for its own base and date, and converts any
-other row as before: a row written around the engine (the big-database seeder's), a current
-year's row once a rate set in advance has come into force, an amount beyond 64 bits (never
-kept). So the answer is always the rule's; keeping only makes it cheap.
+other row as before: a row written around the engine (by hand; the big-database seeder keeps its
+rows with `keep` once written), a current year's row once a rate set in advance has come into
+force, an amount beyond 64 bits (never kept). So the answer is always the rule's; keeping only
+makes it cheap.
 """
 from __future__ import annotations
 

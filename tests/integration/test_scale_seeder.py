@@ -214,3 +214,21 @@ def test_kamflow_demo_scale_seeds_an_empty_database_once(db_url, capsys):
     assert "seeded 20 projects" in capsys.readouterr().out
     assert main(["--db", db_url, "demo", "--scale", "20"]) == 2
     assert "already has users" in capsys.readouterr().err
+
+
+def test_every_seeded_revenue_row_keeps_its_amount_in_the_base_currency_as_the_engine_would(seeded, fresh):
+    """Rows the engine writes keep their base amounts (engine/workspace/base_amounts.py); the
+    seeder's must too, or every tier and 80/20 read of a big database converts them all again."""
+    from datetime import date
+    from engine.db.workspace import AccountRevenue
+    from engine.workspace.base_amounts import kept
+    from engine.workspace.currency import base_currency, by_currency_of, rates, year_end
+    eng = fresh()
+    with eng.ctx.uow(read_only=True) as uow:
+        s = uow.session
+        own = by_currency_of(rates(s))
+        rows = s.scalars(select(AccountRevenue)).all()
+        assert rows and all(r.base_amount is not None for r in rows)
+        for r in rows:
+            expected = kept(r.amount, r.currency, base_currency(), own.get(r.currency, []), year_end(r.year, date.today()))
+            assert (r.base_amount, r.base_currency, r.base_from, r.base_until) == tuple(expected.values()), r.account_id
