@@ -10,7 +10,7 @@ once. Without a period its three parts read what is kept per project: per step, 
 returns of each of its projects (`cycle_steps`); end to end, each finished project's time
 (`cycle_projects`); and the ranks the median and the 90th percentile need, from the (step, time)
 pairs of its completed activations (`tasks.duration_us`, exact microseconds, migration 0023;
-read from `ix_tasks_cycle`). With a period the three parts read the activations opened in it from
+read from `ix_tasks_cycle`; on SQLite read apart and ranked in Python). With a period the three parts read the activations opened in it from
 `ix_tasks_cycle` (by project, step and opening time):
 - per step: counts by state, and returns (activations opened once the project's first activation
   of the step had completed: those first completions grouped apart and joined back);
