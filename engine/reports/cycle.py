@@ -6,12 +6,13 @@ What counts is defined in `durations` (pure). A viewer who sees every project, o
 time (the committee's default view: every activation), reads the company's summaries the
 database keeps as task rows change (`kept_cycle`, migration 0027). Any other view asks the
 database for the same figures in ONE statement that moves a few dozen rows, its projects found
-once. Without a period its three parts read what is kept per project: per step, the counts and
-returns of each of its projects (`cycle_steps`); end to end, each finished project's time
-(`cycle_projects`); and the ranks the median and the 90th percentile need, from the (step, time)
-pairs of its completed activations (`tasks.duration_us`, exact microseconds, migration 0023;
-read from `ix_tasks_cycle`; on SQLite read apart and ranked in Python). With a period the three parts read the activations opened in it from
-`ix_tasks_cycle` (by project, step and opening time):
+once (on SQLite, without a period, a second statement reads the pairs it ranks in Python). Without
+a period its three parts read what is kept per project: per step, the counts and returns of each
+of its projects (`cycle_steps`); end to end, each finished project's time (`cycle_projects`); and
+the ranks the median and the 90th percentile need, from the (step, time) pairs of its completed
+activations (`tasks.duration_us`, exact microseconds, migration 0023; read from `ix_tasks_cycle`).
+With a period the three parts read the activations opened in it from `ix_tasks_cycle` (by
+project, step and opening time):
 - per step: counts by state, and returns (activations opened once the project's first activation
   of the step had completed: those first completions grouped apart and joined back);
 - the ranks, as above: only (step, time) pairs are sorted;
@@ -218,8 +219,8 @@ def _ranked_in_python(s, projects) -> dict[str, Spread]:
     spreads = {}
     for step, values in times.items():
         values.sort()
-        n = len(values)
-        spreads[step] = _spread(n, _exact, *(values[rank - 1] if 1 <= rank <= n else None for rank in _ranks(n)))
+        spreads[step] = kept_cycle.spread_at(len(values), {rank: _exact(values[rank - 1])
+                                                           for rank in kept_cycle.ranks(len(values))})
     return spreads
 
 

@@ -20,12 +20,12 @@ from .durations import StepTime
 from .stats import Spread, spread
 
 
-def _ranks(n: int) -> list[int]:
+def ranks(n: int) -> list[int]:
     """The ranks (1-based) the median and the nearest-rank p90 of n values read."""
     return sorted({r for r in (n // 2, (n + 1) // 2, n // 2 + 1, (9 * n + 9) // 10) if 1 <= r <= n})
 
 
-def _spread(n: int, at: dict[int, float]) -> Spread:
+def spread_at(n: int, at: dict[int, float]) -> Spread:
     if not n:
         return spread([])
     middle = at[(n + 1) // 2] if n % 2 else (at[n // 2] + at[n // 2 + 1]) / 2
@@ -89,14 +89,14 @@ def step_times(s, processes: list[str]) -> list[StepTime]:
     places = {}
     for step in steps:
         n = sum(counts[step].values())
-        places[step] = (n, {rank: buckets.place(counts[step].items(), rank) for rank in _ranks(n)})
+        places[step] = (n, {rank: buckets.place(counts[step].items(), rank) for rank in ranks(n)})
     values = _bucket_values(s, processes, {(step, p.bucket) for step, (_n, at) in places.items()
                                            for p in at.values()}, shared)
     result = []
     for step, (_opened, name, activations, returns, open_, rewound, cancelled) in sorted(
             steps.items(), key=lambda item: item[1][0]):
         n, at = places[step]
-        time = _spread(n, {rank: values[(step, p.bucket)][p.offset] / 1_000_000 for rank, p in at.items()})
+        time = spread_at(n, {rank: values[(step, p.bucket)][p.offset] / 1_000_000 for rank, p in at.items()})
         result.append(StepTime(step, name, time, activations, returns, open_, rewound, cancelled))
     result.sort(key=lambda st: -(st.time.median or 0))
     return result
@@ -107,8 +107,8 @@ def end_to_end(s, processes: list[str]) -> tuple[Spread, int]:
     projects, n = s.execute(select(func.count(), func.count(CycleProject.took_us))
                             .where(CycleProject.process_id.in_(processes))).one()
     at = {}
-    for rank in _ranks(n):
+    for rank in ranks(n):
         at[rank] = s.scalar(select(CycleProject.took_us).where(CycleProject.process_id.in_(processes),
                                                                CycleProject.took_us.is_not(None))
                             .order_by(CycleProject.took_us).limit(1).offset(rank - 1)) / 1_000_000
-    return _spread(n, at), projects
+    return spread_at(n, at), projects

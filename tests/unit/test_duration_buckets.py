@@ -55,11 +55,11 @@ def test_median_and_p90_from_the_values_at_the_ranks_equal_the_pure_spread(n):
         counts[buckets.bucket(v)] = counts.get(buckets.bucket(v), 0) + 1
     by_bucket = {code: sorted(v for v in values if buckets.bucket(v) == code) for code in counts}
     at = {}
-    for rank in kept_cycle._ranks(len(values)):
+    for rank in kept_cycle.ranks(len(values)):
         where = buckets.place(counts.items(), rank)
         at[rank] = by_bucket[where.bucket][where.offset] / 1_000_000
-    assert kept_cycle._spread(len(values), at) == spread([v / 1_000_000 for v in values])
+    assert kept_cycle.spread_at(len(values), at) == spread([v / 1_000_000 for v in values])
 
 
 def test_no_values_have_no_median():
-    assert kept_cycle._ranks(0) == [] and kept_cycle._spread(0, {}) == spread([])
+    assert kept_cycle.ranks(0) == [] and kept_cycle.spread_at(0, {}) == spread([])
