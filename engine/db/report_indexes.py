@@ -17,6 +17,10 @@ A rep's or a manager's projects on an account in view (engine/reports/scope.py) 
 `ix_instances_accounts` (0026): account, process and id, so each account in view leads to its
 projects without reading an instance row on SQLite or scanning the table on PostgreSQL.
 
+The relationship coverage report (engine/reports/relationships.py) counts each account's contacts
+by stage and going cold from `ix_contacts_coverage` (0036) alone: read through `ix_contacts_account`,
+each of the committee's 45,000 contact rows was fetched for three columns (SQLite: 120 ms against 39).
+
 No index may lead with `tasks.state` alone: SQLite, without statistics, takes an equality on an
 index's first column for a way in, and every join of a project's open tasks (`instance_id = ? AND
 state = 'open'`) then reads all open tasks for each project (0032 added such an index for the home
@@ -27,6 +31,7 @@ from __future__ import annotations
 from sqlalchemy import Index, text
 
 from .schema import Instance, Task
+from .workspace import Contact
 
 DECIDED = text("decision IS NOT NULL")
 
@@ -36,3 +41,5 @@ Index("ix_instances_projects", Instance.process_id, Instance.id, Instance.owner)
 Index("ix_tasks_cycle", Task.instance_id, Task.bpmn_id, Task.created_at, Task.state, Task.closed_at, Task.duration_us,
       Task.name)
 Index("ix_instances_accounts", Instance.account_id, Instance.process_id, Instance.id)
+Index("ix_contacts_coverage", Contact.account_id, Contact.relationship_stage, Contact.last_activity_on,
+      Contact.created_at)

@@ -214,7 +214,7 @@ def _ranked_in_python(s, projects) -> dict[str, Spread]:
     functions cost three times reading the pairs (a manager's 60,000: ~300 ms against ~100), where
     PostgreSQL's sort in the statement is the cheaper way."""
     times: dict[str, list[int]] = {}
-    for step, took in s.execute(_completed_times(projects)):
+    for step, took in s.connection().execute(_completed_times(projects)).all():     # plain rows, not the ORM's
         times.setdefault(step, []).append(took)
     spreads = {}
     for step, values in times.items():
