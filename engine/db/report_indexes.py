@@ -15,7 +15,10 @@ over each project's activations of a step is fed in its own order, without a sor
 
 A rep's or a manager's projects on an account in view (engine/reports/scope.py) are found through
 `ix_instances_accounts` (0026): account, process and id, so each account in view leads to its
-projects without reading an instance row on SQLite or scanning the table on PostgreSQL.
+projects without reading an instance row on SQLite or scanning the table on PostgreSQL; their own projects
+through `ix_instances_owner` (owner, process, id: 0037), from the index alone (PostgreSQL read
+5,691 instance rows for a manager's ten people: 40 ms warm, 200 ms cold). 0037 drops
+`ix_instances_account_id`: `ix_instances_accounts` serves every lookup by account.
 
 The relationship coverage report (engine/reports/relationships.py) counts each account's contacts
 by stage and going cold from `ix_contacts_coverage` (0036) alone: read through `ix_contacts_account`,
@@ -41,5 +44,6 @@ Index("ix_instances_projects", Instance.process_id, Instance.id, Instance.owner)
 Index("ix_tasks_cycle", Task.instance_id, Task.bpmn_id, Task.created_at, Task.state, Task.closed_at, Task.duration_us,
       Task.name)
 Index("ix_instances_accounts", Instance.account_id, Instance.process_id, Instance.id)
+Index("ix_instances_owner", Instance.owner, Instance.process_id, Instance.id)
 Index("ix_contacts_coverage", Contact.account_id, Contact.relationship_stage, Contact.last_activity_on,
       Contact.created_at)

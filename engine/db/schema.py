@@ -87,11 +87,11 @@ class Instance(Base):
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     outcome: Mapped[str | None] = mapped_column(String(32))
-    owner: Mapped[str] = mapped_column(String(64), index=True)
+    owner: Mapped[str] = mapped_column(String(64))                    # indexed with process and id (0037)
     number: Mapped[int | None] = mapped_column(Integer)              # per process: 1, 2, 3, ...
     project_name: Mapped[str] = mapped_column(String(300), default="")   # the display name
     account_name: Mapped[str] = mapped_column(String(300), default="")
-    account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), index=True)   # a key-account project's
+    account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))   # a key-account project's (0026, 0037)
     stage: Mapped[str] = mapped_column(String(300), default="")
     # a key-account project's deal size in the base currency: the voting rule's, else the latest budget's
     deal_size: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))

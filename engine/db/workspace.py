@@ -40,7 +40,7 @@ class Account(Base):
     potential_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))   # sales potential
     potential_currency: Mapped[str | None] = mapped_column(String(3))
     owner: Mapped[str] = mapped_column(ForeignKey("users.username"), index=True)          # the owner rep
-    executive_sponsor: Mapped[str | None] = mapped_column(ForeignKey("users.username"))  # our senior (§7)
+    executive_sponsor: Mapped[str | None] = mapped_column(ForeignKey("users.username"), index=True)  # our senior (§7)
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
