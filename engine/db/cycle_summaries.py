@@ -18,6 +18,9 @@ skipped (on PostgreSQL they fire only once all of them and the project are gone)
 - `cycle_durations`: per process, step and duration bucket (`reports.buckets`), how many completed
   activations took that long; the report finds the bucket holding a rank here and reads only that
   bucket's rows from `ix_tasks_durations` (step, time) for the exact value.
+
+On SQLite, `ix_cycle_steps_counts` and `ix_cycle_projects_times` (0039, not mapped here) hold every
+column a view's read of its projects' rows takes, so it never reads the tables.
 """
 from __future__ import annotations
 

@@ -11,11 +11,14 @@ from sqlalchemy.schema import CreateIndex
 from engine import Engine
 from engine.db.schema import Base
 
+SQLITE_ONLY = ("ix_cycle_steps_counts", "ix_cycle_projects_times")
+
 
 def mapped_name(name, kind, parents) -> bool:
     """What the code maps; not the name search's own (made as SQL by migration 0019: the trigram
-    indexes on PostgreSQL, the names table, the FTS5 table and its shadow tables on SQLite)."""
-    return not (kind == "index" and name.endswith("_trgm") or
+    indexes on PostgreSQL, the names table, the FTS5 table and its shadow tables on SQLite), nor
+    the covering indexes of the kept cycle counts SQLite alone has (0039)."""
+    return not (kind == "index" and (name.endswith("_trgm") or name in SQLITE_ONLY) or
                 kind == "table" and name.startswith(("instances_search", "instance_names")))
 
 
