@@ -49,8 +49,8 @@ class Coverage:
 def _activity_by_month(s, dialect: str, in_period: list) -> list[tuple[str, str, int]]:
     """(rep, "YYYY-MM", activities), by month then rep. Grouped by the day's month as each database
     has it cheapest: SQLite by the first seven characters of its ISO date text (strftime costs
-    twice the scan), PostgreSQL by `date_trunc` of the day as a plain timestamp, the month formatted here (to_char
-    costs a third more, a time zone's date_trunc a quarter)."""
+    twice the scan), PostgreSQL by `date_trunc` of the day as a plain timestamp, the month
+    formatted here (to_char costs a third more, a time zone's date_trunc a quarter)."""
     day = Activity.occurred_on
     month = func.date_trunc("month", cast(day, DateTime)) if dialect == "postgresql" else func.substr(day, 1, 7)
     rows = s.execute(select(Activity.recorded_by, month, func.count()).where(*in_period)
@@ -103,10 +103,10 @@ def coverage(ctx, uow, username: str, filters: Filters) -> Coverage:
 def _contacts_per_account(ctx, uow, of_view, everything: bool):
     """Per account with a contact in view, its contacts by stage (none yet, acquaintance, ...) and
     those going cold: the ledger's rule (`ledger_rules.going_cold`: no activity for more than the
-    configured days, counted from when they were added if never). Seeing every account, a contact's last activity
-    is the day its row keeps (migration 0031), one pass over the contacts; a narrower view counts
-    only the activities on its accounts, grouped by contact (probed per contact, PostgreSQL
-    re-read the accounts in view for each: 0.9-1.6 s for a rep or a manager)."""
+    configured days, counted from when they were added if never). Seeing every account, a
+    contact's last activity is the day its row keeps (migration 0031), one pass over the contacts;
+    a narrower view counts only the activities on its accounts, grouped by contact (probed per
+    contact, PostgreSQL re-read the accounts in view for each: 0.9-1.6 s for a rep or a manager)."""
     days, today = read_settings(uow.session).going_cold_days, ledger.today(ctx)
     contacts = select(Contact.account_id).where(*of_view(Contact.account_id))
     if everything:
