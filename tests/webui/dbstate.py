@@ -16,6 +16,7 @@ KEPT = [t for t in TABLES if t.name.startswith("audit_")]
 # A refused sign-in is recorded on purpose (docs/security.md): counted for throttling, and audited on
 # the `user:<name>` stream. That is the security log, not data a refusal may not change.
 SECURITY_LOG = {"login_failures"}
+APPEND_ONLY = "audit_events"          # its first column is its id
 
 
 def _plain(value):
@@ -26,15 +27,43 @@ def _plain(value):
 
 
 class Tables:
+    """Reads every table, again only where the database says something changed since the last read:
+    SQLite's `data_version` (moves when another connection commits), on PostgreSQL each table's row
+    count and newest row version (`xmin`: an insert or update writes a new one, a delete lowers the
+    count). A change can only make a table be read again, never hide one. The audit log refuses
+    UPDATE and DELETE in the database itself, so only its new events are read."""
+
     def __init__(self, url: str):
         self.db = create_engine(url)
+        self.watch = create_engine(url, isolation_level="AUTOCOMMIT").connect()   # one connection: data_version
+        self.read: dict[str, tuple] = {}                                          # table -> (mark, rows)
+
+    def _marks(self) -> dict[str, object]:
+        if self.watch.dialect.name == "sqlite":
+            version = self.watch.exec_driver_sql("PRAGMA data_version").scalar()
+            return {t.name: version for t in TABLES}
+        counts = " UNION ALL ".join(f"SELECT '{t.name}', count(*), max(xmin::text::bigint) FROM {t.name}"
+                                    for t in TABLES)
+        return {name: (count, newest) for name, count, newest in self.watch.exec_driver_sql(counts)}
+
+    def _rows(self, conn, table, after: int | None = None) -> frozenset[tuple]:
+        where = f" WHERE id > {after}" if after is not None else ""
+        return frozenset(tuple(map(_plain, row)) for row in conn.exec_driver_sql(f"SELECT * FROM {table.name}{where}"))
 
     def snapshot(self) -> dict[str, frozenset[tuple]]:
         """Every row as the driver returns it (cheap to compare)."""
+        marks, taken = self._marks(), {}
         with self.db.connect() as conn:
-            return {t.name: frozenset(tuple(map(_plain, row))
-                                      for row in conn.exec_driver_sql(f"SELECT * FROM {t.name}"))
-                    for t in TABLES}
+            for t in TABLES:
+                mark, rows = self.read.get(t.name, (None, None))
+                if rows is None or mark != marks[t.name]:
+                    if rows is not None and t.name == APPEND_ONLY:
+                        rows = rows | self._rows(conn, t, after=max((row[0] for row in rows), default=0))
+                    else:
+                        rows = self._rows(conn, t)
+                    self.read[t.name] = (marks[t.name], rows)
+                taken[t.name] = rows
+        return taken
 
     def rows(self) -> dict[str, list[dict]]:
         """Every row as the model types read it, to put back with `restore`."""
@@ -52,6 +81,8 @@ class Tables:
                     conn.execute(insert(table), rows[table.name])
 
     def close(self) -> None:
+        self.watch.close()
+        self.watch.engine.dispose()
         self.db.dispose()
 
 
