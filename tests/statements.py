@@ -8,7 +8,8 @@ the statements themselves with their values (`sent`), to read or EXPLAIN afterwa
 A transaction counts its BEGIN and its COMMIT (or ROLLBACK) once each, on both databases
 (SQLite's explicit `BEGIN IMMEDIATE` is that BEGIN, not another statement; a SQLite transaction
 that read ahead of its writers' turn, engine/db/read_ahead.py, ends with an explicit COMMIT and the
-BEGIN IMMEDIATE after it starts a second one); a batched insert
+BEGIN IMMEDIATE after it starts a second one); a PostgreSQL connection tested at checkout
+(engine/db/idle_ping.py) counts its ping; a batched insert
 (executemany, or one multi-row INSERT) counts once, as the database receives it once.
 """
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from engine.db.idle_ping import PINGED
 
 
 @dataclass
@@ -78,8 +81,12 @@ def counted(db: Engine):
         if _in_transaction(conn):
             seen.statements.append("ROLLBACK")
 
+    def on_checkout(_dbapi_connection, record, _proxy):     # after engine/db/idle_ping.py's own listener
+        if record.info.get(PINGED):
+            seen.statements.append("PING (a pooled connection idle long enough to be tested)")
+
     hooks = [("before_cursor_execute", on_execute), ("begin", on_begin), ("commit", on_commit),
-             ("rollback", on_rollback)]
+             ("rollback", on_rollback), ("checkout", on_checkout)]
     for name, hook in hooks:
         event.listen(db, name, hook)
     try:

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
 from . import read_ahead
+from .idle_ping import ping_when_idle
 from .pool import PoolSettings
 from .sqlite_writers import connection_class
 
@@ -28,7 +29,10 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     """An engine for `url`; on PostgreSQL with `pool` (default: from the environment, see pool.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, **(pool or PoolSettings.from_env()).engine_arguments())
+        settings = pool or PoolSettings.from_env()
+        engine = create_engine(url, **settings.engine_arguments())
+        ping_when_idle(engine, settings.ping_after)
+        return engine
     arguments = {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}
     if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -21,11 +21,12 @@ class PoolSettings:
     timeout: float = 30.0       # seconds a request waits for a free connection before failing
     recycle: float = 1800.0     # seconds after which a connection is replaced (-1: never)
     connect_timeout: int = 10   # seconds to reach the server (else a dead host hangs a request)
+    ping_after: float = 10.0    # seconds idle in the pool after which a connection is tested (idle_ping.py)
 
     # variable → (field, smallest allowed value)
     VARIABLES = {"KAMFLOW_DB_POOL_SIZE": ("size", 1), "KAMFLOW_DB_MAX_OVERFLOW": ("max_overflow", 0),
                  "KAMFLOW_DB_POOL_TIMEOUT": ("timeout", 0.1), "KAMFLOW_DB_POOL_RECYCLE": ("recycle", -1),
-                 "KAMFLOW_DB_CONNECT_TIMEOUT": ("connect_timeout", 1)}
+                 "KAMFLOW_DB_CONNECT_TIMEOUT": ("connect_timeout", 1), "KAMFLOW_DB_PING_AFTER": ("ping_after", 0)}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "PoolSettings":
@@ -47,7 +48,9 @@ class PoolSettings:
         return cls(**chosen)
 
     def engine_arguments(self) -> dict:
-        """Keyword arguments for SQLAlchemy's `create_engine` on PostgreSQL (psycopg)."""
-        return {"pool_pre_ping": True, "pool_size": self.size, "max_overflow": self.max_overflow,
+        """Keyword arguments for SQLAlchemy's `create_engine` on PostgreSQL (psycopg). No
+        `pool_pre_ping`: it costs a round trip at every checkout; idle_ping.py tests only a
+        connection that sat idle for `ping_after` seconds."""
+        return {"pool_size": self.size, "max_overflow": self.max_overflow,
                 "pool_timeout": self.timeout, "pool_recycle": self.recycle,
                 "connect_args": {"connect_timeout": self.connect_timeout}}
