@@ -10,28 +10,33 @@ and these statements are plain reads; in a transaction that reads ahead of its t
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy import bindparam, exists, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from . import read_ahead
 from .list_indexes import OPEN_TASK
-from .schema import Incident, Instance, Task
+from .schema import Draft, Incident, Instance, Task
 
 _PG_DEPLOY_LOCK = 7_317_003    # any constant; every KAM Flow process agrees on it
 # What a lock on SQLite relies on, read again at the writers' turn (read_ahead.py):
-# (a task's named candidates are written with its row, never changed: the row's columns cover them)
+# (a task's named candidates are written with its row, never changed: the row's columns cover them;
+# whether it has drafts: a completion drops them only if the lock saw some)
 _INSTANCE_WITNESS = "SELECT version, status FROM instances WHERE id = ?"
-_TASK_WITNESS = ("SELECT i.version, i.status, t.state, t.assignee, t.candidate_group, t.excluded_user "
+_TASK_WITNESS = ("SELECT i.version, i.status, t.state, t.assignee, t.candidate_group, t.excluded_user, "
+                 "EXISTS (SELECT 1 FROM drafts AS d WHERE d.task_id = t.id) "
                  "FROM tasks AS t JOIN instances AS i ON i.id = t.instance_id WHERE t.id = ?")
+# Whether a task has drafts, read with its lock: a draft is saved only under the same lock, so none
+# can appear between this read and the completing transaction's end.
+_DRAFTED = exists().where(Draft.task_id == Task.id).correlate(Task).label("drafted")
 
 
 def _witness_instance(session: Session, inst: Instance) -> None:
     read_ahead.witness(session, _INSTANCE_WITNESS, (inst.id,), (inst.version, inst.status))
 
 
-def _witness_task(session: Session, row: Task, inst: Instance) -> None:
+def _witness_task(session: Session, row: Task, inst: Instance, drafted: bool) -> None:
     read_ahead.witness(session, _TASK_WITNESS, (row.id,), (inst.version, inst.status, row.state, row.assignee,
-                                                          row.candidate_group, row.excluded_user))
+                                                          row.candidate_group, row.excluded_user, int(drafted)))
 
 
 def lock_instances(session: Session, instance_ids, skip_locked: bool = False) -> list[Instance]:
@@ -66,7 +71,7 @@ def lock_instance_of_task(session: Session, task_id: str | None) -> Instance | N
     return inst
 
 
-_LOCK_TASK = (select(Instance, Task).join(Task, Task.instance_id == Instance.id)   # instance first
+_LOCK_TASK = (select(Instance, Task, _DRAFTED).join(Task, Task.instance_id == Instance.id)   # instance first
               .where(Task.id == bindparam("task_id")).with_for_update(key_share=True, of=[Instance, Task])
               .execution_options(populate_existing=True))      # built once: every completion asks
 
@@ -79,33 +84,35 @@ def lock_task(session: Session, task_id: str | None) -> tuple[Task, Instance] | 
     found = session.execute(_LOCK_TASK, {"task_id": task_id}).one_or_none()
     if found is None:
         return None, None
-    _witness_task(session, found[1], found[0])
+    _witness_task(session, found[1], found[0], found.drafted)
     return found[1], found[0]
 
 
 _OF_TASK = aliased(Task)
 _LOCK_TASK_AND_OPEN = (
-    select(Instance, Task).join(Task, Task.instance_id == Instance.id)
+    select(Instance, Task, _DRAFTED).join(Task, Task.instance_id == Instance.id)
     .where(Instance.id == select(_OF_TASK.instance_id).where(_OF_TASK.id == bindparam("task_id")).scalar_subquery(),
            or_(Task.id == bindparam("task_id"), OPEN_TASK))
     .order_by(Task.created_at, Task.id)
     .with_for_update(key_share=True, of=[Instance, Task]).execution_options(populate_existing=True))
 
 
-def lock_task_and_open_rows(session: Session, task_id: str | None) -> tuple[Task | None, Instance | None, list[Task]]:
+def lock_task_and_open_rows(session: Session, task_id: str | None
+                            ) -> tuple[Task | None, Instance | None, list[Task], bool]:
     """As `lock_task`, and in the same statement every open task row of its instance (the task
     among them while it is open), oldest first: a step that completes the task then needs no
     second read to bring the instance's open rows in line. Those rows change only by a step that
-    also changes the instance row, which the lock (or, on SQLite, its witness) holds."""
+    also changes the instance row, which the lock (or, on SQLite, its witness) holds. Last:
+    whether the task has drafts (so a completion deletes them only when there are some)."""
     if not task_id:
-        return None, None, []
+        return None, None, [], False
     found = session.execute(_LOCK_TASK_AND_OPEN, {"task_id": task_id}).all()
-    row = next((t for _inst, t in found if t.id == task_id), None)
-    if row is None:
-        return None, None, []
-    inst = found[0][0]
-    _witness_task(session, row, inst)
-    return row, inst, [t for _inst, t in found if t.state == "open"]
+    mine = next((f for f in found if f[1].id == task_id), None)
+    if mine is None:
+        return None, None, [], False
+    inst, row, drafted = mine
+    _witness_task(session, row, inst, drafted)
+    return row, inst, [t for _inst, t, _drafted in found if t.state == "open"], drafted
 
 
 def lock_instances_of_assignee(session: Session, username: str) -> list[Instance]:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .. import forms
-from ..db.schema import Draft, Task
+from ..db.locks import lock_task
+from ..db.schema import Draft
 from ..errors import Conflict
 
 
@@ -17,8 +18,10 @@ class Drafts:
         forms.validate(None, data)
 
         def use_case(uow):
-            task = uow.session.get(Task, task_id)
-            if task.state != "open":
+            # under the task's lock, as a completion takes it: a draft never lands beside a
+            # completion in flight (the completion deletes drafts only if its lock saw some)
+            task, _inst = lock_task(uow.session, task_id)
+            if task is None or task.state != "open":
                 raise Conflict("This task is no longer open")
             row = uow.session.get(Draft, (task_id, user))
             if row is None:

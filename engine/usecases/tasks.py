@@ -41,12 +41,12 @@ def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
     return row, inst
 
 
-def _open_task_and_siblings(uow, task_id: str) -> tuple[Task, Instance, list[Task]]:
+def _open_task_and_siblings(uow, task_id: str) -> tuple[Task, Instance, list[Task], bool]:
     """As `_open_task`, with the instance's other open task rows read in the same statement (a
-    completion passes them on instead of reading them again)."""
-    row, inst, rows = lock_task_and_open_rows(uow.session, task_id)
+    completion passes them on instead of reading them again), and whether the task has drafts."""
+    row, inst, rows, drafted = lock_task_and_open_rows(uow.session, task_id)
     _check_workable(task_id, row, inst)
-    return row, inst, [r for r in rows if r is not row]
+    return row, inst, [r for r in rows if r is not row], drafted
 
 
 def _actor(directory: Directory, username: str, row: Task) -> Person:
@@ -97,7 +97,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     """Validate the form, run the workflow on, and say what followed. `data` may be a function of
     the task row, its instance and the task's process data, called once the task is locked."""
     s = uow.session
-    row, inst, others = _open_task_and_siblings(uow, task_id)
+    row, inst, others, drafted = _open_task_and_siblings(uow, task_id)
     directory = uow.directory
     directory.find_all([username, inst.owner])          # who acts and whose project it is: one read
     user = _actor(directory, username, row)
@@ -131,7 +131,8 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     row.duration_us = microseconds(row.created_at, now)     # as 0023's triggers keep it: they find it set
     row.decision, row.reason_code = decisions.decided(values)      # the returns report reads these
     row.first_decision = decisions.FIRST_AT_STEP if row.decision is not None else None
-    s.execute(_DROP_DRAFTS, {"task_id": row.id})                 # nobody's draft outlives the task
+    if drafted:
+        s.execute(_DROP_DRAFTS, {"task_id": row.id})             # nobody's draft outlives the task
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
     still_open: list[Task] = []

@@ -196,3 +196,35 @@ def test_deploying_the_same_content_from_many_engines_at_once_yields_one_version
     finally:
         for e in engines:
             e.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)     # SQLite: test_read_ahead.py
+def test_a_draft_saved_while_its_task_is_being_completed_waits_and_is_refused(loop_eng, db_url):
+    other = Engine(db_url, forms_dir=ROOT / "forms")
+    iid = loop_eng.start("review_loop", "amy", {"project_name": "Draft race"})
+    draft = next(t for t in loop_eng.tasks("amy") if t.instance_id == iid)
+    loop_eng.complete(draft.id, "amy", {"draft": {"text": "x"}})
+    review = next(t for t in loop_eng.tasks("bob") if t.instance_id == iid)
+    saved: list = []
+    saver = threading.Thread(target=lambda: saved.append(
+        _outcome(lambda: other.drafts.save(review.id, "bob", {"review": {"decision": "return"}}))))
+
+    def answer(task):                       # runs inside the completion, the task locked
+        saver.start()
+        saver.join(1.0)
+        assert saver.is_alive(), "the draft was saved beside a completion in flight"
+        return {"review": {"decision": "approve"}}
+    try:
+        loop_eng.complete_step(review.id, "bob", answer)
+        saver.join(30)
+    finally:
+        other.close()
+    assert isinstance(saved[0], Conflict)
+    assert loop_eng.drafts.get(review.id, "bob") is None
+
+
+def _outcome(call):
+    try:
+        return call()
+    except Exception as exc:   # noqa: BLE001 - the test inspects what was raised
+        return exc

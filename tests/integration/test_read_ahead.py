@@ -123,3 +123,23 @@ def test_a_transaction_that_only_read_ahead_leaves_the_next_one_on_its_connectio
             conn.execute(text("UPDATE counter SET n = 7"))
     with db.connect() as conn:
         assert conn.scalar(text("SELECT n FROM counter")) == 7
+
+
+@ON_SQLITE
+def test_a_draft_saved_while_the_completion_reads_ahead_makes_it_run_again_and_the_draft_goes(eng, db_url):
+    iid, review = _compliance_review(eng)
+    other_process = Engine(db_url)
+    runs = []
+
+    def answer(task):
+        runs.append(task.id)
+        if len(runs) == 1:                            # the lock read no drafts; one lands before the turn
+            other_process.drafts.save(review, "cat", {"verdict": "decline"})
+        return {"verdict": "approve"}
+
+    try:
+        eng.complete_step(review, "cid", answer)
+    finally:
+        other_process.close()
+    assert runs == [review, review]
+    assert eng.drafts.get(review, "cat") is None
