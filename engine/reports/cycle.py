@@ -163,18 +163,23 @@ def _steps(acts):
             .group_by(a.c.bpmn_id))
 
 
+def _picks(took) -> list:
+    """On PostgreSQL, the values `_picked` finds, by ordered-set aggregates (a sort per group and no
+    window: a manager's 63,000 times, p50 331 ms against 454). `percentile_disc(0.5)` is the value
+    at rank ceil(n/2), the same over the values sorted down is the one at n//2 + 1, and
+    `percentile_disc(0.9)` the one at ceil(0.9 n) (the product in floating point, as
+    `stats.percentile` computes it); NULLs are left out, as `_picked` leaves them."""
+    middle = func.percentile_disc(0.5).within_group(took.asc())
+    return [middle, middle, func.percentile_disc(0.5).within_group(took.desc()),
+            func.percentile_disc(0.9).within_group(took.asc())]
+
+
 def _step_ranks(acts, dialect: str):
-    """Per step (kind 3): completed activations and their times at the ranks `_ranks` names. On
-    PostgreSQL by ordered-set aggregates, a sort per step and no window (a manager's 63,000 times:
-    p50 331 ms against 454): `percentile_disc(0.5)` is the value at rank ceil(n/2), the same over
-    the times sorted down is the one at n//2 + 1, and `percentile_disc(0.9)` the one at ceil(0.9 n)
-    (the product in floating point, as `stats.percentile` computes it)."""
+    """Per step (kind 3): completed activations and their times at the ranks `_ranks` names."""
     a = acts.subquery("ranks_in_view")
     if dialect == "postgresql":
-        middle = func.percentile_disc(0.5).within_group(a.c.took.asc())
         return (select(literal_column("3"), a.c.bpmn_id, null(), null(), *[literal_column("0")] * 5, func.count(),
-                       middle, middle, func.percentile_disc(0.5).within_group(a.c.took.desc()),
-                       func.percentile_disc(0.9).within_group(a.c.took.asc())).where(_done(a)).group_by(a.c.bpmn_id))
+                       *_picks(a.c.took)).where(_done(a)).group_by(a.c.bpmn_id))
     ranked = select(a.c.bpmn_id, a.c.took, func.row_number().over(partition_by=a.c.bpmn_id, order_by=a.c.took)
                     .label("rn"), func.count().over(partition_by=a.c.bpmn_id, order_by=a.c.took,    # the same sort
                                                     rows=(None, None)).label("n")).where(_done(a)).subquery()
@@ -222,9 +227,12 @@ def _completed_times(projects):
         Task.instance_id.in_(select(projects.c.id)), Task.duration_us.is_not(None))
 
 
-def _kept_whole(projects):
+def _kept_whole(projects, dialect: str):
     """End to end (kind 2) from each project's kept time (`cycle_projects`)."""
     c = CycleProject
+    if dialect == "postgresql":                         # one pass over the projects' times
+        return select(literal_column("2"), null(), null(), null(), func.count(), *[literal_column("0")] * 4,
+                      func.count(c.took_us), *_picks(c.took_us)).where(c.instance_id.in_(select(projects.c.id)))
     ranked = select(c.took_us.label("took"), func.row_number().over(order_by=c.took_us).label("rn")).where(
         c.instance_id.in_(select(projects.c.id)), c.took_us.is_not(None)).subquery()
     r = ranked.c
@@ -247,9 +255,10 @@ def cycle_time(ctx, uow, username: str, filters: Filters) -> CycleTime:
         whole, projects = kept_cycle.end_to_end(s, processes)
         return CycleTime(kept_cycle.step_times(s, processes), whole, projects)
     projects, s = _projects(ctx, uow, person, filters), uow.session
-    kept = [_kept_steps(projects, scope.project_process_ids(ctx, uow)), _kept_whole(projects)]
-    if s.bind.dialect.name == "postgresql":
-        return _figures(s, union_all(*kept, _step_ranks(_completed_times(projects), "postgresql")))
+    dialect = s.bind.dialect.name
+    kept = [_kept_steps(projects, scope.project_process_ids(ctx, uow)), _kept_whole(projects, dialect)]
+    if dialect == "postgresql":
+        return _figures(s, union_all(*kept, _step_ranks(_completed_times(projects), dialect)))
     return _figures(s, union_all(*kept), _ranked_in_python(s, projects))
 
 
