@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -102,7 +102,8 @@ def discard_queued(session: Session, keep: int = 0) -> None:
 def append_queued(session: Session) -> None:
     """Number, chain and insert the queued events; called by the unit of work before commit.
     The streams' heads are claimed (and locked) in one statement, the events and their payloads
-    go in one batch each, and the heads move on in one batched UPDATE."""
+    go in one batch each, and the database moves each head on to its stream's newest event as the
+    events go in (a trigger, migration 0040)."""
     queue = session.info.pop(_QUEUE, [])
     if not queue:
         return
@@ -123,9 +124,7 @@ def append_queued(session: Session) -> None:
             row = session.get(AuditPayload, erased_id)
             if row is not None:
                 row.data, row.erased_by = replacement, event.id
-    session.flush()
-    session.execute(_MOVE_HEAD, [{"at_stream": stream, "to_seq": seq, "to_hash": last}
-                                 for stream, (seq, last) in heads.items()])
+    session.flush()                                   # the heads follow their events (migration 0040)
 
 
 def _claim_heads(session: Session, streams: list[str]) -> dict[str, tuple[int, str]]:
@@ -150,11 +149,6 @@ def _claim(dialect: str, values):
 
 _CLAIM_ONE = {dialect: _claim(dialect, {"stream": bindparam("at_stream"), "seq": 0, "hash": GENESIS})
               for dialect in ("postgresql", "sqlite")}
-
-
-_heads = AuditHead.__table__
-_MOVE_HEAD = (update(_heads).where(_heads.c.stream == bindparam("at_stream"))
-              .values(seq=bindparam("to_seq"), hash=bindparam("to_hash")))
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -64,6 +64,22 @@ def test_every_event_of_an_instance_is_chained_in_order_and_verifies(loop_eng):
     assert loop_eng.verify_audit() == []
 
 
+def test_the_database_moves_each_head_to_its_streams_newest_event_and_never_back(loop_eng):
+    iid = loop_eng.start(P, "amy", {"project_name": "Heads"})
+    events = _events(loop_eng, iid)
+    stream = auditlog.instance_stream(iid)
+    with loop_eng.db.begin() as conn:
+        head = conn.execute(text("SELECT seq, hash FROM audit_heads WHERE stream = :s"), {"s": stream}).one()
+        assert tuple(head) == (events[-1].seq, events[-1].hash)
+        conn.execute(text("INSERT INTO audit_heads (stream, seq, hash) VALUES ('test:x', 5, 'five')"))
+        for seq, hash_ in ((3, "three"), (6, "six"), (4, "four")):      # as a seeder might write them
+            conn.execute(text("INSERT INTO audit_events (stream, seq, at, kind, meta, payload_hash, prev_hash, hash) "
+                              "VALUES ('test:x', :seq, :at, 'written', '{}', 'x', 'x', :h)"),
+                         {"seq": seq, "at": datetime.now(), "h": hash_})
+        assert tuple(conn.execute(text("SELECT seq, hash FROM audit_heads WHERE stream = 'test:x'")).one()) \
+            == (6, "six")
+
+
 def test_the_database_refuses_to_change_or_delete_an_audit_event(loop_eng):
     iid = _started_and_drafted(loop_eng)
     first = _events(loop_eng, iid)[0]

@@ -21,7 +21,7 @@ from ..statements import counted, sent
 # IMMEDIATE, a second transaction) and the locked task and instance are checked (one SELECT);
 # a task without drafts sends no DELETE of them, and a pooled connection back from use moments
 # ago is not pinged (engine/db/idle_ping.py)
-POST_STATEMENTS = {"sqlite": 20, "postgresql": 17}
+POST_STATEMENTS = {"sqlite": 19, "postgresql": 16}
 POST_TRANSACTIONS = {"sqlite": 2, "postgresql": 1}
 PAGE_STATEMENTS, PAGE_TRANSACTIONS = 62, 12
 
@@ -105,5 +105,5 @@ def test_sqlite_compiles_each_statement_of_the_approval_post_once_whatever_its_v
     path = sqlite_path(str(eng.db.url))
     checked = [(s, v) for s, v in seen if s.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
                and isinstance(v, tuple)]
-    assert len(checked) >= 10
+    assert len(checked) >= 9           # every SELECT, UPDATE and DELETE the POST sends (its INSERTs aside)
     assert [" ".join(s.split())[:200] for s, values in checked if prepared_again(path, s, values)] == []
