@@ -99,6 +99,16 @@ class Directory:
             self.find_all([username])
         return self._people[username]
 
+    def know(self, person: Person) -> None:
+        """Take a person this unit of work's caller has just read (the request's sign-in), so
+        that they are not read again."""
+        self._people.setdefault(person.username, person)
+
+    def keep(self, username: str, row, groups: frozenset[str]) -> None:
+        """Take a person another statement read beside its own rows, as `PERSON` reads them (a
+        completion's lock reads the project's owner); `row` None: there is no such user."""
+        self._people.setdefault(username, _person(row, set(groups)) if row is not None else None)
+
     def find_all(self, usernames) -> dict[str, Person]:
         """The people of `usernames` that exist, reading those not yet seen in one statement."""
         wanted = {u for u in usernames if isinstance(u, str) and could_be_key(u, LIMITS["username"])}

@@ -208,12 +208,18 @@ class Engine:
         """Complete a task; returns the user's next open tasks in the same instance."""
         return self.complete_step(task_id, user, data).following
 
-    def complete_step(self, task_id: str, user: str, answer: dict | Callable[[TaskView], dict] | None) -> Completion:
+    def complete_step(self, task_id: str, user: str, answer: dict | Callable[[TaskView], dict] | None,
+                      identified: UserView | None = None) -> Completion:
         """Complete a task and say what followed. `answer`: the form data, or a function of the task
-        (with its form) returning it, asked once the task is found, locked and may be worked on."""
+        (with its form) returning it, asked once the task is found, locked and may be worked on.
+        `identified`: `user` as the request's sign-in has just read them (not read again)."""
         submitted: dict = {}
-        return self._write(lambda uow: completion.complete(self.ctx, uow, task_id, user, answer, submitted),
-                           optimistic=True,
+
+        def use_case(uow):
+            if identified is not None and identified.username == user:
+                uow.directory.know(users.person_of(identified))
+            return completion.complete(self.ctx, uow, task_id, user, answer, submitted)
+        return self._write(use_case, optimistic=True,
                            on_error=self._incident_for(self._instance_of_task(task_id), task_id=task_id,
                                                        actor=user, submitted=submitted))
 

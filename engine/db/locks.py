@@ -10,12 +10,14 @@ and these statements are plain reads; in a transaction that reads ahead of its t
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, or_, select, text
+from typing import NamedTuple
+
+from sqlalchemy import Row, bindparam, exists, func, literal, literal_column, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from . import read_ahead
 from .list_indexes import OPEN_TASK
-from .schema import Draft, Incident, Instance, Task
+from .schema import Draft, GroupMember, Incident, Instance, Task, User
 
 _PG_DEPLOY_LOCK = 7_317_003    # any constant; every KAM Flow process agrees on it
 # What a lock on SQLite relies on, read again at the writers' turn (read_ahead.py):
@@ -88,31 +90,56 @@ def lock_task(session: Session, task_id: str | None) -> tuple[Task, Instance] | 
     return found[1], found[0]
 
 
-_OF_TASK = aliased(Task)
+_OF_TASK, _DONE = aliased(Task), aliased(Task)
+# The steps the instance has completed at least once (a new task's notice says whether it is a return
+# or a resubmission): only a step changes them, and a step changes the instance row the lock holds.
+_COMPLETED_STEPS = (select(func.aggregate_strings(_DONE.bpmn_id, literal_column("','")))
+                    .where(_DONE.instance_id == Instance.id, _DONE.state == literal_column("'completed'"))
+                    .scalar_subquery().label("completed_steps"))       # BPMN ids hold no comma
+# The project's owner, as `directory.PERSON` reads a person, with their groups joined by the unit
+# separator (no group name holds one): every completion looks the owner up.
+GROUP_SEPARATOR = "\x1f"
+_OWNER, _MEMBERS = User.__table__.alias("owner"), GroupMember.__table__
+_OWNER_GROUPS = (select(func.aggregate_strings(_MEMBERS.c.group_name, literal(GROUP_SEPARATOR)))
+                 .where(_MEMBERS.c.username == _OWNER.c.username).scalar_subquery().label("owner_groups"))
 _LOCK_TASK_AND_OPEN = (
-    select(Instance, Task, _DRAFTED).join(Task, Task.instance_id == Instance.id)
+    select(Instance, Task, _DRAFTED, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS)
+    .join(Task, Task.instance_id == Instance.id).outerjoin(_OWNER, _OWNER.c.username == Instance.owner)
     .where(Instance.id == select(_OF_TASK.instance_id).where(_OF_TASK.id == bindparam("task_id")).scalar_subquery(),
            or_(Task.id == bindparam("task_id"), OPEN_TASK))
     .order_by(Task.created_at, Task.id)
     .with_for_update(key_share=True, of=[Instance, Task]).execution_options(populate_existing=True))
 
 
-def lock_task_and_open_rows(session: Session, task_id: str | None
-                            ) -> tuple[Task | None, Instance | None, list[Task], bool]:
+class LockedTask(NamedTuple):
+    row: Task | None
+    inst: Instance | None
+    open_rows: list[Task]               # every open row of the instance, the task among them while open
+    drafted: bool                       # whether the task has drafts
+    completed_steps: frozenset[str]     # the instance's steps completed at least once
+    owner: Row | None = None            # the owner's `users` row (None: no such user) ...
+    owner_groups: frozenset[str] = frozenset()      # ... and their groups
+
+
+def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask:
     """As `lock_task`, and in the same statement every open task row of its instance (the task
     among them while it is open), oldest first: a step that completes the task then needs no
     second read to bring the instance's open rows in line. Those rows change only by a step that
-    also changes the instance row, which the lock (or, on SQLite, its witness) holds. Last:
-    whether the task has drafts (so a completion deletes them only when there are some)."""
+    also changes the instance row, which the lock (or, on SQLite, its witness) holds. With them:
+    whether the task has drafts (so a completion deletes them only when there are some), the
+    steps the instance has completed (so its notices need not read them), and its owner."""
     if not task_id:
-        return None, None, [], False
+        return LockedTask(None, None, [], False, frozenset())
     found = session.execute(_LOCK_TASK_AND_OPEN, {"task_id": task_id}).all()
     mine = next((f for f in found if f[1].id == task_id), None)
     if mine is None:
-        return None, None, [], False
-    inst, row, drafted = mine
+        return LockedTask(None, None, [], False, frozenset())
+    inst, row, drafted, completed = mine[:4]
     _witness_task(session, row, inst, drafted)
-    return row, inst, [t for _inst, t, _drafted in found if t.state == "open"], drafted
+    return LockedTask(row, inst, [f[1] for f in found if f[1].state == "open"], drafted,
+                      frozenset((completed or "").split(",")) - {""},
+                      mine if mine.username is not None else None,
+                      frozenset((mine.owner_groups or "").split(GROUP_SEPARATOR)) - {""})
 
 
 def lock_instances_of_assignee(session: Session, username: str) -> list[Instance]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -105,6 +106,13 @@ def _kind_of_new_task(session: Session, row: Task, done: Task | None, completed_
     return "returned" if first.get(row.bpmn_id, math.inf) < first.get(done.bpmn_id, math.inf) else "resubmitted"
 
 
+class Steps(NamedTuple):
+    """The instance's steps after this one, when the caller already knows them (a completion reads
+    the completed ones with its lock and holds every open row)."""
+    completed: frozenset[str]           # completed at least once
+    open: frozenset[str]                # with an open task
+
+
 def _steps(session: Session, instance_id: str, open_step: str | None) -> tuple[set[str], bool]:
     """(the steps of the instance completed at least once, whether `open_step` has an open task): one read."""
     rows = session.execute(_STEPS, {"instance_id": instance_id, "open_step": open_step}).all()
@@ -113,9 +121,10 @@ def _steps(session: Session, instance_id: str, open_step: str | None) -> tuple[s
 
 def announce(session: Session, directory: Directory, inst: Instance, new_rows: list[Task], now: datetime,
              actor: str | None = None, done: Task | None = None, submitted: dict | None = None,
-             ended: bool = False, alone: bool = False) -> None:
+             ended: bool = False, alone: bool = False, steps: Steps | None = None) -> None:
     """Queue what this step tells whom (see the module's rules); `submitted` is `done`'s answer,
-    the step's only one when `alone` (not a vote), so no earlier answers are read."""
+    the step's only one when `alone` (not a vote), so no earlier answers are read; `steps`: the
+    instance's steps as the caller knows them (else read here)."""
     plans: dict[str, tuple[str, list[Task], dict]] = {}
 
     def plan(name: str, kind: str, rows: list[Task], facts: dict) -> None:
@@ -132,8 +141,13 @@ def announce(session: Session, directory: Directory, inst: Instance, new_rows: l
         answers = [a for a in [_answer(done.id, done.closed_by, submitted)] if a is not None]
     else:
         answers = _round_answers(session, done, submitted)
-    completed_steps, still_open = _steps(session, inst.id, done.bpmn_id if answers else None) \
-        if new_rows or (answers and not ended) else (set(), False)
+    open_step = done.bpmn_id if answers else None
+    if not (new_rows or (answers and not ended)):
+        completed_steps, still_open = set(), False
+    elif steps is not None:
+        completed_steps, still_open = set(steps.completed), open_step in steps.open
+    else:
+        completed_steps, still_open = _steps(session, inst.id, open_step)
     for row in new_rows:
         kind = _kind_of_new_task(session, row, done, completed_steps)
         for name in directory.reached_by(row):

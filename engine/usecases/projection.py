@@ -20,7 +20,7 @@ from ..directory import Directory
 from ..spiff import SERIALIZER_VERSION, HumanTask, Runtime
 from ..status import Status
 from . import calls, committee
-from .notifications import announce, notify  # noqa: F401 - notify: the use cases' one way to queue mail
+from .notifications import Steps, announce, notify  # noqa: F401 - notify: the use cases' one way to queue mail
 
 
 _OPEN_TASKS = (select(Task).where(Task.instance_id == bindparam("instance_id"), OPEN_TASK)
@@ -93,16 +93,20 @@ def _new_task_rows(session: Session, directory: Directory, inst: Instance, human
 def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Runtime,
                   now: datetime, submitted: dict | None = None, actor: str | None = None,
                   done: Task | None = None, closed_as: str = "cancelled", still_open: list | None = None,
-                  before: list[Task] | None = None, dumped: str | None = None) -> list[Task]:
+                  before: list[Task] | None = None, dumped: str | None = None,
+                  completed_before: frozenset[str] | None = None) -> list[Task]:
     """Save `rt` into `inst`, bring the task projection in line and queue the notifications
     of `actor`'s step (`done`: the task they completed); returns new task rows. Open rows the
     workflow no longer waits at close as `closed_as` (an admin's rewind: `rewound`); `still_open`, if
     given, receives every open row afterwards (no need to read them again); `before`: the open rows
     as the caller already read them in this transaction (else they are read here); `dumped`: `rt`
-    already serialised, by a caller that does so before its first write (db/read_ahead.py)."""
+    already serialised, by a caller that does so before its first write (db/read_ahead.py);
+    `completed_before`: the steps the instance had completed, as the caller read them with its lock
+    and `before` (the notices then know every step's state without reading it)."""
     humans = rt.human_tasks()
     live = {h.spiff_id: h for h in humans}
     kept, ended = set(), [done] if done is not None else []
+    given_before = before is not None
     before = open_tasks(session, inst.id) if before is None else before
     for row in before:
         if row.spiff_task_id in live:
@@ -112,6 +116,10 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
             row.state, row.closed_at = closed_as, now
             ended.append(row)
     new_rows = _new_task_rows(session, directory, inst, [h for h in humans if h.spiff_id not in kept], now)
+    steps = None
+    if completed_before is not None and given_before:
+        steps = Steps(completed_before | {r.bpmn_id for r in ended if r.state == "completed"},
+                                    frozenset(r.bpmn_id for r in [*before, *new_rows] if r.state == "open"))
     if still_open is not None:
         still_open.extend([*(r for r in before if r.state == "open"), *new_rows])
     committee.budget_answered(session, inst, submitted, now)
@@ -140,5 +148,5 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     session.flush()
     alone = done is not None and rt.answers_alone(done.spiff_task_id)
     announce(session, directory, inst, new_rows, now, actor=actor, done=done, submitted=submitted, ended=ended,
-             alone=alone)
+             alone=alone, steps=steps)
     return new_rows

@@ -7,7 +7,7 @@ from typing import Callable
 from sqlalchemy import bindparam, delete
 
 from ..assignment import may_act
-from ..db.locks import lock_task, lock_task_and_open_rows
+from ..db.locks import LockedTask, lock_task, lock_task_and_open_rows
 from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
@@ -41,12 +41,12 @@ def _open_task(uow, task_id: str) -> tuple[Task, Instance]:
     return row, inst
 
 
-def _open_task_and_siblings(uow, task_id: str) -> tuple[Task, Instance, list[Task], bool]:
-    """As `_open_task`, with the instance's other open task rows read in the same statement (a
-    completion passes them on instead of reading them again), and whether the task has drafts."""
-    row, inst, rows, drafted = lock_task_and_open_rows(uow.session, task_id)
-    _check_workable(task_id, row, inst)
-    return row, inst, [r for r in rows if r is not row], drafted
+def _open_task_and_siblings(uow, task_id: str) -> LockedTask:
+    """As `_open_task`, with what the same statement read beside it (`locks.LockedTask`): the
+    instance's open rows, which a completion passes on instead of reading them again."""
+    locked = lock_task_and_open_rows(uow.session, task_id)
+    _check_workable(task_id, locked.row, locked.inst)
+    return locked
 
 
 def _actor(directory: Directory, username: str, row: Task) -> Person:
@@ -97,9 +97,13 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     """Validate the form, run the workflow on, and say what followed. `data` may be a function of
     the task row, its instance and the task's process data, called once the task is locked."""
     s = uow.session
-    row, inst, others, drafted = _open_task_and_siblings(uow, task_id)
+    locked = _open_task_and_siblings(uow, task_id)
+    row, inst, drafted = locked.row, locked.inst, locked.drafted
+    others = [r for r in locked.open_rows if r is not row]
     directory = uow.directory
-    directory.find_all([username, inst.owner])          # who acts and whose project it is: one read
+    if inst.owner:
+        directory.keep(inst.owner, locked.owner, locked.owner_groups)     # read with the lock
+    directory.find_all([username, inst.owner])          # who acts, if the sign-in did not say: one read
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
     now = ctx.clock()
@@ -137,7 +141,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     audit(s, inst.id, "completed", username, now, row, data=values)
     still_open: list[Task] = []
     opened = apply_runtime(s, directory, inst, rt, now, values, actor=username, done=row, still_open=still_open,
-                           before=others, dumped=dumped)
+                           before=others, dumped=dumped, completed_before=locked.completed_steps)
     return Done(row, inst, user, opened, still_open, lambda t: may_act(
         user, t.assignee, t.candidate_group, t.excluded_user, directory.candidates_of(t.id)))
 

@@ -30,6 +30,13 @@ def view(person: Person) -> UserView:
                     person.notify, person.delegate, person.delegate_from, person.delegate_until)
 
 
+def person_of(user: UserView) -> Person:
+    """The person a view shows (as `view` made it), for a use case handed who signed in."""
+    return Person(user.username, user.display_name, frozenset(user.groups), user.department, user.reports_to,
+                  user.email, user.active, user.time_zone, user.locale, user.notify, user.delegate,
+                  user.delegate_from, user.delegate_until)
+
+
 def _username_error(path: str, value) -> FieldError | None:
     if isinstance(value, str) and _USERNAME.fullmatch(value):
         return None

@@ -20,8 +20,9 @@ from ..statements import counted, sent
 # the writers' turn (engine/db/read_ahead.py): its read ends (COMMIT), the turn begins (BEGIN
 # IMMEDIATE, a second transaction) and the locked task and instance are checked (one SELECT);
 # a task without drafts sends no DELETE of them, and a pooled connection back from use moments
-# ago is not pinged (engine/db/idle_ping.py)
-POST_STATEMENTS = {"sqlite": 19, "postgresql": 16}
+# ago is not pinged (engine/db/idle_ping.py); the project's owner and the steps it has completed come
+# with the lock, and the acting user with the sign-in
+POST_STATEMENTS = {"sqlite": 17, "postgresql": 14}
 POST_TRANSACTIONS = {"sqlite": 2, "postgresql": 1}
 PAGE_STATEMENTS, PAGE_TRANSACTIONS = 62, 12
 
@@ -93,6 +94,7 @@ def test_manager_approval_post_sends_few_statements_in_few_transactions(bob_at_r
     assert seen.count("SELECT tasks.id") == 0, seen.report()       # the open rows came with the lock
     assert seen.count("INSERT INTO tasks") == 1 and seen.count("INSERT INTO notifications") == 1, seen.report()
     assert seen.count("DELETE FROM drafts") == 0 and seen.count("PING") == 0, seen.report()   # none to drop
+    assert seen.count("SELECT DISTINCT tasks") == 0, seen.report()     # the notices' steps: read with the lock
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)      # SQLite's own count of recompiles
@@ -105,5 +107,16 @@ def test_sqlite_compiles_each_statement_of_the_approval_post_once_whatever_its_v
     path = sqlite_path(str(eng.db.url))
     checked = [(s, v) for s, v in seen if s.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
                and isinstance(v, tuple)]
-    assert len(checked) >= 9           # every SELECT, UPDATE and DELETE the POST sends (its INSERTs aside)
+    assert len(checked) >= 7           # every SELECT, UPDATE and DELETE the POST sends (its INSERTs aside)
     assert [" ".join(s.split())[:200] for s, values in checked if prepared_again(path, s, values)] == []
+
+
+def test_a_completion_reads_neither_the_signed_in_user_again_nor_the_owner_apart_from_the_lock(bob_at_review):
+    eng, client, task = bob_at_review
+    with sent(eng.db) as seen:
+        response = client.post(f"/tasks/{task.id}", data={"manager_review.decision": "approve",
+                                                           "manager_review.comments": "ok"})
+    assert response.status_code == 302
+    people_read = [str(values) for statement, values in seen
+                   if " ".join(statement.split()).startswith("SELECT users.username")]
+    assert not any("bob" in v or "amy" in v for v in people_read), people_read   # only the committee's

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from engine import ValidationFailed
 
 from ..attachments import views as attachments
-from ..common.current import engine, me
+from ..common.current import engine, me, user
 from ..common.formdata import ADD_ROW, flatten, parse_form, redisplay
 from ..common.i18n import form_text
 from . import handoff, page, uploads
@@ -77,7 +77,7 @@ def complete(task_id: str):
         shown = redisplay(page.form_of(task), request.form, page.fixed_of(task))
         return page.render(task, shown, errors, message, status)
     g.redisplay = again
-    done = engine().complete_step(task_id, me(), answer)      # drops drafts too
+    done = engine().complete_step(task_id, me(), answer, identified=user())      # drops drafts too
     went = handoff.where_it_went(done, parsed, me())
     flash(" ".join(filter(None, [_("Done: “%(task)s”.", task=form_text(done.task.name)), went])), "success")
     following = handoff.in_process_order(done.following, done.order)
