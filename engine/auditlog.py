@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import JSON, Integer, String, and_, bindparam, column, insert, select, values
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -102,7 +102,7 @@ def discard_queued(session: Session, keep: int = 0) -> None:
 def append_queued(session: Session) -> None:
     """Number, chain and insert the queued events; called by the unit of work before commit.
     The streams' heads are claimed (and locked) in one statement, the events and their payloads
-    go in one batch each, and the database moves each head on to its stream's newest event as the
+    go in together (`_insert`), and the database moves each head on to its stream's newest event as the
     events go in (a trigger, migration 0040)."""
     queue = session.info.pop(_QUEUE, [])
     if not queue:
@@ -113,18 +113,41 @@ def append_queued(session: Session) -> None:
         seq, prev = heads[item.fields["stream"]]
         fields = {**item.fields, "seq": seq + 1, "prev_hash": prev,
                   "payload_hash": sha256(canonical(item.payload)) if item.payload else EMPTY_PAYLOAD_HASH}
-        events.append(AuditEvent(**fields, hash=event_hash(fields)))
-        heads[item.fields["stream"]] = (seq + 1, events[-1].hash)
-    session.add_all(events)
-    session.flush()                                   # one batch; the rows get their ids
-    for item, event in zip(queue, events):
-        if item.payload:
-            session.add(AuditPayload(event_id=event.id, data=item.payload))
+        events.append({**fields, "hash": event_hash(fields)})
+        heads[item.fields["stream"]] = (seq + 1, events[-1]["hash"])
+    ids = _insert(session, events, [item.payload for item in queue])
+    for item, event_id in zip(queue, ids):
         for erased_id, replacement in item.erases.items():
             row = session.get(AuditPayload, erased_id)
             if row is not None:
-                row.data, row.erased_by = replacement, event.id
+                row.data, row.erased_by = replacement, event_id
     session.flush()                                   # the heads follow their events (migration 0040)
+
+
+def _insert(session: Session, events: list[dict], payloads: list[dict | None]) -> list[int]:
+    """Insert the events and their payloads; returns the events' ids in order. On PostgreSQL in one
+    statement (the payloads' INSERT reads the new ids from the events' INSERT in a WITH); on SQLite,
+    which has no INSERT inside a WITH, in one batch each."""
+    if session.bind.dialect.name != "postgresql":
+        rows = [AuditEvent(**event) for event in events]
+        session.add_all(rows)
+        session.flush()                               # one batch; the rows get their ids
+        session.add_all([AuditPayload(event_id=row.id, data=payload)
+                         for row, payload in zip(rows, payloads) if payload])
+        return [row.id for row in rows]
+    new = pg_insert(AuditEvent).values(events).returning(AuditEvent.id, AuditEvent.stream, AuditEvent.seq)
+    new = new.cte("new_events")
+    statement = select(new.c.id, new.c.stream, new.c.seq)
+    given = [(event["stream"], event["seq"], payload) for event, payload in zip(events, payloads) if payload]
+    if given:
+        data = values(column("stream", String), column("seq", Integer), column("data", JSON),
+                      name="given").data(given)
+        put = insert(AuditPayload).from_select(
+            ["event_id", "data"],
+            select(new.c.id, data.c.data).join(data, and_(data.c.stream == new.c.stream, data.c.seq == new.c.seq)))
+        statement = statement.add_cte(put.cte("new_payloads"))
+    ids = {(stream, seq): event_id for event_id, stream, seq in session.execute(statement)}
+    return [ids[(event["stream"], event["seq"])] for event in events]
 
 
 def _claim_heads(session: Session, streams: list[str]) -> dict[str, tuple[int, str]]:
@@ -141,8 +164,8 @@ def _claim_heads(session: Session, streams: list[str]) -> dict[str, tuple[int, s
 
 
 def _claim(dialect: str, values):
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    claim = insert(AuditHead).values(values)
+    insert_into = pg_insert if dialect == "postgresql" else sqlite_insert
+    claim = insert_into(AuditHead).values(values)
     claim = claim.on_conflict_do_update(index_elements=["stream"], set_={"seq": AuditHead.seq})
     return claim.returning(AuditHead.stream, AuditHead.seq, AuditHead.hash)
 

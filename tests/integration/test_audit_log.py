@@ -80,6 +80,21 @@ def test_the_database_moves_each_head_to_its_streams_newest_event_and_never_back
             == (6, "six")
 
 
+def test_one_append_over_two_streams_gives_each_event_its_own_payload_and_verifies(loop_eng):
+    at = datetime.now(timezone.utc)
+    with loop_eng.ctx.uow() as uow:
+        for stream, kind, payload in (("test:a", "first", {"n": 1}), ("test:b", "second", None),
+                                      ("test:a", "third", {"n": 3}), ("test:b", "fourth", {"n": 4})):
+            auditlog.record(uow.session, stream, kind, "amy", at, payload=payload)
+    with loop_eng.ctx.uow(read_only=True) as uow:
+        events = list(uow.session.scalars(select(AuditEvent).where(AuditEvent.stream.in_(["test:a", "test:b"]))))
+        kept = auditlog.payloads(uow.session, [e.id for e in events])
+        assert sorted((e.stream, e.seq, e.kind, kept.get(e.id)) for e in events) == [
+            ("test:a", 1, "first", {"n": 1}), ("test:a", 2, "third", {"n": 3}),
+            ("test:b", 1, "second", None), ("test:b", 2, "fourth", {"n": 4})]
+        assert auditlog.verify(uow.session, "test:a") == [] and auditlog.verify(uow.session, "test:b") == []
+
+
 def test_the_database_refuses_to_change_or_delete_an_audit_event(loop_eng):
     iid = _started_and_drafted(loop_eng)
     first = _events(loop_eng, iid)[0]

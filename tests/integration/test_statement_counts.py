@@ -21,8 +21,9 @@ from ..statements import counted, sent
 # IMMEDIATE, a second transaction) and the locked task and instance are checked (one SELECT);
 # a task without drafts sends no DELETE of them, and a pooled connection back from use moments
 # ago is not pinged (engine/db/idle_ping.py); the project's owner and the steps it has completed come
-# with the lock, and the acting user with the sign-in
-POST_STATEMENTS = {"sqlite": 17, "postgresql": 14}
+# with the lock, and the acting user with the sign-in; on PostgreSQL the audit events and their
+# payloads go in with one statement
+POST_STATEMENTS = {"sqlite": 17, "postgresql": 13}
 POST_TRANSACTIONS = {"sqlite": 2, "postgresql": 1}
 PAGE_STATEMENTS, PAGE_TRANSACTIONS = 62, 12
 
