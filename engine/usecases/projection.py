@@ -119,7 +119,7 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     steps = None
     if completed_before is not None and given_before:
         steps = Steps(completed_before | {r.bpmn_id for r in ended if r.state == "completed"},
-                                    frozenset(r.bpmn_id for r in [*before, *new_rows] if r.state == "open"))
+                      frozenset(r.bpmn_id for r in [*before, *new_rows] if r.state == "open"))
     if still_open is not None:
         still_open.extend([*(r for r in before if r.state == "open"), *new_rows])
     committee.budget_answered(session, inst, submitted, now)

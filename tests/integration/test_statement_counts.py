@@ -46,6 +46,11 @@ def bob_at_review(db_url, tmp_path):
     eng.close()
 
 
+def _approve(client, task):
+    return client.post(f"/tasks/{task.id}", data={"manager_review.decision": "approve",
+                                                  "manager_review.comments": "ok"})
+
+
 def _in_transaction(dbapi_connection) -> bool:
     """Whether the database holds a transaction open on this connection, as its driver knows."""
     if hasattr(dbapi_connection, "in_transaction"):                     # sqlite3
@@ -83,8 +88,7 @@ def test_task_page_reads_in_few_statements(bob_at_review):
 def test_manager_approval_post_sends_few_statements_in_few_transactions(bob_at_review):
     eng, client, task = bob_at_review
     with counted(eng.db) as seen:
-        response = client.post(f"/tasks/{task.id}", data={"manager_review.decision": "approve",
-                                                           "manager_review.comments": "ok"})
+        response = _approve(client, task)
     assert response.status_code == 302
     assert [t.bpmn_id for t in eng.instance(task.instance_id).tasks] == ["committee_vote"] * 3
     kind = eng.db.dialect.name
@@ -102,8 +106,7 @@ def test_manager_approval_post_sends_few_statements_in_few_transactions(bob_at_r
 def test_sqlite_compiles_each_statement_of_the_approval_post_once_whatever_its_values(bob_at_review):
     eng, client, task = bob_at_review
     with sent(eng.db) as seen:
-        response = client.post(f"/tasks/{task.id}", data={"manager_review.decision": "approve",
-                                                           "manager_review.comments": "ok"})
+        response = _approve(client, task)
     assert response.status_code == 302
     path = sqlite_path(str(eng.db.url))
     checked = [(s, v) for s, v in seen if s.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
@@ -115,8 +118,7 @@ def test_sqlite_compiles_each_statement_of_the_approval_post_once_whatever_its_v
 def test_a_completion_reads_neither_the_signed_in_user_again_nor_the_owner_apart_from_the_lock(bob_at_review):
     eng, client, task = bob_at_review
     with sent(eng.db) as seen:
-        response = client.post(f"/tasks/{task.id}", data={"manager_review.decision": "approve",
-                                                           "manager_review.comments": "ok"})
+        response = _approve(client, task)
     assert response.status_code == 302
     people_read = [str(values) for statement, values in seen
                    if " ".join(statement.split()).startswith("SELECT users.username")]
