@@ -67,10 +67,13 @@ class CycleStepTotal(Base):
 
 class CycleProject(Base):
     __tablename__ = "cycle_projects"
-    __table_args__ = (Index("ix_cycle_projects_took", "process_id", "took_us"),)
+    __table_args__ = (Index("ix_cycle_projects_took", "process_id", "took_us"),
+                      Index("ix_cycle_projects_period", "process_id", "first_opened", "last_opened", "took_us"),
+                      Index("ix_cycle_projects_last", "process_id", "last_opened", "first_opened"))
     instance_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200))
     first_opened: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_opened: Mapped[datetime | None] = mapped_column(UTCDateTime)      # None only before 0041 filled it
     took_us: Mapped[int | None] = mapped_column(BigInteger)      # None until finished
 
 
@@ -82,4 +85,33 @@ class CycleDuration(Base):
     completed: Mapped[int] = mapped_column(BigInteger)      # activations that took this long
 
 
-Index("ix_tasks_durations", Task.bpmn_id, Task.duration_us, Task.instance_id)
+class CycleStepMonth(Base):
+    """`cycle_steps`' counts summed by the month of each project-step's first opening (0041),
+    sharded as the totals are."""
+
+    __tablename__ = "cycle_step_months"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)          # YYYY-MM
+    shard: Mapped[str] = mapped_column(String(2), primary_key=True)
+    activations: Mapped[int] = mapped_column(BigInteger)
+    open_count: Mapped[int] = mapped_column(BigInteger)
+    rewound: Mapped[int] = mapped_column(BigInteger)
+    cancelled: Mapped[int] = mapped_column(BigInteger)
+    returns: Mapped[int] = mapped_column(BigInteger)
+
+
+class CycleDurationMonth(Base):
+    """`cycle_durations` by the month each activation opened (0041)."""
+
+    __tablename__ = "cycle_duration_months"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)          # YYYY-MM
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    completed: Mapped[int] = mapped_column(BigInteger)
+
+
+Index("ix_cycle_steps_opened", CycleStep.process_id, CycleStep.first_opened, CycleStep.bpmn_id, CycleStep.activations,
+      CycleStep.open_count, CycleStep.rewound, CycleStep.cancelled, CycleStep.returns)
+Index("ix_tasks_durations", Task.bpmn_id, Task.duration_us, Task.created_at, Task.instance_id)

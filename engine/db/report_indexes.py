@@ -13,9 +13,9 @@ The cycle-time report (engine/reports/cycle.py) reads `ix_tasks_cycle` (0023): e
 by project, step and opening time, so a viewer's projects lead to their activations and the window
 over each project's activations of a step is fed in its own order, without a sort.
 
-With a period, a viewer who sees every project reads the activations opened in it through
-`ix_tasks_opened` (0038, opening time only): led by the projects, every activation of the company
-was read to keep the period's few.
+With a period, a viewer who sees every project reads the activations of a period's partial first
+and last months from `ix_tasks_opened` (0038; 0041 added the step, the time and the project, so it
+is read alone) and the rest from what is kept by month (engine/reports/kept_period.py).
 
 A rep's or a manager's projects on an account in view (engine/reports/scope.py) are found through
 `ix_instances_accounts` (0026): account, process and id, so each account in view leads to its
@@ -47,7 +47,7 @@ Index("ix_tasks_decisions", Task.instance_id, Task.bpmn_id, Task.closed_at, Task
 Index("ix_instances_projects", Instance.process_id, Instance.id, Instance.owner)
 Index("ix_tasks_cycle", Task.instance_id, Task.bpmn_id, Task.created_at, Task.state, Task.closed_at, Task.duration_us,
       Task.name)
-Index("ix_tasks_opened", Task.created_at)
+Index("ix_tasks_opened", Task.created_at, Task.bpmn_id, Task.duration_us, Task.instance_id)
 Index("ix_instances_accounts", Instance.account_id, Instance.process_id, Instance.id)
 Index("ix_instances_owner", Instance.owner, Instance.process_id, Instance.id)
 Index("ix_contacts_coverage", Contact.account_id, Contact.relationship_stage, Contact.last_activity_on,
