@@ -60,44 +60,18 @@ def activations(ctx, uow, person, filters: Filters):
     compares the kept figures with this way)."""
     dialect = uow.session.bind.dialect.name
     period = filters.starts is not None or filters.ends is not None
-    if period and scope.sees_every_account(person, filters):
-        in_view = _opened_in_view(uow.session, dialect, scope.projects_where(ctx, uow, person, filters), filters)
-    else:
-        in_view = Task.instance_id.in_(select(_projects(ctx, uow, person, filters).c.id))
-    acts = select(Task.instance_id, Task.bpmn_id, Task.name, Task.state, Task.created_at.label("opened"),
-                  Task.closed_at.label("closed"), Task.duration_us.label("took")).where(
-        in_view, *scope.between(Task.created_at, filters))
+    acts = in_period(Task.instance_id.in_(select(_projects(ctx, uow, person, filters).c.id)),
+                     *scope.between(Task.created_at, filters))
     if dialect == "postgresql" or period:                       # read once, kept for the three parts
         return select(acts.cte("activations").prefix_with("MATERIALIZED"))
     return acts
 
 
-def _opened_in_view(s, dialect: str, projects_where: list, filters: Filters):
-    """For a viewer who sees every project, with a period: the activations' projects as a plain
-    subquery, so that PostgreSQL weighs reading the period's range of `ix_tasks_opened` against
-    seeking each project (behind a materialised CTE it guessed 200 projects, not 100,000, and
-    sought each: 1.5 s for September); on SQLite, which cannot weigh them, the way `_few_opened`
-    picks."""
-    projects = Task.instance_id
-    if dialect == "sqlite" and _few_opened(s, filters):
-        projects = projects.concat("")          # not sought by project: read by opening time
-    return projects.in_(select(Instance.id).where(*projects_where))
-
-
-FEW = 1 / 6
-
-
-def _few_opened(s, filters: Filters) -> bool:
-    """Whether the period holds few enough of all activations to read them by opening time.
-    Without statistics SQLite cannot weigh the two ways itself. Read by opening time, each
-    activation is fetched from its row and grouped through temporary B-trees (~18 us each, 100,000
-    projects); led by the projects, every activation is read in the index's order (~3 us each). So
-    September reads 28,000 activations in 0.6 s instead of 2.1 s, and half a year stays led by the
-    projects (3.5 s against 4.9). Both counts come from indexes: the period's range of
-    `ix_tasks_opened`, all activations from the kept totals."""
-    opened = s.scalar(select(func.count()).select_from(Task).where(*scope.between(Task.created_at, filters)))
-    every = s.scalar(select(func.sum(CycleStepTotal.activations)))
-    return opened < FEW * int(every or 0)
+def in_period(projects, *opened):
+    """The activations of `projects` (a condition on `Task.instance_id`) whose opening meets `opened`,
+    with the columns the parts below read."""
+    return select(Task.instance_id, Task.bpmn_id, Task.name, Task.state, Task.created_at.label("opened"),
+                  Task.closed_at.label("closed"), Task.duration_us.label("took")).where(projects, *opened)
 
 
 def microseconds(dialect: str, later, earlier):
@@ -134,6 +108,11 @@ def _spread(count: int | None, value: Callable, lower, upper, above, p90) -> Spr
     return Spread(count, float(middle), at[max(1, (9 * count + 9) // 10)])
 
 
+def spread_of(count: int, at) -> Spread:
+    """Median and p90 from a kind 2 or 3 row's values at the ranks (exact microseconds)."""
+    return _spread(count, _exact, *at)
+
+
 def _exact(us) -> float:
     return int(us) / 1_000_000                   # as durations.seconds computes it
 
@@ -148,7 +127,7 @@ def _done(a):
     return a.c.took.is_not(None)
 
 
-def _steps(acts):
+def step_rows(acts):
     """Per step (kind 1): name, first opening, activations, open, rewound, cancelled, returns (each
     activation opened once an earlier one of the project's step had completed: the project's first
     completion at the step, grouped apart and joined back - cheaper than a window over every row)."""
@@ -189,25 +168,40 @@ def _step_ranks(acts, dialect: str):
         or_(*[r.rn == wanted for wanted in _ranks(r.n)])).group_by(r.bpmn_id)     # groups <= 4 rows a step
 
 
-def _whole(acts, dialect: str):
-    """End to end (kind 2): projects in view, finished ones, their times at the ranks."""
+def project_times(acts, dialect: str):
+    """Per project in view: whether it finished (1 or 0) and, if so, its time end to end in exact
+    microseconds, from its first opening to its last closing among `acts`."""
     a = acts.subquery("projects_in_view")
     per = (select(func.min(a.c.opened).label("first"), func.max(a.c.closed).label("last"),
                   func.max(case((a.c.state == COMPLETED, a.c.closed))).label("last_done"),
                   func.sum(case((or_(a.c.state == OPEN, a.c.closed.is_(None)), 1), else_=0)).label("open"))
            .group_by(a.c.instance_id).subquery())
     finished = case((and_(per.c.open == 0, per.c.last_done == per.c.last), 1), else_=0)
-    lasted = case((finished == 1, microseconds(dialect, per.c.last, per.c.first)))
-    projects = select(lasted.label("took"), finished.label("finished"), func.count().over().label("projects"),
-                      func.row_number().over(partition_by=finished, order_by=lasted).label("rn"),
-                      func.sum(finished).over().label("n")).subquery()
+    return select(case((finished == 1, microseconds(dialect, per.c.last, per.c.first))).label("took"),
+                  finished.label("finished"))
+
+
+def whole_row(times, dialect: str):
+    """End to end (kind 2) from `times` (a select of each project's `took`, None unless finished,
+    and `finished`, 1 or 0): projects in view, finished ones, their times at the ranks."""
+    t = times.subquery("times")
+    if dialect == "postgresql":                         # one pass over the projects' times
+        return select(literal_column("2"), null(), null(), null(), func.count(), *[literal_column("0")] * 4,
+                      func.sum(t.c.finished), *_picks(t.c.took))
+    projects = select(t.c.took, t.c.finished, func.count().over().label("projects"),
+                      func.row_number().over(partition_by=t.c.finished, order_by=t.c.took).label("rn"),
+                      func.sum(t.c.finished).over().label("n")).subquery()
     p = projects.c
     return select(literal_column("2"), null(), null(), null(), func.max(p.projects), *[literal_column("0")] * 4,
                   func.max(p.n), *_picked(p.rn, p.n, p.took, p.finished == 1))
 
 
+def _whole(acts, dialect: str):
+    return whole_row(project_times(acts, dialect), dialect)
+
+
 def _kept_steps(projects, processes: list[str]):
-    """Per step (kind 1) from the counts kept per project and step (`cycle_steps`): what `_steps`
+    """Per step (kind 1) from the counts kept per project and step (`cycle_steps`): what `step_rows`
     computes from a period-less view's activations, one row per project and step read. The name is
     the one the step's last opened activation in the company shows (one seek of
     `ix_cycle_steps_last` per step, as `kept_cycle` reads it)."""
@@ -282,7 +276,7 @@ def _ranked_in_python(s, projects) -> dict[str, Spread]:
 
 def from_activations(ctx, uow, person, filters: Filters) -> CycleTime:
     acts, dialect = activations(ctx, uow, person, filters), uow.session.bind.dialect.name
-    return _figures(uow.session, union_all(_steps(acts), _step_ranks(acts, dialect), _whole(acts, dialect)))
+    return _figures(uow.session, union_all(step_rows(acts), _step_ranks(acts, dialect), _whole(acts, dialect)))
 
 
 def _figures(s, statement, timed: dict[str, Spread] | None = None) -> CycleTime:
@@ -295,7 +289,7 @@ def _figures(s, statement, timed: dict[str, Spread] | None = None) -> CycleTime:
         elif kind == RANKS_ROW:
             timed[step] = _spread(n, _exact, *at)
         else:
-            whole, projects = _spread(n, _exact, *at), count or 0
+            whole, projects = _spread(int(n or 0), _exact, *at), int(count or 0)
     steps = [StepTime(step, name, timed.get(step, spread([])), *counts)
              for step, (_opened, name, *counts) in sorted(counted.items(), key=lambda item: item[1][0])]
     steps.sort(key=lambda st: -(st.time.median or 0))

@@ -19,18 +19,20 @@ partial first and last months are read from the rows (`cycle_steps`, `ix_tasks_o
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Integer, String, case, cast, func, literal, or_, select, true, union_all
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, literal_column, null, or_, select, true, union_all
 
 from ..db.cycle_summaries import CycleDurationMonth, CycleProject, CycleStep, CycleStepMonth, CycleStepTotal
 from ..db.schema import Instance, Task
-from . import buckets, durations
-from .durations import Activation, StepTime
+from . import buckets, cycle
+from .durations import StepTime
 from .kept_cycle import ranks, spread_at
 from .stats import spread
 
 COUNTED = ("activations", "returns", "open_count", "rewound", "cancelled")     # StepTime's order
+KEPT = ("activations", "open_count", "rewound", "cancelled", "returns")        # cycle.step_rows' order
+LAST_ROW, KEPT_ROW = 5, 6                        # beside cycle's kinds of rows
 
 
 def month(moment: datetime) -> str:
@@ -66,13 +68,11 @@ class _View:
 
     def __init__(self, s, processes: list[str], starts: datetime | None, ends: datetime | None):
         self.s, self.processes, self.starts, self.ends = s, processes, starts, ends
+        self.dialect = s.bind.dialect.name
         self.whole, self.edges = split(starts, ends)
         others = s.scalars(select(CycleStepTotal.bpmn_id).distinct()
                            .where(CycleStepTotal.process_id.not_in(processes))).all()
         self.shared = set(others)          # steps other processes have too: their task rows need the project's process
-
-    def _months(self, column) -> list:
-        return _within(column, *self.whole)
 
     def _ours(self, step_column):
         """A task row of a project in view (only asked for steps another process shares)."""
@@ -81,8 +81,9 @@ class _View:
         return or_(step_column.not_in(self.shared),
                    Task.instance_id.in_(select(Instance.id).where(Instance.process_id.in_(self.processes))))
 
-    def straddling(self) -> list[str]:
-        """Projects in view with activations both inside the period and before or after it."""
+    def straddling(self):
+        """Projects in view with activations both inside the period and before or after it (a
+        materialised CTE)."""
         c, parts = CycleProject, []
         if self.starts is not None:
             parts.append(select(c.instance_id).where(c.process_id.in_(self.processes), c.last_opened >= self.starts,
@@ -90,25 +91,49 @@ class _View:
         if self.ends is not None:
             parts.append(select(c.instance_id).where(c.process_id.in_(self.processes), c.last_opened >= self.ends,
                                                      *_within(c.first_opened, self.starts, self.ends)))
-        return list(self.s.scalars(union_all(*parts)))
+        return union_all(*parts).cte("straddling").prefix_with("MATERIALIZED")
 
-    def their_activations(self, projects: list[str]) -> list[Activation]:
-        rows = []
-        for start in range(0, len(projects), 500):
-            rows += self.s.execute(select(Task.instance_id, Task.bpmn_id, Task.name, Task.created_at, Task.closed_at,
-                                          Task.state, Task.id).where(Task.instance_id.in_(projects[start:start + 500]),
-                                                            *_within(Task.created_at, self.starts, self.ends))).all()
-        rows.sort(key=lambda r: (r.created_at, r.id))            # as the pure definition is given them
-        return [Activation(*row[:-1]) for row in rows]
+    def their_activations(self, straddling):
+        """Their activations opened in the period, from `ix_tasks_cycle` alone: the test on the
+        opening time is a CASE no index answers (else SQLite reads the period's whole range of
+        `ix_tasks_opened`)."""
+        opened = case((and_(*_within(Task.created_at, self.starts, self.ends)), 1), else_=0) == 1
+        return select(cycle.in_period(Task.instance_id.in_(select(straddling.c.instance_id)), opened)
+                      .cte("straddling_activations").prefix_with("MATERIALIZED"))
 
-    def step_counts(self, straddling: list[str]) -> dict[str, list[int]]:
-        """Per step, the kept counts (COUNTED) of the project-steps first opened in the period, the
-        straddling projects' own taken out."""
+    def wholly_inside(self):
+        """The kept times of the projects wholly inside the period, as `cycle.project_times` gives
+        the straddling ones' (`ix_cycle_projects_period` alone)."""
+        c = CycleProject
+        return select(c.took_us.label("took"), case((c.took_us.is_(None), 0), else_=1).label("finished")).where(
+            c.process_id.in_(self.processes), *_within(c.first_opened, self.starts, self.ends),
+            *([c.last_opened < self.ends] if self.ends is not None else []))
+
+    def straddlers_and_whole(self):
+        """One statement: the straddling projects' steps over their activations in the period
+        (kind 1) and their last openings per step (kind 5), their kept counts to take out (kind 6),
+        and end to end over every project in view (kind 2)."""
+        straddling = self.straddling()
+        acts = self.their_activations(straddling)
+        a, c = acts.subquery("last_opened"), CycleStep
+        pad = [null()] * 5
+        parts = [cycle.whole_row(union_all(self.wholly_inside(), cycle.project_times(acts, self.dialect)),
+                                 self.dialect),               # first: its typed columns type PostgreSQL's UNION
+                 cycle.step_rows(acts),
+                 select(literal_column("5"), a.c.bpmn_id, null(), func.max(a.c.opened), *[null()] * 5, *pad)
+                 .group_by(a.c.bpmn_id),
+                 select(literal_column("6"), c.bpmn_id, null(), null(), *[func.sum(getattr(c, n)) for n in KEPT], *pad)
+                 .where(c.instance_id.in_(select(straddling.c.instance_id)),
+                        *_within(c.first_opened, self.starts, self.ends)).group_by(c.bpmn_id)]
+        return union_all(*parts)
+
+    def step_counts(self) -> dict[str, list[int]]:
+        """Per step, the kept counts (COUNTED) of the project-steps first opened in the period."""
         m, c = CycleStepMonth, CycleStep
         parts = []
         if self.whole is not None:
             parts.append(select(m.bpmn_id, *[func.sum(getattr(m, n)) for n in COUNTED])
-                         .where(m.process_id.in_(self.processes), *self._months(m.month)).group_by(m.bpmn_id))
+                         .where(m.process_id.in_(self.processes), *_within(m.month, *self.whole)).group_by(m.bpmn_id))
         for lower, upper in self.edges:
             parts.append(select(c.bpmn_id, *[func.sum(getattr(c, n)) for n in COUNTED])
                          .where(c.process_id.in_(self.processes), *_within(c.first_opened, lower, upper))
@@ -116,34 +141,29 @@ class _View:
         counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(COUNTED))
         for step, *sums in self.s.execute(union_all(*parts)):
             counts[step] = [a + int(b or 0) for a, b in zip(counts[step], sums)]
-        for start in range(0, len(straddling), 500):
-            for step, *sums in self.s.execute(
-                    select(c.bpmn_id, *[func.sum(getattr(c, n)) for n in COUNTED])
-                    .where(c.instance_id.in_(straddling[start:start + 500]),
-                           *_within(c.first_opened, self.starts, self.ends)).group_by(c.bpmn_id)):
-                counts[step] = [a - int(b or 0) for a, b in zip(counts[step], sums)]
         return counts
 
     def first_and_last(self, steps) -> dict[str, tuple]:
         """Per step, its first opening in the period among the project-steps first opened in it, and
-        the name and opening of its last activation in the period among those last opened in it."""
-        c, result = CycleStep, {}
-        for step in steps:
+        the opening and name of its last activation in the period among those last opened in it
+        (two seeks of `ix_cycle_steps_first` and `ix_cycle_steps_last` per step, one statement)."""
+        c, parts = CycleStep, []
+        for step in sorted(steps):
             where = [c.process_id.in_(self.processes), c.bpmn_id == step]
-            first = self.s.scalar(select(func.min(c.first_opened))
-                                  .where(*where, *_within(c.first_opened, self.starts, self.ends)))
-            last = self.s.execute(select(c.last_opened, c.name).where(
-                *where, *_within(c.last_opened, self.starts, self.ends))
-                .order_by(c.last_opened.desc()).limit(1)).first()
-            result[step] = (first, last)
-        return result
+            last = select(c.last_opened, c.name).where(*where, *_within(c.last_opened, self.starts, self.ends)) \
+                .order_by(c.last_opened.desc()).limit(1).subquery()
+            first = select(func.min(c.first_opened)).where(*where, *_within(c.first_opened, self.starts, self.ends))
+            parts.append(select(literal(step), first.scalar_subquery(), last.c.last_opened, last.c.name)
+                         .select_from(select(literal(1)).subquery()).outerjoin(last, true()))
+        return {step: (first, (last, name) if last is not None else None)
+                for step, first, last, name in self.s.execute(union_all(*parts))} if parts else {}
 
     def duration_counts(self) -> dict[str, dict[int, int]]:
         """Per step and bucket, the completed activations opened in the period."""
         m, parts = CycleDurationMonth, []
         if self.whole is not None:
             parts.append(select(m.bpmn_id, m.bucket, func.sum(m.completed))
-                         .where(m.process_id.in_(self.processes), *self._months(m.month))
+                         .where(m.process_id.in_(self.processes), *_within(m.month, *self.whole))
                          .group_by(m.bpmn_id, m.bucket))
         for lower, upper in self.edges:
             code = _bucket_sql(Task.duration_us)
@@ -169,13 +189,12 @@ class _View:
                 values[(step, code)].append(int(took))
         return {key: sorted(v) for key, v in values.items()}
 
-    def kept_times(self) -> tuple[int, list[int]]:
-        """Projects wholly inside the period, and the kept times of the finished ones."""
-        c = CycleProject
-        rows = self.s.execute(select(c.took_us).where(
-            c.process_id.in_(self.processes), *_within(c.first_opened, self.starts, self.ends),
-            *([c.last_opened < self.ends] if self.ends is not None else []))).scalars().all()
-        return len(rows), [took for took in rows if took is not None]
+
+def _aware(value) -> datetime | None:
+    """A time as the database gave it without its column's type (SQLite: text), in UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return datetime.combine(value.date(), value.time(), timezone.utc) if value is not None else None
 
 
 def _bucket_sql(value):
@@ -184,8 +203,7 @@ def _bucket_sql(value):
     return case((value < 10, 0), else_=func.length(text) * 100 + cast(func.substr(text, 1, 2), Integer))
 
 
-def _step_times(view: _View, counts: dict[str, list[int]], computed: dict[str, StepTime],
-                acts: list[Activation]) -> list[StepTime]:
+def _step_times(view: _View, counts: dict[str, list[int]], theirs: dict[str, list]) -> list[StepTime]:
     in_view = {step for step, c in counts.items() if c[0] > 0}
     kept_ends = view.first_and_last(in_view)
     durations_by_step = view.duration_counts()
@@ -194,18 +212,15 @@ def _step_times(view: _View, counts: dict[str, list[int]], computed: dict[str, S
         n = sum(durations_by_step[step].values())
         places[step] = (n, {rank: buckets.place(durations_by_step[step].items(), rank) for rank in ranks(n)})
     values = view.bucket_values({(step, p.bucket) for step, (_n, at) in places.items() for p in at.values()})
-    last_of = {}
-    for a in acts:                                     # in opening order: the last one stays
-        last_of[a.step] = a
     steps = []
     for step in in_view:
         first, last = kept_ends[step]
-        if step in computed:
-            opened = min(a.opened for a in acts if a.step == step)
-            first = opened if first is None else min(first, opened)
         name = last[1] if last is not None else None
-        if step in last_of and (last is None or last_of[step].opened > last[0]):
-            name = last_of[step].name
+        if step in theirs:
+            their_first, their_last, their_name = theirs[step]
+            first = their_first if first is None else min(first, their_first)
+            if last is None or (their_last is not None and their_last > last[0]):
+                name = their_name
         n, at = places[step]
         time = spread_at(n, {rank: values[(step, p.bucket)][p.offset] / 1_000_000 for rank, p in at.items()})
         steps.append((first, StepTime(step, name, time, *counts[step])))
@@ -218,14 +233,20 @@ def _step_times(view: _View, counts: dict[str, list[int]], computed: dict[str, S
 def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime | None):
     """(steps, end to end, projects in view) for the period [starts, ends)."""
     view = _View(s, processes, starts, ends)
-    straddling = view.straddling()
-    acts = view.their_activations(straddling)
-    counts = view.step_counts(straddling)
-    computed = {st.step: st for st in durations.step_times(acts)}
-    for step, st in computed.items():
-        counts[step] = [a + b for a, b in zip(counts[step], (st.activations, st.returns, st.open, st.rewound,
-                                                            st.cancelled))]
-    wholly, kept = view.kept_times()
-    times = [took / 1_000_000 for took in kept] + list(durations.end_to_end(acts).values())
-    projects = wholly + len({a.instance_id for a in acts})
-    return _step_times(view, counts, computed, acts), spread(times), projects
+    counts = view.step_counts()
+    theirs, whole, projects = {}, spread([]), 0
+    for kind, step, name, moment, *numbers in s.execute(view.straddlers_and_whole()):
+        moment = _aware(moment)                          # the UNION's column is untyped: its first row is end to end
+        if kind == cycle.STEP_ROW:                       # n, open, rewound, cancelled, returns
+            n, open_, rewound, cancelled, returns = (int(v or 0) for v in numbers[:5])
+            counts[step] = [a + b for a, b in zip(counts[step], (n, returns, open_, rewound, cancelled))]
+            theirs.setdefault(step, [None, None, None])[0::2] = [moment, name]
+        elif kind == LAST_ROW:
+            theirs.setdefault(step, [None, None, None])[1] = moment
+        elif kind == KEPT_ROW:                           # as KEPT: the straddlers' kept counts, taken out
+            kept = dict(zip(KEPT, (int(v or 0) for v in numbers[:5])))
+            counts[step] = [a - kept[n] for a, n in zip(counts[step], COUNTED)]
+        else:
+            finished, at = numbers[5], numbers[6:]
+            whole, projects = cycle.spread_of(int(finished or 0), at), int(numbers[0] or 0)
+    return _step_times(view, counts, theirs), whole, projects

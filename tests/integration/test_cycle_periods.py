@@ -1,35 +1,55 @@
-"""Cycle time with a period, for a viewer who sees every project (migration 0038): whichever way the
-database reads the activations opened in the period - sought by project, or read by opening time
-from `ix_tasks_opened` - the report is the pure definition's over exactly those activations, on
-both databases; and SQLite reads a period holding few of them by opening time."""
+"""Cycle time with a period, for a viewer who sees every project (engine/reports/kept_period.py,
+migration 0041): whatever the period - whole months, partial ones, a start or an end only, both in
+one month - the report read from what the database keeps is the pure definition's over exactly the
+activations opened in it, on both databases, with projects straddling the period's start and end."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from engine.db.schema import Task
 from engine.demo import complete_open, to_committee, to_manager_review
-from engine.reports import cycle, scope
+from engine.reports import kept_period, scope
 from engine.reports.durations import Activation, end_to_end_spread, step_times
 from engine.reports.filters import parse
 
-LONG_AGO = timedelta(days=400)
+BASE = datetime(2026, 2, 20, 9, 30, tzinfo=timezone.utc)
+
+
+def spread_out(eng, projects: list[str]) -> None:
+    """Each project's activations, in their order, opened five days apart from its own start
+    (projects start eleven days apart), each keeping its time: a project then spans many weeks and
+    months, so every period below cuts some of them."""
+    with eng.ctx.uow() as uow:
+        for k, iid in enumerate(projects):
+            tasks = uow.session.scalars(select(Task).where(Task.instance_id == iid)
+                                        .order_by(Task.created_at, Task.id)).all()
+            for i, task in enumerate(tasks):
+                opened = BASE + timedelta(days=11 * k + 5 * i, minutes=i)
+                took = task.closed_at - task.created_at if task.closed_at else None
+                task.created_at, task.closed_at = opened, (opened + took if took is not None else None)
 
 
 @pytest.fixture
-def history(kam_eng):
-    """Old work (a return loop, a project at the committee, moved back 400 days) and recent work."""
-    old = [to_manager_review(kam_eng, "amy", "Old, returned"), to_committee(kam_eng, "amy", "Old, at committee")]
-    complete_open(kam_eng, old[0], "manager_review", "return")
-    complete_open(kam_eng, old[0], "proposal")
-    with kam_eng.ctx.uow() as uow:
-        for task in uow.session.scalars(select(Task).where(Task.instance_id.in_(old))):
-            task.created_at -= LONG_AGO
-            task.closed_at = task.closed_at - LONG_AGO if task.closed_at else None
-    recent = to_manager_review(kam_eng, "amy", "Recent, returned")
-    complete_open(kam_eng, recent, "manager_review", "return")
+def months(kam_eng):
+    """A returned project now at the committee, a withdrawn one, one returned twice, one at the
+    committee with its votes cast, one at the manager: spread over February to June."""
+    returned = to_manager_review(kam_eng, "amy", "Returned once")
+    complete_open(kam_eng, returned, "manager_review", "return")
+    complete_open(kam_eng, returned, "proposal")
+    complete_open(kam_eng, returned, "manager_review")
+    withdrawn = to_manager_review(kam_eng, "amy", "Withdrawn")
+    kam_eng.withdraw(withdrawn, "amy", "customer postponed")
+    twice = to_manager_review(kam_eng, "amy", "Returned twice")
+    for _ in range(2):
+        complete_open(kam_eng, twice, "manager_review", "return")
+        complete_open(kam_eng, twice, "proposal")
+    voted = to_committee(kam_eng, "amy", "Voted")
+    complete_open(kam_eng, voted, "committee_vote")
+    waiting = to_manager_review(kam_eng, "amy", "Waiting")
+    spread_out(kam_eng, [returned, withdrawn, twice, voted, waiting])
     return kam_eng
 
 
@@ -42,32 +62,36 @@ def opened_in(eng, raw: dict) -> list[Activation]:
                 and (filters.ends is None or t.created_at < filters.ends)]
 
 
-def recent_days(days: int) -> dict:
-    return {"since": (datetime.now(timezone.utc) - timedelta(days=days)).date().isoformat()}
+PERIODS = {
+    "since mid-March": {"since": "2026-03-15"},
+    "until mid-April": {"until": "2026-04-14"},
+    "two whole months and two partial ones": {"since": "2026-02-27", "until": "2026-05-09"},
+    "within one month": {"since": "2026-04-03", "until": "2026-04-25"},
+    "across one month's end": {"since": "2026-03-20", "until": "2026-04-10"},
+    "from a month's first day": {"since": "2026-04-01"},
+    "to a month's last day": {"until": "2026-03-31"},
+    "whole months only": {"since": "2026-03-01", "until": "2026-04-30"},
+    "one day": {"since": "2026-03-27", "until": "2026-03-27"},
+    "before everything": {"until": "2026-01-31"},
+}
 
 
-@pytest.mark.parametrize("few", [0.0, 1.0], ids=["sought by project", "read by opening time"])
-@pytest.mark.parametrize("raw", [recent_days(30), {"until": (datetime.now(timezone.utc) - timedelta(days=100))
-                                                   .date().isoformat()}], ids=["last month", "until 100 days ago"])
-def test_a_committee_period_reads_the_pure_figures_whichever_way_it_is_read(history, monkeypatch, few, raw):
-    monkeypatch.setattr(cycle, "FEW", few)
-    rows, report = opened_in(history, raw), history.reports.cycle_time("col", raw)
-    assert rows and len(rows) < len(opened_in(history, {}))
+@pytest.mark.parametrize("raw", PERIODS.values(), ids=PERIODS.keys())
+def test_a_committee_period_reads_the_pure_figures_over_the_activations_opened_in_it(months, raw):
+    rows, everything = opened_in(months, raw), opened_in(months, {})
+    report = months.reports.cycle_time("col", raw)
     assert {s.step: s for s in report.steps} == {s.step: s for s in step_times(rows)}
     assert report.end_to_end == end_to_end_spread(rows) and report.projects == len({a.instance_id for a in rows})
+    assert len(rows) < len(everything)
 
 
-def test_a_period_holding_few_of_the_activations_is_read_by_opening_time(history):
-    with history.ctx.uow(read_only=True) as uow:
-        assert not cycle._few_opened(uow.session, parse(recent_days(1000)))      # every activation
-        assert cycle._few_opened(uow.session, parse({"since": "2999-01-01"}))     # none
-        if uow.session.bind.dialect.name != "sqlite":
-            return                                    # PostgreSQL weighs the two ways by its statistics
-        person = scope.viewer(uow, "col")
-
-        def plan(raw: dict) -> str:
-            statement = cycle.activations(history.ctx, uow, person, parse(raw))
-            sql = str(statement.compile(uow.session.bind, compile_kwargs={"literal_binds": True}))
-            return " ".join(row[3] for row in uow.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
-        assert "ix_tasks_opened" in plan({"since": "2999-01-01"})
-        assert "ix_tasks_opened" not in plan(recent_days(1000)) and "ix_tasks_cycle" in plan(recent_days(1000))
+def test_the_periods_cut_projects_at_their_start_and_end(months):
+    """The periods above test what they claim: some projects straddle a start, some an end."""
+    def straddling(raw):
+        filters = parse(raw)
+        with months.ctx.uow(read_only=True) as uow:
+            view = kept_period._View(uow.session, scope.project_process_ids(months.ctx, uow), filters.starts,
+                                     filters.ends)
+            return uow.session.scalars(select(view.straddling().c.instance_id)).all()
+    assert straddling({"since": "2026-03-15"}) and straddling({"until": "2026-04-14"})
+    assert len(straddling(PERIODS["across one month's end"])) >= 2
