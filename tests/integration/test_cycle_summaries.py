@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import importlib.util
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, select, text, update
 
 from engine.db.connect import MIGRATIONS
-from engine.db.cycle_summaries import CycleDuration, CycleProject, CycleStep, CycleStepTotal
+from engine.db.cycle_summaries import CycleDuration, CycleDurationMonth, CycleProject, CycleStep, CycleStepMonth
+from engine.db.cycle_summaries import CycleStepTotal
 from engine.db.schema import Instance, Task
 from engine.demo import complete_open, to_committee, to_manager_review
-from engine.reports import buckets, cycle, scope
+from engine.reports import buckets, cycle, kept_period, scope
 from engine.reports.durations import COMPLETED, OPEN, Activation, _returns, end_to_end, end_to_end_spread
 from engine.reports.durations import microseconds, step_times
 from engine.reports.filters import Filters
@@ -43,10 +44,20 @@ def kept(eng) -> dict:
         totals = {(p, step): tuple(totals[(p, step, i)] for i in range(5)) for p, step, _i in totals}
         shards = {(r.instance_id[:2], r.bpmn_id) for r in s.scalars(select(CycleStep))}
         assert shards == {(r.shard, r.bpmn_id) for r in s.scalars(select(CycleStepTotal)) if r.activations}
-        projects = {r.instance_id: (r.process_id, r.first_opened, r.took_us) for r in s.scalars(select(CycleProject))}
+        projects = {r.instance_id: (r.process_id, r.first_opened, r.last_opened, r.took_us)
+                    for r in s.scalars(select(CycleProject))}
         durations = {(r.process_id, r.bpmn_id, r.bucket): r.completed for r in s.scalars(select(CycleDuration))}
+        months = Counter()                                # summed over the shards
+        for r in s.scalars(select(CycleStepMonth)):
+            for i, count in enumerate((r.activations, r.open_count, r.rewound, r.cancelled, r.returns)):
+                months[(r.process_id, r.bpmn_id, r.month, i)] += count
+        months = {(p, step, m): tuple(months[(p, step, m, i)] for i in range(5)) for p, step, m, _i in months}
+        month_durations = {(r.process_id, r.bpmn_id, r.month, r.bucket): r.completed
+                           for r in s.scalars(select(CycleDurationMonth))}
     return {"steps": steps, "totals": {k: v for k, v in totals.items() if any(v)}, "projects": projects,
-            "durations": {k: v for k, v in durations.items() if v}}
+            "durations": {k: v for k, v in durations.items() if v},
+            "months": {k: v for k, v in months.items() if any(v)},
+            "month_durations": {k: v for k, v in month_durations.items() if v}}
 
 
 def recounted(eng) -> dict:
@@ -58,22 +69,29 @@ def recounted(eng) -> dict:
     by_step: dict[tuple, list[Activation]] = {}
     for a in rows:
         by_step.setdefault((a.instance_id, a.step), []).append(a)
-    steps, totals = {}, Counter()
+    steps, totals, months = {}, Counter(), Counter()
     for (instance_id, step), acts in by_step.items():
         counts = (len(acts), sum(a.state == OPEN for a in acts), sum(a.state == "rewound" for a in acts),
                   sum(a.state == "cancelled" for a in acts), _returns(acts))
         steps[(instance_id, step)] = (process[instance_id], acts[-1].name, acts[0].opened, acts[-1].opened, *counts)
         for i, c in enumerate(counts):
             totals[(process[instance_id], step, i)] += c
+            months[(process[instance_id], step, kept_period.month(acts[0].opened), i)] += c
     whole = end_to_end(rows)
     projects = {a.instance_id: (process[a.instance_id], min(b.opened for b in rows if b.instance_id == a.instance_id),
+                                max(b.opened for b in rows if b.instance_id == a.instance_id),
                                 round(whole[a.instance_id] * 1_000_000) if a.instance_id in whole else None)
                 for a in rows}
+    completed = [a for a in rows if a.state == COMPLETED and a.closed is not None]
     durations = Counter((process[a.instance_id], a.step, buckets.bucket(microseconds(a.opened, a.closed)))
-                        for a in rows if a.state == COMPLETED and a.closed is not None)
+                        for a in completed)
+    month_durations = Counter((process[a.instance_id], a.step, kept_period.month(a.opened),
+                               buckets.bucket(microseconds(a.opened, a.closed))) for a in completed)
     summed = {(p, s): tuple(totals[(p, s, i)] for i in range(5)) for p, s, _i in totals}
+    by_month = {(p, s, m): tuple(months[(p, s, m, i)] for i in range(5)) for p, s, m, _i in months}
     return {"steps": steps, "totals": {k: v for k, v in summed.items() if any(v)}, "projects": projects,
-            "durations": dict(durations)}
+            "durations": dict(durations), "months": {k: v for k, v in by_month.items() if any(v)},
+            "month_durations": dict(month_durations)}
 
 
 def activations(eng) -> list[Activation]:
@@ -162,7 +180,7 @@ def test_the_database_buckets_a_time_as_the_pure_rule_does(kam_eng, value):
         assert uow.session.scalar(statement, {"d": value}) == buckets.bucket(value)
 
 
-def test_upgrading_to_0027_and_0028_fills_the_summaries_and_the_report_is_unchanged(db_url):
+def test_upgrading_to_0027_and_on_fills_the_summaries_and_the_reports_are_unchanged(db_url):
     from alembic import command
     from alembic.config import Config
 
@@ -178,6 +196,8 @@ def test_upgrading_to_0027_and_0028_fills_the_summaries_and_the_report_is_unchan
         complete_open(eng, returned, "committee_vote", "return")
         eng.withdraw(to_manager_review(eng, "amy", "Withdrawn"), "amy", "customer postponed")
         recorded, report = kept(eng), eng.reports.cycle_time("col")
+        period = {"since": (date.today() - timedelta(days=1)).isoformat()}
+        report_of_period = eng.reports.cycle_time("col", period)
     finally:
         eng.close()
     cfg = Config()
@@ -191,7 +211,8 @@ def test_upgrading_to_0027_and_0028_fills_the_summaries_and_the_report_is_unchan
     eng = Engine(db_url, forms_dir=ROOT / "forms")
     try:
         assert kept(eng) == recorded == recounted(eng) and eng.reports.cycle_time("col") == report
-        assert len(recorded["steps"]) >= 5 and recorded["durations"] and recorded["totals"]
+        assert eng.reports.cycle_time("col", period) == report_of_period
+        assert len(recorded["steps"]) >= 5 and recorded["durations"] and recorded["totals"] and recorded["months"]
     finally:
         eng.close()
 
