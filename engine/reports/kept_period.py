@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, literal_column, null, or_, select, true, union_all
+from sqlalchemy import (Integer, String, and_, case, cast, func, literal, literal_column, null, or_, select, true,
+                        union_all)
 
 from ..db.cycle_summaries import CycleDurationMonth, CycleProject, CycleStep, CycleStepMonth, CycleStepTotal
 from ..db.schema import Instance, Task

@@ -56,7 +56,8 @@ def _add_to_months(dialect: str, row: str, change: str) -> str:
     r = row
     values = ", ".join(f"{change} * {r}.{c}" for c in COUNTS)
     sums = ", ".join(f"{c} = cycle_step_months.{c} + excluded.{c}" for c in COUNTS)
-    return (f"INSERT INTO cycle_step_months (process_id, bpmn_id, month, shard, {', '.join(COUNTS)}) "
+    # only this module's constants are put in
+    return (f"INSERT INTO cycle_step_months (process_id, bpmn_id, month, shard, {', '.join(COUNTS)}) "  # nosec B608
             f"VALUES ({r}.process_id, {r}.bpmn_id, {MONTH[dialect].format(f'{r}.first_opened')}, "
             f"substr({r}.instance_id, 1, 2), {values}) "
             f"ON CONFLICT (process_id, bpmn_id, month, shard) DO UPDATE SET {sums}")
@@ -65,7 +66,8 @@ def _add_to_months(dialect: str, row: str, change: str) -> str:
 def _count_duration(dialect: str, row: str, change: str) -> str:
     """A completed task row's time (`row`: OLD or NEW) counted in (+1) or out of (-1) its month's bucket."""
     r = row
-    return ("INSERT INTO cycle_duration_months (process_id, bpmn_id, month, bucket, completed) "
+    # only this module's constants are put in
+    return ("INSERT INTO cycle_duration_months (process_id, bpmn_id, month, bucket, completed) "  # nosec B608
             f"SELECT coalesce((SELECT process_id FROM cycle_projects WHERE instance_id = {r}.instance_id), "
             f"(SELECT process_id FROM instances WHERE id = {r}.instance_id)), {r}.bpmn_id, "
             f"{MONTH[dialect].format(f'{r}.created_at')}, {BUCKET.format(f'{r}.duration_us')}, {change} "
@@ -76,7 +78,8 @@ def _count_duration(dialect: str, row: str, change: str) -> str:
 
 def _uncount_project(dialect: str) -> str:
     """A deleted project's (OLD: its instances row) completed activations out of their months."""
-    return ("INSERT INTO cycle_duration_months (process_id, bpmn_id, month, bucket, completed) "
+    # only this module's constants are put in
+    return ("INSERT INTO cycle_duration_months (process_id, bpmn_id, month, bucket, completed) "  # nosec B608
             f"SELECT c.process_id, t.bpmn_id, {MONTH[dialect].format('t.created_at')}, "
             f"{BUCKET.format('t.duration_us')}, -count(*) FROM tasks AS t "
             "JOIN cycle_projects AS c ON c.instance_id = t.instance_id WHERE t.instance_id = OLD.id "
@@ -97,6 +100,9 @@ RETIMED = {'sqlite': "OLD.duration_us IS NOT NEW.duration_us OR OLD.created_at I
                      "OR OLD.instance_id IS NOT NEW.instance_id OR OLD.bpmn_id IS NOT NEW.bpmn_id",
            'postgresql': "OLD.duration_us IS DISTINCT FROM NEW.duration_us OR OLD.created_at <> NEW.created_at "
                          "OR OLD.instance_id <> NEW.instance_id OR OLD.bpmn_id <> NEW.bpmn_id"}
+# PostgreSQL fires UPDATE OF only for the columns an UPDATE names, not for `duration_us` its BEFORE
+# trigger (0023) sets: the columns that set it are listed too
+RETIMING_COLUMNS = "instance_id, bpmn_id, state, created_at, closed_at, duration_us"
 PROJECT_EXISTS = "EXISTS (SELECT 1 FROM instances WHERE id = OLD.instance_id)"
 
 
@@ -112,7 +118,7 @@ def _sqlite_triggers(taken_out: str) -> list[str]:
         trigger("cycle_month_task_inserted", "AFTER INSERT ON tasks", [_count_duration(d, "NEW", "1")]),
         trigger("cycle_month_task_deleted", f"AFTER DELETE ON tasks WHEN {PROJECT_EXISTS}",
                 [_count_duration(d, "OLD", "-1")]),
-        trigger("cycle_month_task_updated", "AFTER UPDATE OF instance_id, bpmn_id, created_at, duration_us ON tasks "
+        trigger("cycle_month_task_updated", f"AFTER UPDATE OF {RETIMING_COLUMNS} ON tasks "
                 f"WHEN {RETIMED[d]}", [_count_duration(d, "OLD", "-1"), _count_duration(d, "NEW", "1")]),
         "DROP TRIGGER cycle_project_deleted",
         f"CREATE TRIGGER cycle_project_deleted BEFORE DELETE ON instances BEGIN {taken_out}; END",
@@ -134,7 +140,7 @@ def _postgresql_triggers(taken_out: str) -> list[str]:
         "END IF; RETURN NULL; END $$",
         "CREATE TRIGGER cycle_month_task_written AFTER INSERT OR DELETE ON tasks "
         "FOR EACH ROW EXECUTE FUNCTION cycle_month_task_changed()",
-        "CREATE TRIGGER cycle_month_task_updated AFTER UPDATE OF instance_id, bpmn_id, created_at, duration_us "
+        f"CREATE TRIGGER cycle_month_task_updated AFTER UPDATE OF {RETIMING_COLUMNS} "
         "ON tasks FOR EACH ROW EXECUTE FUNCTION cycle_month_task_changed()",
         "CREATE OR REPLACE FUNCTION cycle_project_deleted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         f"{taken_out}; RETURN OLD; END $$",
@@ -146,10 +152,12 @@ def _fill(dialect: str) -> list[str]:
     return [
         "UPDATE cycle_projects SET last_opened = (SELECT max(s.last_opened) FROM cycle_steps AS s "
         "WHERE s.instance_id = cycle_projects.instance_id)",
-        f"INSERT INTO cycle_step_months (process_id, bpmn_id, month, shard, {counts}) "
+        # only this module's constants are put in
+        f"INSERT INTO cycle_step_months (process_id, bpmn_id, month, shard, {counts}) "  # nosec B608
         f"SELECT process_id, bpmn_id, {MONTH[dialect].format('first_opened')}, substr(instance_id, 1, 2), "
         f"{', '.join(f'sum({c})' for c in COUNTS)} FROM cycle_steps GROUP BY 1, 2, 3, 4",
-        "INSERT INTO cycle_duration_months (process_id, bpmn_id, month, bucket, completed) "
+        # only this module's constants are put in
+        "INSERT INTO cycle_duration_months (process_id, bpmn_id, month, bucket, completed) "  # nosec B608
         f"SELECT c.process_id, t.bpmn_id, {MONTH[dialect].format('t.created_at')}, "
         f"{BUCKET.format('t.duration_us')}, count(*) FROM tasks AS t "
         "JOIN cycle_projects AS c ON c.instance_id = t.instance_id WHERE t.duration_us IS NOT NULL GROUP BY 1, 2, 3, 4",
@@ -232,10 +240,12 @@ def downgrade() -> None:
                      "cycle_month_task_inserted", "cycle_month_task_deleted", "cycle_month_task_updated",
                      "cycle_project_deleted"):
             conn.exec_driver_sql(f"DROP TRIGGER {name}")
-        conn.exec_driver_sql(f"CREATE TRIGGER cycle_project_deleted BEFORE DELETE ON instances BEGIN {TAKE_OUT_0034}; END")
+        conn.exec_driver_sql("CREATE TRIGGER cycle_project_deleted BEFORE DELETE ON instances "
+                             f"BEGIN {TAKE_OUT_0034}; END")
     else:
         for statement in ("DROP TRIGGER cycle_step_months_changed ON cycle_steps",
-                          "DROP TRIGGER cycle_month_task_written ON tasks", "DROP TRIGGER cycle_month_task_updated ON tasks",
+                          "DROP TRIGGER cycle_month_task_written ON tasks",
+                          "DROP TRIGGER cycle_month_task_updated ON tasks",
                           "DROP FUNCTION cycle_step_months_changed()", "DROP FUNCTION cycle_month_task_changed()",
                           "CREATE OR REPLACE FUNCTION cycle_project_deleted() RETURNS trigger LANGUAGE plpgsql AS $$ "
                           f"BEGIN {TAKE_OUT_0034}; RETURN OLD; END $$"):
