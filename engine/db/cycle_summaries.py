@@ -19,6 +19,12 @@ skipped (on PostgreSQL they fire only once all of them and the project are gone)
   activations took that long; the report finds the bucket holding a rank here and reads only that
   bucket's rows from `ix_tasks_durations` (step, time) for the exact value.
 
+For a period (0041): `cycle_step_months`, `cycle_steps`' counts summed by the month of each
+project-step's first opening (kept by triggers on `cycle_steps`), `cycle_duration_months`, the
+duration counts by the month each activation opened (triggers on `tasks`), and each project's last
+opening (`cycle_projects.last_opened`), so that `reports.kept_period` reads the projects wholly
+inside a period from what is kept and counts only those straddling it from their activations.
+
 On SQLite, `ix_cycle_steps_counts` and `ix_cycle_projects_times` (0039, not mapped here) hold every
 column a view's read of its projects' rows takes, so it never reads the tables.
 """

@@ -11,8 +11,9 @@ a period its three parts read what is kept per project: per step, the counts and
 of its projects (`cycle_steps`); end to end, each finished project's time (`cycle_projects`); and
 the ranks the median and the 90th percentile need, from the (step, time) pairs of its completed
 activations (`tasks.duration_us`, exact microseconds, migration 0023; read from `ix_tasks_cycle`).
-With a period the three parts read the activations opened in it from `ix_tasks_cycle` (by
-project, step and opening time):
+With a period, a viewer who sees every project reads what is kept by month (`kept_period`); any
+other view reads the activations opened in it from `ix_tasks_cycle` (by project, step and opening
+time), in the statements `kept_period` also runs over the projects straddling a period:
 - per step: counts by state, and returns (activations opened once the project's first activation
   of the step had completed: those first completions grouped apart and joined back);
 - the ranks, as above: only (step, time) pairs are sorted;
@@ -27,7 +28,7 @@ from typing import Callable
 from sqlalchemy import Integer, and_, case, cast, func, literal, literal_column, null, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
-from ..db.cycle_summaries import CycleProject, CycleStep, CycleStepTotal
+from ..db.cycle_summaries import CycleProject, CycleStep
 from ..db.schema import Instance, Task
 from . import kept_cycle, kept_period, scope
 from .durations import CANCELLED, COMPLETED, OPEN, REWOUND, StepTime
