@@ -1,9 +1,11 @@
 """The committee's cycle time from the kept summaries (migration 0027) against the same figures read
 from the activations (`cycle.from_activations`, the code before), alternately in one process on the
 big database, their answers compared first; then the summaries' recount of one project, as a task
-write pays it. Run with KAMFLOW_BENCH_COPY set (the branch adds a migration).
+write pays it. With `--filters` (a period), the same for what is kept by month (migration 0041,
+`kept_period`). Run with KAMFLOW_BENCH_COPY set when the branch adds a migration.
 
     KAMFLOW_BENCH_COPY=cycle .venv/bin/python bench/cycle_summaries.py [--n 100000] [--db both] [--runs 5]
+        [--filters 'since=2026-06-15&until=2026-09-30']
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -24,7 +27,7 @@ import bigdb  # noqa: E402
 from engine import Engine  # noqa: E402
 from engine.db.schema import Task  # noqa: E402
 from engine.reports import cycle, scope  # noqa: E402
-from engine.reports.filters import Filters  # noqa: E402
+from engine.reports.filters import parse  # noqa: E402
 
 
 class Rollback(Exception):
@@ -37,17 +40,17 @@ def ms(call) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def run(backend: str, n: int, runs: int, pg: str | None) -> None:
+def run(backend: str, n: int, runs: int, pg: str | None, raw: dict[str, str]) -> None:
     url, _meta = bigdb.database(n, backend, pg)
     eng = Engine(url, forms_dir=ROOT / "forms")
     who = bigdb.people(n)["committee"]
 
     def old():
         with eng.ctx.uow(read_only=True) as uow:
-            return cycle.from_activations(eng.ctx, uow, scope.viewer(uow, who), Filters())
+            return cycle.from_activations(eng.ctx, uow, scope.viewer(uow, who), parse(raw))
 
     def new():
-        return eng.reports.cycle_time(who)
+        return eng.reports.cycle_time(who, raw)
     try:
         before, after = old(), new()
         same = before == after
@@ -83,9 +86,11 @@ def main() -> None:
     ap.add_argument("--db", choices=("sqlite", "postgresql", "both", "auto"), default="auto")
     ap.add_argument("--pg", help="PostgreSQL server URL (default: $KAMFLOW_TEST_POSTGRESQL_URL)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--filters", default="", help="report filters as a query string, e.g. since=2026-06-15")
     args = ap.parse_args()
+    raw = dict(parse_qsl(args.filters))
     for backend in bigdb.backends(args.db, args.pg):
-        run(backend, args.n, args.runs, args.pg)
+        run(backend, args.n, args.runs, args.pg, raw)
 
 
 if __name__ == "__main__":
