@@ -56,7 +56,17 @@ class CycleStep(Base):
     returns: Mapped[int] = mapped_column(Integer)
 
 
-class CycleStepTotal(Base):
+class _SummedCounts:
+    """`cycle_steps`' counts summed over many projects (hence BIGINT)."""
+
+    activations: Mapped[int] = mapped_column(BigInteger)
+    open_count: Mapped[int] = mapped_column(BigInteger)
+    rewound: Mapped[int] = mapped_column(BigInteger)
+    cancelled: Mapped[int] = mapped_column(BigInteger)
+    returns: Mapped[int] = mapped_column(BigInteger)
+
+
+class CycleStepTotal(_SummedCounts, Base):
     """Sharded by the project id's first two hex digits (0028): transactions on different projects
     seldom update one row, so they neither queue nor deadlock at a step's totals on PostgreSQL."""
 
@@ -64,11 +74,6 @@ class CycleStepTotal(Base):
     process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     shard: Mapped[str] = mapped_column(String(2), primary_key=True)
-    activations: Mapped[int] = mapped_column(BigInteger)
-    open_count: Mapped[int] = mapped_column(BigInteger)
-    rewound: Mapped[int] = mapped_column(BigInteger)
-    cancelled: Mapped[int] = mapped_column(BigInteger)
-    returns: Mapped[int] = mapped_column(BigInteger)
 
 
 class CycleProject(Base):
@@ -91,7 +96,7 @@ class CycleDuration(Base):
     completed: Mapped[int] = mapped_column(BigInteger)      # activations that took this long
 
 
-class CycleStepMonth(Base):
+class CycleStepMonth(_SummedCounts, Base):
     """`cycle_steps`' counts summed by the month of each project-step's first opening (0041),
     sharded as the totals are."""
 
@@ -100,11 +105,6 @@ class CycleStepMonth(Base):
     bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)          # YYYY-MM
     shard: Mapped[str] = mapped_column(String(2), primary_key=True)
-    activations: Mapped[int] = mapped_column(BigInteger)
-    open_count: Mapped[int] = mapped_column(BigInteger)
-    rewound: Mapped[int] = mapped_column(BigInteger)
-    cancelled: Mapped[int] = mapped_column(BigInteger)
-    returns: Mapped[int] = mapped_column(BigInteger)
 
 
 class CycleDurationMonth(Base):
