@@ -25,6 +25,11 @@ duration counts by the month each activation opened (triggers on `tasks`), and e
 opening (`cycle_projects.last_opened`), so that `reports.kept_period` reads the projects wholly
 inside a period from what is kept and counts only those straddling it from their activations.
 
+By account type (0042): `cycle_type_step_months` and `cycle_type_duration_months`, the month counts
+by the type of each project's account, and `cycle_projects.account_type`, so that a view of every
+account of one type is read as the company's is (`reports.kept_type` for all time, `kept_period`
+with a period); triggers move a project's share when its account's type or its account changes.
+
 On SQLite, `ix_cycle_steps_counts` and `ix_cycle_projects_times` (0039, not mapped here) hold every
 column a view's read of its projects' rows takes, so it never reads the tables.
 """
@@ -80,12 +85,16 @@ class CycleProject(Base):
     __tablename__ = "cycle_projects"
     __table_args__ = (Index("ix_cycle_projects_took", "process_id", "took_us"),
                       Index("ix_cycle_projects_period", "process_id", "first_opened", "last_opened", "took_us"),
-                      Index("ix_cycle_projects_last", "process_id", "last_opened", "first_opened"))
+                      Index("ix_cycle_projects_last", "process_id", "last_opened", "first_opened"),
+                      Index("ix_cycle_projects_type", "process_id", "account_type", "took_us"),
+                      Index("ix_cycle_projects_type_period", "process_id", "account_type", "first_opened",
+                            "last_opened", "took_us"))
     instance_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200))
     first_opened: Mapped[datetime] = mapped_column(UTCDateTime)
     last_opened: Mapped[datetime | None] = mapped_column(UTCDateTime)      # None only before 0041 filled it
     took_us: Mapped[int | None] = mapped_column(BigInteger)      # None until finished
+    account_type: Mapped[str | None] = mapped_column(String(16))  # its account's ('' without one; 0042)
 
 
 class CycleDuration(Base):
@@ -114,6 +123,30 @@ class CycleDurationMonth(Base):
     process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)          # YYYY-MM
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    completed: Mapped[int] = mapped_column(BigInteger)
+
+
+class CycleTypeStepMonth(_SummedCounts, Base):
+    """`cycle_steps`' counts summed by the account type of each project's account and the month of
+    each project-step's first opening (0042), in 16 shards (the project id's first hex digit)."""
+
+    __tablename__ = "cycle_type_step_months"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    account_type: Mapped[str] = mapped_column(String(16), primary_key=True)     # '' without an account
+    bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)             # YYYY-MM
+    shard: Mapped[str] = mapped_column(String(1), primary_key=True)
+
+
+class CycleTypeDurationMonth(Base):
+    """`cycle_duration_months` by the account type of each activation's project (0042)."""
+
+    __tablename__ = "cycle_type_duration_months"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    account_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
     completed: Mapped[int] = mapped_column(BigInteger)
 

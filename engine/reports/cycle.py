@@ -4,7 +4,8 @@ opened in it.
 
 What counts is defined in `durations` (pure). A viewer who sees every project, over the whole
 time (the committee's default view: every activation), reads the company's summaries the
-database keeps as task rows change (`kept_cycle`, migration 0027). Any other view asks the
+database keeps as task rows change (`kept_cycle`, migration 0027); filtered to one account type
+only, those kept by type (`kept_type`, 0042). Any other view asks the
 database for the same figures in ONE statement that moves a few dozen rows, its projects found
 once (on SQLite, without a period, a second statement reads the pairs it ranks in Python). Without
 a period its three parts read what is kept per project: per step, the counts and returns of each
@@ -30,7 +31,7 @@ from sqlalchemy.orm import aliased
 
 from ..db.cycle_summaries import CycleProject, CycleStep
 from ..db.schema import Instance, Task
-from . import kept_cycle, kept_period, scope
+from . import kept_cycle, kept_period, kept_type, scope
 from .durations import CANCELLED, COMPLETED, OPEN, REWOUND, StepTime
 from .filters import Filters
 from .stats import Spread, spread
@@ -239,19 +240,21 @@ def _kept_whole(projects, dialect: str):
 
 
 def cycle_time(ctx, uow, username: str, filters: Filters) -> CycleTime:
-    """A viewer who sees every project over the whole time reads the company's kept summaries
-    (`kept_cycle`); any other view without a period reads its projects' kept counts and times and
-    ranks its completed activations; a view with a period reads its activations."""
+    """Every project, or every one of an account type: what is kept (`kept_cycle`, `kept_type`; with a
+    period, by month: `kept_period`); any other view: its projects' kept counts and times and its
+    completed activations ranked (with a period, its activations)."""
     person = scope.viewer(uow, username)
     if filters.starts is not None or filters.ends is not None:
-        if scope.sees_every_account(person, filters):
+        if scope.sees_every_account(person, filters) or scope.sees_every_account_of_type(person, filters):
             return CycleTime(*kept_period.cycle_time(uow.session, scope.project_process_ids(ctx, uow),
-                                                     filters.starts, filters.ends))
+                                                     filters.starts, filters.ends, filters.account_type))
         return from_activations(ctx, uow, person, filters)
     if scope.sees_every_account(person, filters):
         s, processes = uow.session, scope.project_process_ids(ctx, uow)
         whole, projects = kept_cycle.end_to_end(s, processes)
         return CycleTime(kept_cycle.step_times(s, processes), whole, projects)
+    if scope.sees_every_account_of_type(person, filters):
+        return CycleTime(*kept_type.cycle_time(uow.session, scope.project_process_ids(ctx, uow), filters.account_type))
     projects, s = _projects(ctx, uow, person, filters), uow.session
     dialect = s.bind.dialect.name
     kept = [_kept_steps(projects, scope.project_process_ids(ctx, uow)), _kept_whole(projects, dialect)]

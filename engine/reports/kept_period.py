@@ -28,15 +28,16 @@ from sqlalchemy import (Integer, String, and_, case, cast, func, literal, litera
                         union_all)
 
 from ..db.cycle_summaries import CycleDurationMonth, CycleProject, CycleStep, CycleStepMonth, CycleStepTotal
+from ..db.cycle_summaries import CycleTypeDurationMonth, CycleTypeStepMonth
 from ..db.schema import Instance, Task
-from . import buckets, cycle
+from . import buckets, cycle, kept_type
 from .durations import StepTime
 from .kept_cycle import ranks, spread_at
 from .stats import spread
 
 COUNTED = ("activations", "returns", "open_count", "rewound", "cancelled")     # StepTime's order
 KEPT = ("activations", "open_count", "rewound", "cancelled", "returns")        # cycle.step_rows' order
-LAST_ROW, KEPT_ROW = 5, 6                        # beside cycle's kinds of rows
+LAST_ROW, KEPT_ROW, TIMES_ROW = 5, 6, 7          # beside cycle's kinds of rows
 
 
 def month(moment: datetime) -> str:
@@ -68,32 +69,52 @@ def _within(column, lower, upper) -> list:
 
 
 class _View:
-    """One period's reads; `processes`: the project processes in view."""
+    """One period's reads; `processes`: the project processes in view; `account_type`: only the
+    projects of accounts of that type (None: every project)."""
 
-    def __init__(self, s, processes: list[str], starts: datetime | None, ends: datetime | None):
+    def __init__(self, s, processes: list[str], starts: datetime | None, ends: datetime | None,
+                 account_type: str | None = None):
         self.s, self.processes, self.starts, self.ends = s, processes, starts, ends
+        self.account_type = account_type
+        typed = account_type is not None
+        self.step_months = CycleTypeStepMonth if typed else CycleStepMonth
+        self.duration_months = CycleTypeDurationMonth if typed else CycleDurationMonth
         self.dialect = s.bind.dialect.name
         self.whole, self.edges = split(starts, ends)
         others = s.scalars(select(CycleStepTotal.bpmn_id).distinct()
                            .where(CycleStepTotal.process_id.not_in(processes))).all()
         self.shared = set(others)          # steps other processes have too: their task rows need the project's process
 
+    def _of_type(self, table) -> list:
+        """A kept month row (`table`) or a project's kept row of the type in view, if one is."""
+        return [table.account_type == self.account_type] if self.account_type is not None else []
+
     def _ours(self, step_column):
-        """A task row of a project in view (only asked for steps another process shares)."""
+        """A task row of a project in view (only asked for steps another process shares, or when
+        the view holds one account type)."""
+        if self.account_type is not None:
+            return kept_type.of_type(Task.instance_id, self.processes, self.account_type)
         if not self.shared:
             return true()
         return or_(step_column.not_in(self.shared),
                    Task.instance_id.in_(select(Instance.id).where(Instance.process_id.in_(self.processes))))
+
+    def _step_of_type(self) -> list:
+        """A `cycle_steps` row of a project of the type in view, if the view holds one type."""
+        if self.account_type is None:
+            return []
+        return [kept_type.of_type(CycleStep.instance_id, self.processes, self.account_type)]
 
     def straddling(self):
         """Projects in view with activations both inside the period and before or after it (a
         materialised CTE)."""
         c, parts = CycleProject, []
         if self.starts is not None:
-            parts.append(select(c.instance_id).where(c.process_id.in_(self.processes), c.last_opened >= self.starts,
-                                                     c.first_opened < self.starts))
+            parts.append(select(c.instance_id).where(c.process_id.in_(self.processes), *self._of_type(c),
+                                                     c.last_opened >= self.starts, c.first_opened < self.starts))
         if self.ends is not None:
-            parts.append(select(c.instance_id).where(c.process_id.in_(self.processes), c.last_opened >= self.ends,
+            parts.append(select(c.instance_id).where(c.process_id.in_(self.processes), *self._of_type(c),
+                                                     c.last_opened >= self.ends,
                                                      *_within(c.first_opened, self.starts, self.ends)))
         return union_all(*parts).cte("straddling").prefix_with("MATERIALIZED")
 
@@ -110,19 +131,24 @@ class _View:
         the straddling ones' (`ix_cycle_projects_period` alone)."""
         c = CycleProject
         return select(c.took_us.label("took"), case((c.took_us.is_(None), 0), else_=1).label("finished")).where(
-            c.process_id.in_(self.processes), *_within(c.first_opened, self.starts, self.ends),
+            c.process_id.in_(self.processes), *self._of_type(c), *_within(c.first_opened, self.starts, self.ends),
             *([c.last_opened < self.ends] if self.ends is not None else []))
 
     def straddlers_and_whole(self):
         """One statement: the straddling projects' steps over their activations in the period
         (kind 1) and their last openings per step (kind 5), their kept counts to take out (kind 6),
-        and end to end over every project in view (kind 2)."""
+        and end to end: on PostgreSQL over every project in view (kind 2), on SQLite each straddling
+        project's time and whether it finished (kind 7, for `end_to_end`)."""
         straddling = self.straddling()
         acts = self.their_activations(straddling)
         a, c = acts.subquery("last_opened"), CycleStep
         pad = [null()] * 5
-        parts = [cycle.whole_row(union_all(self.wholly_inside(), cycle.project_times(acts, self.dialect)),
-                                 self.dialect),               # first: its typed columns type PostgreSQL's UNION
+        if self.dialect == "postgresql":
+            whole = [cycle.whole_row(self.project_times(acts), self.dialect)]
+        else:
+            t = cycle.project_times(acts, self.dialect).subquery()
+            whole = [select(literal_column("7"), null(), null(), null(), t.c.took, t.c.finished, *[null()] * 8)]
+        parts = [*whole,                                      # first: its typed columns type PostgreSQL's UNION
                  cycle.step_rows(acts),
                  select(literal_column("5"), a.c.bpmn_id, null(), func.max(a.c.opened), *[null()] * 5, *pad)
                  .group_by(a.c.bpmn_id),
@@ -131,17 +157,34 @@ class _View:
                         *_within(c.first_opened, self.starts, self.ends)).group_by(c.bpmn_id)]
         return union_all(*parts)
 
+    def project_times(self, acts):
+        """Each project in view's time end to end (None unless finished) and whether it finished:
+        kept for those wholly inside the period, over `acts` for the straddling ones."""
+        return union_all(self.wholly_inside(), cycle.project_times(acts, self.dialect))
+
+    def end_to_end(self, straddlers: list[tuple]):
+        """On SQLite, end to end ranked here from the straddling projects' (time, finished) and the
+        kept times of those wholly inside, read as plain values (its window over the 62,000 projects
+        wholly inside a long period cost ~400 ms; reading and sorting them here ~150)."""
+        inside = self.wholly_inside().subquery()
+        counted = self.s.scalar(select(func.count()).select_from(inside))
+        kept = self.s.connection().execute(select(inside.c.took).where(inside.c.took.is_not(None))).scalars().all()
+        times = sorted([*kept, *(int(took) for took, finished in straddlers if finished)])
+        at = {rank: times[rank - 1] / 1_000_000 for rank in ranks(len(times))}
+        return spread_at(len(times), at), counted + len(straddlers)
+
     def step_counts(self) -> dict[str, list[int]]:
         """Per step, the kept counts (COUNTED) of the project-steps first opened in the period."""
-        m, c = CycleStepMonth, CycleStep
+        m, c = self.step_months, CycleStep
         parts = []
         if self.whole is not None:
             parts.append(select(m.bpmn_id, *[func.sum(getattr(m, n)) for n in COUNTED])
-                         .where(m.process_id.in_(self.processes), *_within(m.month, *self.whole)).group_by(m.bpmn_id))
+                         .where(m.process_id.in_(self.processes), *self._of_type(m), *_within(m.month, *self.whole))
+                         .group_by(m.bpmn_id))
         for lower, upper in self.edges:
             parts.append(select(c.bpmn_id, *[func.sum(getattr(c, n)) for n in COUNTED])
-                         .where(c.process_id.in_(self.processes), *_within(c.first_opened, lower, upper))
-                         .group_by(c.bpmn_id))
+                         .where(c.process_id.in_(self.processes), *_within(c.first_opened, lower, upper),
+                                *self._step_of_type()).group_by(c.bpmn_id))
         counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(COUNTED))
         for step, *sums in self.s.execute(union_all(*parts)):
             counts[step] = [a + int(b or 0) for a, b in zip(counts[step], sums)]
@@ -153,7 +196,7 @@ class _View:
         (two seeks of `ix_cycle_steps_first` and `ix_cycle_steps_last` per step, one statement)."""
         c, parts = CycleStep, []
         for step in sorted(steps):
-            where = [c.process_id.in_(self.processes), c.bpmn_id == step]
+            where = [c.process_id.in_(self.processes), c.bpmn_id == step, *self._step_of_type()]
             last = select(c.last_opened, c.name).where(*where, *_within(c.last_opened, self.starts, self.ends)) \
                 .order_by(c.last_opened.desc()).limit(1).subquery()
             first = select(func.min(c.first_opened)).where(*where, *_within(c.first_opened, self.starts, self.ends))
@@ -164,10 +207,10 @@ class _View:
 
     def duration_counts(self) -> dict[str, dict[int, int]]:
         """Per step and bucket, the completed activations opened in the period."""
-        m, parts = CycleDurationMonth, []
+        m, parts = self.duration_months, []
         if self.whole is not None:
             parts.append(select(m.bpmn_id, m.bucket, func.sum(m.completed))
-                         .where(m.process_id.in_(self.processes), *_within(m.month, *self.whole))
+                         .where(m.process_id.in_(self.processes), *self._of_type(m), *_within(m.month, *self.whole))
                          .group_by(m.bpmn_id, m.bucket))
         for lower, upper in self.edges:
             code = _bucket_sql(Task.duration_us)
@@ -179,19 +222,11 @@ class _View:
             counts[step][int(code)] += int(n)
         return counts
 
-    def values_at(self, places: dict[str, dict[int, buckets.Place]]) -> dict[tuple[str, int], int]:
-        """Per step and rank, the time at its place among its bucket's times in the period: each read
-        in `ix_tasks_durations`' order up to its place, only the value sent (one statement)."""
-        parts = []
-        for step, at in sorted(places.items()):
-            for rank, place in sorted(at.items()):
-                lower, upper = buckets.bounds(place.bucket)
-                value = (select(Task.duration_us).where(
-                    Task.bpmn_id == step, *_within(Task.duration_us, lower, upper), Task.duration_us.is_not(None),
-                    *_within(Task.created_at, self.starts, self.ends), self._ours(Task.bpmn_id))
-                    .order_by(Task.duration_us).limit(1).offset(place.offset).scalar_subquery())
-                parts.append(select(literal(step), literal(rank), value))
-        return {(step, rank): int(value) for step, rank, value in self.s.execute(union_all(*parts))} if parts else {}
+    def values_at(self, places: dict[str, dict[int, buckets.Place]],
+                  counts: dict[str, dict[int, int]]) -> dict[tuple[str, int], int]:
+        """Per step and rank, the time at its place among its bucket's times in the period."""
+        return kept_type.read_values(self.s, places, counts, *_within(Task.created_at, self.starts, self.ends),
+                                     self._ours(Task.bpmn_id))
 
 
 def _aware(value) -> datetime | None:
@@ -215,7 +250,7 @@ def _step_times(view: _View, counts: dict[str, list[int]], theirs: dict[str, lis
     for step in in_view:
         n = sum(durations_by_step[step].values())
         places[step] = (n, {rank: buckets.place(durations_by_step[step].items(), rank) for rank in ranks(n)})
-    values = view.values_at({step: at for step, (_n, at) in places.items()})
+    values = view.values_at({step: at for step, (_n, at) in places.items()}, durations_by_step)
     steps = []
     for step in in_view:
         first, last = kept_ends[step]
@@ -234,11 +269,13 @@ def _step_times(view: _View, counts: dict[str, list[int]], theirs: dict[str, lis
     return result
 
 
-def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime | None):
-    """(steps, end to end, projects in view) for the period [starts, ends)."""
-    view = _View(s, processes, starts, ends)
+def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime | None,
+               account_type: str | None = None):
+    """(steps, end to end, projects in view) for the period [starts, ends), of the projects of
+    accounts of `account_type` only if it is given."""
+    view = _View(s, processes, starts, ends, account_type)
     counts = view.step_counts()
-    theirs, whole, projects = {}, spread([]), 0
+    theirs, whole, projects, straddlers = {}, spread([]), 0, []
     for kind, step, name, moment, *numbers in s.execute(view.straddlers_and_whole()):
         moment = _aware(moment)                          # the UNION's column is untyped: its first row is end to end
         if kind == cycle.STEP_ROW:                       # n, open, rewound, cancelled, returns
@@ -247,10 +284,14 @@ def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime 
             theirs.setdefault(step, [None, None, None])[0::2] = [moment, name]
         elif kind == LAST_ROW:
             theirs.setdefault(step, [None, None, None])[1] = moment
+        elif kind == TIMES_ROW:
+            straddlers.append((numbers[0], numbers[1]))
         elif kind == KEPT_ROW:                           # as KEPT: the straddlers' kept counts, taken out
             kept = dict(zip(KEPT, (int(v or 0) for v in numbers[:5])))
             counts[step] = [a - kept[n] for a, n in zip(counts[step], COUNTED)]
         else:
             finished, at = numbers[5], numbers[6:]
             whole, projects = cycle.spread_of(int(finished or 0), at), int(numbers[0] or 0)
+    if view.dialect != "postgresql":
+        whole, projects = view.end_to_end(straddlers)
     return _step_times(view, counts, theirs), whole, projects

@@ -52,6 +52,12 @@ def sees_every_account(person: Person, filters: Filters) -> bool:
     return bool(person.groups & access.SEE_ALL) and not (filters.rep or filters.department or filters.account_type)
 
 
+def sees_every_account_of_type(person: Person, filters: Filters) -> bool:
+    """The view holds every account of one type and nothing else narrows it (the committee, the
+    chair or an admin filtering by account type only)."""
+    return bool(person.groups & access.SEE_ALL and filters.account_type) and not (filters.rep or filters.department)
+
+
 def _visible_projects(uow, person: Person, processes: list[str]) -> ColumnElement[bool]:
     """The projects of `processes` `person` may see. For anyone who does not see all, a UNION of
     the indexed ways in (own or her people's; on an account owned by them, on their teams, or
