@@ -1,5 +1,5 @@
-"""Cycle time with a period, for a viewer who sees every project, from what the database keeps
-(migration 0041) instead of every activation opened in the period.
+"""Cycle time with a period, for a viewer who sees every project (or every one of an account type),
+from what the database keeps (migrations 0041, 0042) instead of every activation opened in the period.
 
 The figures are the ones `cycle.from_activations` computes over the activations opened in the
 period, exactly (the committee since mid-June at 100,000 projects: 246,000 activations read in
@@ -17,7 +17,8 @@ its whole months, and its partial first and last months are read from the rows.
   partial months from `ix_tasks_opened`); each rank's bucket is found from the counts and its
   value read in `ix_tasks_durations`' order, as `kept_cycle` does for all time.
 - End to end: each project wholly inside the period has its kept time, a straddling one its
-  time over its activations in the period; both are ranked in one statement.
+  time over its activations in the period; both are ranked in one statement
+  on PostgreSQL, and in Python on SQLite (`_View.end_to_end`).
 """
 from __future__ import annotations
 
