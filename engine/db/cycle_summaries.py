@@ -30,6 +30,10 @@ by the type of each project's account, and `cycle_projects.account_type`, so tha
 account of one type is read as the company's is (`reports.kept_type` for all time, `kept_period`
 with a period); triggers move a project's share when its account's type or its account changes.
 
+End to end by month (0043): `cycle_project_months`, the projects counted by type, month of first
+opening and bucket of their time, kept by triggers on `cycle_projects`, so that a period's end to
+end ranks the projects wholly inside it from counts (`reports.kept_ends`).
+
 On SQLite, `ix_cycle_steps_counts` and `ix_cycle_projects_times` (0039, not mapped here) hold every
 column a view's read of its projects' rows takes, so it never reads the tables.
 """
@@ -149,6 +153,20 @@ class CycleTypeDurationMonth(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
     completed: Mapped[int] = mapped_column(BigInteger)
+
+
+class CycleProjectMonth(Base):
+    """`cycle_projects` counted by process, account type, month of first opening and bucket of the
+    time end to end (0043; -1: not finished), in 16 shards as 0042's, so that a period's projects
+    wholly inside it are ranked from counts and only a rank's bucket of times is read."""
+
+    __tablename__ = "cycle_project_months"
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    account_type: Mapped[str] = mapped_column(String(16), primary_key=True)     # '' without an account
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)             # YYYY-MM
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)              # -1: not finished
+    shard: Mapped[str] = mapped_column(String(1), primary_key=True)
+    projects: Mapped[int] = mapped_column(BigInteger)
 
 
 Index("ix_cycle_steps_opened", CycleStep.process_id, CycleStep.first_opened, CycleStep.bpmn_id, CycleStep.activations,

@@ -17,28 +17,27 @@ its whole months, and its partial first and last months are read from the rows.
   partial months from `ix_tasks_opened`); each rank's bucket is found from the counts and its
   value read in `ix_tasks_durations`' order, as `kept_cycle` does for all time.
 - End to end: each project wholly inside the period has its kept time, a straddling one its
-  time over its activations in the period; both are ranked in one statement
-  on PostgreSQL, and in Python on SQLite (`_View.end_to_end`).
+  time over its activations in the period; the former are counted by month and bucket (0043) and
+  only each rank's bucket of times is read (`kept_ends`).
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import (Integer, String, and_, case, cast, func, literal, literal_column, null, or_, select, true,
-                        union_all)
+from sqlalchemy import and_, case, func, literal, literal_column, null, or_, select, true, union_all
 
 from ..db.cycle_summaries import CycleDurationMonth, CycleProject, CycleStep, CycleStepMonth, CycleStepTotal
 from ..db.cycle_summaries import CycleTypeDurationMonth, CycleTypeStepMonth
 from ..db.schema import Instance, Task
-from . import buckets, cycle, kept_type
+from . import buckets, cycle, kept_ends, kept_type
 from .durations import StepTime
 from .kept_cycle import ranks, spread_at
-from .stats import spread
 
 COUNTED = ("activations", "returns", "open_count", "rewound", "cancelled")     # StepTime's order
 KEPT = ("activations", "open_count", "rewound", "cancelled", "returns")        # cycle.step_rows' order
-LAST_ROW, KEPT_ROW, TIMES_ROW = 5, 6, 7          # beside cycle's kinds of rows
+LAST_ROW, KEPT_ROW, TIMES_ROW, TAKEN_ROW = 5, 6, 7, 8          # beside cycle's kinds of rows
+_within, _bucket_sql = kept_ends.within, kept_ends.bucket_sql
 
 
 def month(moment: datetime) -> str:
@@ -63,10 +62,6 @@ def split(starts: datetime | None, ends: datetime | None):
     edges = ([(starts, first)] if starts is not None and starts < first else []) + \
             ([(after, ends)] if ends is not None and after < ends else [])
     return (month(first) if first else None, month(after) if after else None), edges
-
-
-def _within(column, lower, upper) -> list:
-    return ([column >= lower] if lower is not None else []) + ([column < upper] if upper is not None else [])
 
 
 class _View:
@@ -127,52 +122,30 @@ class _View:
         return select(cycle.in_period(Task.instance_id.in_(select(straddling.c.instance_id)), opened)
                       .cte("straddling_activations").prefix_with("MATERIALIZED"))
 
-    def wholly_inside(self):
-        """The kept times of the projects wholly inside the period, as `cycle.project_times` gives
-        the straddling ones' (`ix_cycle_projects_period` alone)."""
-        c = CycleProject
-        return select(c.took_us.label("took"), case((c.took_us.is_(None), 0), else_=1).label("finished")).where(
-            c.process_id.in_(self.processes), *self._of_type(c), *_within(c.first_opened, self.starts, self.ends),
-            *([c.last_opened < self.ends] if self.ends is not None else []))
-
-    def straddlers_and_whole(self):
+    def straddlers(self):
         """One statement: the straddling projects' steps over their activations in the period
         (kind 1) and their last openings per step (kind 5), their kept counts to take out (kind 6),
-        and end to end: on PostgreSQL over every project in view (kind 2), on SQLite each straddling
-        project's time and whether it finished (kind 7, for `end_to_end`)."""
+        each one's time end to end over them and whether it finished (kind 7), and per bucket those
+        first opened in the period's whole months, counted there by month (kind 8, for `kept_ends`)."""
         straddling = self.straddling()
         acts = self.their_activations(straddling)
-        a, c = acts.subquery("last_opened"), CycleStep
+        a, c, p = acts.subquery("last_opened"), CycleStep, CycleProject
         pad = [null()] * 5
-        if self.dialect == "postgresql":
-            whole = [cycle.whole_row(self.project_times(acts), self.dialect)]
-        else:
-            t = cycle.project_times(acts, self.dialect).subquery()
-            whole = [select(literal_column("7"), null(), null(), null(), t.c.took, t.c.finished, *[null()] * 8)]
-        parts = [*whole,                                      # first: its typed columns type PostgreSQL's UNION
-                 cycle.step_rows(acts),
+        t = cycle.project_times(acts, self.dialect).subquery()
+        code = kept_ends.project_bucket_sql(p.took_us)
+        taken = [select(literal_column("8"), null(), null(), null(), code, func.count(), *[null()] * 8)
+                 .where(p.instance_id.in_(select(straddling.c.instance_id)), *kept_ends.in_months(p.first_opened,
+                                                                                                 self.whole))
+                 .group_by(code)] if self.whole is not None else []
+        parts = [cycle.step_rows(acts),                     # first: its typed columns type PostgreSQL's UNION
+                 select(literal_column("7"), null(), null(), null(), t.c.took, t.c.finished, *[null()] * 8),
+                 *taken,
                  select(literal_column("5"), a.c.bpmn_id, null(), func.max(a.c.opened), *[null()] * 5, *pad)
                  .group_by(a.c.bpmn_id),
                  select(literal_column("6"), c.bpmn_id, null(), null(), *[func.sum(getattr(c, n)) for n in KEPT], *pad)
                  .where(c.instance_id.in_(select(straddling.c.instance_id)),
                         *_within(c.first_opened, self.starts, self.ends)).group_by(c.bpmn_id)]
         return union_all(*parts)
-
-    def project_times(self, acts):
-        """Each project in view's time end to end (None unless finished) and whether it finished:
-        kept for those wholly inside the period, over `acts` for the straddling ones."""
-        return union_all(self.wholly_inside(), cycle.project_times(acts, self.dialect))
-
-    def end_to_end(self, straddlers: list[tuple]):
-        """On SQLite, end to end ranked here from the straddling projects' (time, finished) and the
-        kept times of those wholly inside, read as plain values (its window over the 62,000 projects
-        wholly inside a long period cost ~400 ms; reading and sorting them here ~150)."""
-        inside = self.wholly_inside().subquery()
-        counted = self.s.scalar(select(func.count()).select_from(inside))
-        kept = self.s.connection().execute(select(inside.c.took).where(inside.c.took.is_not(None))).scalars().all()
-        times = sorted([*kept, *(int(took) for took, finished in straddlers if finished)])
-        at = {rank: times[rank - 1] / 1_000_000 for rank in ranks(len(times))}
-        return spread_at(len(times), at), counted + len(straddlers)
 
     def step_counts(self) -> dict[str, list[int]]:
         """Per step, the kept counts (COUNTED) of the project-steps first opened in the period."""
@@ -237,12 +210,6 @@ def _aware(value) -> datetime | None:
     return datetime.combine(value.date(), value.time(), timezone.utc) if value is not None else None
 
 
-def _bucket_sql(value):
-    """`buckets.bucket` in SQL, as migration 0027 computes it."""
-    text = cast(value, String)
-    return case((value < 10, 0), else_=func.length(text) * 100 + cast(func.substr(text, 1, 2), Integer))
-
-
 def _step_times(view: _View, counts: dict[str, list[int]], theirs: dict[str, list]) -> list[StepTime]:
     in_view = {step for step, c in counts.items() if c[0] > 0}
     kept_ends = view.first_and_last(in_view)
@@ -276,8 +243,8 @@ def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime 
     accounts of `account_type` only if it is given."""
     view = _View(s, processes, starts, ends, account_type)
     counts = view.step_counts()
-    theirs, whole, projects, straddlers = {}, spread([]), 0, []
-    for kind, step, name, moment, *numbers in s.execute(view.straddlers_and_whole()):
+    theirs, straddlers, taken_out = {}, [], Counter()
+    for kind, step, name, moment, *numbers in s.execute(view.straddlers()):
         moment = _aware(moment)                          # the UNION's column is untyped: its first row is end to end
         if kind == cycle.STEP_ROW:                       # n, open, rewound, cancelled, returns
             n, open_, rewound, cancelled, returns = (int(v or 0) for v in numbers[:5])
@@ -287,12 +254,11 @@ def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime 
             theirs.setdefault(step, [None, None, None])[1] = moment
         elif kind == TIMES_ROW:
             straddlers.append((numbers[0], numbers[1]))
+        elif kind == TAKEN_ROW:                          # a bucket, its straddlers first opened in whole months
+            taken_out[int(numbers[0])] += int(numbers[1])
         elif kind == KEPT_ROW:                           # as KEPT: the straddlers' kept counts, taken out
             kept = dict(zip(KEPT, (int(v or 0) for v in numbers[:5])))
             counts[step] = [a - kept[n] for a, n in zip(counts[step], COUNTED)]
-        else:
-            finished, at = numbers[5], numbers[6:]
-            whole, projects = cycle.spread_of(int(finished or 0), at), int(numbers[0] or 0)
-    if view.dialect != "postgresql":
-        whole, projects = view.end_to_end(straddlers)
+    period = kept_ends.Ends(s, processes, account_type, starts, ends, view.whole, view.edges)
+    whole, projects = period.spread(straddlers, taken_out)
     return _step_times(view, counts, theirs), whole, projects

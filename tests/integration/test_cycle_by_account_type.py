@@ -1,8 +1,8 @@
-"""Cycle time kept by account type (migration 0042), on both databases: after work, a return, a
-withdrawal, a rewind, hand edits, an account's type changed, a project moved to another account or
-to none, a project deleted, a change rolled back and an upgrade, the kept type counts are a recount
-of the rows, and the committee's report for each type is the one read from the activations and the
-pure definition's, exactly."""
+"""Cycle time kept by account type (migration 0042) and the projects kept by month and bucket
+(0043), on both databases: after work, a return, a withdrawal, a rewind, hand edits, an account's
+type changed, a project moved to another account or to none, a project deleted, a change rolled
+back and an upgrade, the kept counts are a recount of the rows, and the committee's report for each
+type is the one read from the activations and the pure definition's, exactly."""
 from __future__ import annotations
 
 import uuid
@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from engine.db.cycle_summaries import CycleProject, CycleStep, CycleTypeDurationMonth, CycleTypeStepMonth
+from engine.db.cycle_summaries import (CycleProject, CycleProjectMonth, CycleStep, CycleTypeDurationMonth,
+                                       CycleTypeStepMonth)
 from engine.db.schema import Instance, Task
 from engine.db.workspace import Account
 from engine.demo import complete_open, to_committee, to_manager_review
@@ -40,7 +41,12 @@ def kept(eng) -> dict:
         durations = {(r.process_id, r.account_type, r.bpmn_id, r.month, r.bucket): r.completed
                      for r in s.scalars(select(CycleTypeDurationMonth)) if r.completed}
         types = dict(s.execute(select(CycleProject.instance_id, CycleProject.account_type)).all())
-    return {"steps": {k: n for k, n in steps.items() if n}, "durations": durations, "types": types}
+        ends = Counter()
+        for r in s.scalars(select(CycleProjectMonth)):
+            assert len(r.shard) == 1
+            ends[(r.process_id, r.account_type, r.month, r.bucket)] += r.projects
+    return {"steps": {k: n for k, n in steps.items() if n}, "durations": durations, "types": types,
+            "ends": {k: n for k, n in ends.items() if n}}
 
 
 def recounted(eng) -> dict:
@@ -60,7 +66,11 @@ def recounted(eng) -> dict:
                                 select(Task.instance_id, Task.bpmn_id, Task.created_at, Task.duration_us)
                                 .where(Task.duration_us.is_not(None))))
         types = {iid: type_of[iid] for iid in s.scalars(select(CycleProject.instance_id))}
-    return {"steps": {k: n for k, n in steps.items() if n}, "durations": dict(durations), "types": types}
+        ends = Counter((r.process_id, type_of[r.instance_id], month(r.first_opened),
+                        buckets.bucket(r.took_us) if r.took_us is not None else -1)
+                       for r in s.scalars(select(CycleProject)))
+    return {"steps": {k: n for k, n in steps.items() if n}, "durations": dict(durations), "types": types,
+            "ends": dict(ends)}
 
 
 def assert_each_type_reads_the_pure_figures(eng, periods=({},)):
@@ -182,7 +192,7 @@ def test_each_type_with_a_period_reads_the_pure_figures_over_its_activations_ope
                                                   PERIODS["since mid-March"]])
 
 
-def test_upgrading_to_0042_fills_the_type_figures_and_the_reports_are_unchanged(typed, kam_eng):
+def test_upgrading_from_0041_fills_the_type_figures_and_the_reports_are_unchanged(typed, kam_eng):
     from alembic import command
     from alembic.config import Config
 
@@ -197,3 +207,23 @@ def test_upgrading_to_0042_fills_the_type_figures_and_the_reports_are_unchanged(
             (command.downgrade if target == "0041" else command.upgrade)(cfg, target)
     assert kept(kam_eng) == recorded == recounted(kam_eng)
     assert {kind: kam_eng.reports.cycle_time("col", {"account_type": kind}) for kind in TYPES} == reports
+
+
+def test_upgrading_to_0043_counts_each_project_by_month_and_the_period_reports_are_unchanged(typed_months):
+    from alembic import command
+    from alembic.config import Config
+
+    from engine.db.connect import MIGRATIONS
+    eng, _accounts = typed_months
+    recorded = kept(eng)
+    assert recorded["ends"] and any(bucket == -1 for *_key, bucket in recorded["ends"])
+    periods = [{**period, **kind} for period in PERIODS.values() for kind in ({}, {"account_type": "global"})]
+    reports = [eng.reports.cycle_time("col", raw) for raw in periods]
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    for target in ("0042", "head"):
+        with eng.db.begin() as conn:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if target == "0042" else command.upgrade)(cfg, target)
+    assert kept(eng) == recorded == recounted(eng)
+    assert [eng.reports.cycle_time("col", raw) for raw in periods] == reports

@@ -72,7 +72,7 @@ class Tables:
 
     def restore(self, rows: dict[str, list[dict]]) -> None:
         """Every table but the audit log back to `rows`. Each emptied again just before its rows go
-        in: the summaries' triggers (migrations 0027-0042) write into summary tables as other tables'
+        in: the summaries' triggers (migrations 0027-0043) write into summary tables as other tables'
         rows go and come."""
         tables = [t for t in TABLES if t not in KEPT]
         with self.db.begin() as conn:
