@@ -212,7 +212,7 @@ def _aware(value) -> datetime | None:
 
 def _step_times(view: _View, counts: dict[str, list[int]], theirs: dict[str, list]) -> list[StepTime]:
     in_view = {step for step, c in counts.items() if c[0] > 0}
-    kept_ends = view.first_and_last(in_view)
+    firsts_and_lasts = view.first_and_last(in_view)
     durations_by_step = view.duration_counts()
     places = {}
     for step in in_view:
@@ -221,7 +221,7 @@ def _step_times(view: _View, counts: dict[str, list[int]], theirs: dict[str, lis
     values = view.values_at({step: at for step, (_n, at) in places.items()}, durations_by_step)
     steps = []
     for step in in_view:
-        first, last = kept_ends[step]
+        first, last = firsts_and_lasts[step]
         name = last[1] if last is not None else None
         if step in theirs:
             their_first, their_last, their_name = theirs[step]
@@ -245,7 +245,7 @@ def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime 
     counts = view.step_counts()
     theirs, straddlers, taken_out = {}, [], Counter()
     for kind, step, name, moment, *numbers in s.execute(view.straddlers()):
-        moment = _aware(moment)                          # the UNION's column is untyped: its first row is end to end
+        moment = _aware(moment)                          # untyped in the UNION on SQLite: text
         if kind == cycle.STEP_ROW:                       # n, open, rewound, cancelled, returns
             n, open_, rewound, cancelled, returns = (int(v or 0) for v in numbers[:5])
             counts[step] = [a + b for a, b in zip(counts[step], (n, returns, open_, rewound, cancelled))]
