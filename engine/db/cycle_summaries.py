@@ -32,7 +32,7 @@ with a period); triggers move a project's share when its account's type or its a
 
 End to end by month (0043): `cycle_project_months`, the projects counted by type, month of first
 opening and bucket of their time, kept by triggers on `cycle_projects`, so that a period's end to
-end ranks the projects wholly inside it from counts (`reports.kept_ends`).
+end ranks the projects wholly inside it from counts (`reports.kept_end_to_end`).
 
 On SQLite, `ix_cycle_steps_counts` and `ix_cycle_projects_times` (0039, not mapped here) hold every
 column a view's read of its projects' rows takes, so it never reads the tables.

@@ -18,7 +18,7 @@ its whole months, and its partial first and last months are read from the rows.
   value read in `ix_tasks_durations`' order, as `kept_cycle` does for all time.
 - End to end: each project wholly inside the period has its kept time, a straddling one its
   time over its activations in the period; the former are counted by month and bucket (0043) and
-  only each rank's bucket of times is read (`kept_ends`).
+  only each rank's bucket of times is read (`kept_end_to_end`).
 """
 from __future__ import annotations
 
@@ -30,14 +30,14 @@ from sqlalchemy import and_, case, func, literal, literal_column, null, or_, sel
 from ..db.cycle_summaries import CycleDurationMonth, CycleProject, CycleStep, CycleStepMonth, CycleStepTotal
 from ..db.cycle_summaries import CycleTypeDurationMonth, CycleTypeStepMonth
 from ..db.schema import Instance, Task
-from . import buckets, cycle, kept_ends, kept_type
+from . import buckets, cycle, kept_end_to_end, kept_type
 from .durations import StepTime
 from .kept_cycle import ranks, spread_at
 
 COUNTED = ("activations", "returns", "open_count", "rewound", "cancelled")     # StepTime's order
 KEPT = ("activations", "open_count", "rewound", "cancelled", "returns")        # cycle.step_rows' order
 LAST_ROW, KEPT_ROW, TIMES_ROW, TAKEN_ROW = 5, 6, 7, 8          # beside cycle's kinds of rows
-_within, _bucket_sql = kept_ends.within, kept_ends.bucket_sql
+_within, _bucket_sql = kept_end_to_end.within, kept_end_to_end.bucket_sql
 
 
 def month(moment: datetime) -> str:
@@ -126,16 +126,16 @@ class _View:
         """One statement: the straddling projects' steps over their activations in the period
         (kind 1) and their last openings per step (kind 5), their kept counts to take out (kind 6),
         each one's time end to end over them and whether it finished (kind 7), and per bucket those
-        first opened in the period's whole months, counted there by month (kind 8, for `kept_ends`)."""
+        first opened in the period's whole months, counted there by month (kind 8, for `kept_end_to_end`)."""
         straddling = self.straddling()
         acts = self.their_activations(straddling)
         a, c, p = acts.subquery("last_opened"), CycleStep, CycleProject
         pad = [null()] * 5
         t = cycle.project_times(acts, self.dialect).subquery()
-        code = kept_ends.project_bucket_sql(p.took_us)
+        code = kept_end_to_end.project_bucket_sql(p.took_us)
+        in_whole_months = kept_end_to_end.in_months(p.first_opened, self.whole) if self.whole is not None else []
         taken = [select(literal_column("8"), null(), null(), null(), code, func.count(), *[null()] * 8)
-                 .where(p.instance_id.in_(select(straddling.c.instance_id)), *kept_ends.in_months(p.first_opened,
-                                                                                                 self.whole))
+                 .where(p.instance_id.in_(select(straddling.c.instance_id)), *in_whole_months)
                  .group_by(code)] if self.whole is not None else []
         parts = [cycle.step_rows(acts),                     # first: its typed columns type PostgreSQL's UNION
                  select(literal_column("7"), null(), null(), null(), t.c.took, t.c.finished, *[null()] * 8),
@@ -259,6 +259,6 @@ def cycle_time(s, processes: list[str], starts: datetime | None, ends: datetime 
         elif kind == KEPT_ROW:                           # as KEPT: the straddlers' kept counts, taken out
             kept = dict(zip(KEPT, (int(v or 0) for v in numbers[:5])))
             counts[step] = [a - kept[n] for a, n in zip(counts[step], COUNTED)]
-    period = kept_ends.Ends(s, processes, account_type, starts, ends, view.whole, view.edges)
+    period = kept_end_to_end.PeriodEndToEnd(s, processes, account_type, starts, ends, view.whole, view.edges)
     whole, projects = period.spread(straddlers, taken_out)
     return _step_times(view, counts, theirs), whole, projects

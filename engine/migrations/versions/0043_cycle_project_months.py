@@ -5,7 +5,7 @@ long period at 100,000 projects (47,000 times), reading them cost 100-150 ms and
 maximum went over 500 ms. `cycle_project_months` counts `cycle_projects` per process, account type
 ('' without an account), month of first opening, bucket of the time end to end (as 0027's buckets;
 -1: not finished) and shard (the project id's first hex digit, as 0042: a month's new projects
-seldom update one row at once). `reports.kept_ends` sums a period's whole months, takes out the
+seldom update one row at once). `reports.kept_end_to_end` sums a period's whole months, takes out the
 projects that straddle its end and reads only each rank's bucket of times.
 
 Triggers on `cycle_projects` keep it, whoever writes that row: its insert and deletion, and an

@@ -54,7 +54,7 @@ def in_months(column, whole: tuple[str | None, str | None]) -> list:
     return within(column, month_start(whole[0]), month_start(whole[1]))
 
 
-class Ends:
+class PeriodEndToEnd:
     """One view's period: `whole`, its whole months and `edges`, its partial ones (`kept_period.split`)."""
 
     def __init__(self, s, processes: list[str], account_type: str | None, starts: datetime | None,
