@@ -16,6 +16,8 @@ from engine.db.schema import Task
 from engine.demo import complete_open, to_committee, to_manager_review
 from engine.reports.durations import Activation, microseconds, step_times
 
+from ..migrations import down_and_up
+
 
 def migration_0023():
     spec = importlib.util.spec_from_file_location("m0023", MIGRATIONS / "versions" / "0023_activation_durations.py")
@@ -95,9 +97,6 @@ def test_each_steps_median_and_p90_are_the_pure_definitions_to_the_microsecond(p
 
 
 def test_upgrading_to_0023_adds_the_time_and_fills_the_rows_completed_before(db_url):
-    from alembic import command
-    from alembic.config import Config
-
     from engine import Engine, demo
     from engine.db.connect import make_engine
 
@@ -111,13 +110,8 @@ def test_upgrading_to_0023_adds_the_time_and_fills_the_rows_completed_before(db_
         recorded, report = times(eng), eng.reports.cycle_time("col")
     finally:
         eng.close()
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     db = make_engine(db_url)
-    for target in ("0022", "head"):                       # the column dropped, then added and filled
-        with db.begin() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if target == "0022" else command.upgrade)(cfg, target)
+    down_and_up(db, "0022")                         # the column dropped, then added and filled
     db.dispose()
     eng = Engine(db_url, forms_dir=ROOT / "forms")
     try:

@@ -19,6 +19,7 @@ from engine.reports import pareto
 from engine.workspace import base_amounts, currency, rules
 from engine.workspace.tiers import company_tiers, ranked_in_sql
 
+from ..migrations import down_and_up
 from .test_db_retry import wait_until_blocked
 
 BASE_COLUMNS = (AccountRevenue.base_amount, AccountRevenue.base_currency, AccountRevenue.base_from,
@@ -147,18 +148,10 @@ def test_a_kept_amount_is_trusted_only_on_the_dates_and_in_the_base_it_holds_for
 
 
 def test_migration_0025_fills_the_rows_written_before_it_as_the_engine_keeps_them(book, eng, db_url):
-    from alembic import command
-    from alembic.config import Config
-
-    from engine.db.connect import MIGRATIONS, make_engine
+    from engine.db.connect import make_engine
     kept = kept_columns(eng)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     db = make_engine(db_url)
-    for target in ("0024", "head"):                       # the columns dropped, then added and filled
-        with db.begin() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if target == "0024" else command.upgrade)(cfg, target)
+    down_and_up(db, "0024")                         # the columns dropped, then added and filled
     db.dispose()
     assert kept_columns(eng) == kept and sum(v[1] is not None for v in kept.values()) == 11
 

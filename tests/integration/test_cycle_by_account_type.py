@@ -22,6 +22,7 @@ from engine.reports.kept_period import month
 from engine.reports.durations import end_to_end_spread, step_times
 from engine.reports.filters import parse
 
+from ..migrations import down_and_up
 from .test_cycle_periods import PERIODS, months  # noqa: F401 (a fixture)
 from .test_cycle_summaries import in_view, projects  # noqa: F401 (a fixture)
 
@@ -193,37 +194,19 @@ def test_each_type_with_a_period_reads_the_pure_figures_over_its_activations_ope
 
 
 def test_upgrading_from_0041_fills_the_type_figures_and_the_reports_are_unchanged(typed, kam_eng):
-    from alembic import command
-    from alembic.config import Config
-
-    from engine.db.connect import MIGRATIONS
     recorded = kept(kam_eng)
     reports = {kind: kam_eng.reports.cycle_time("col", {"account_type": kind}) for kind in TYPES}
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    for target in ("0041", "head"):
-        with kam_eng.db.begin() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if target == "0041" else command.upgrade)(cfg, target)
+    down_and_up(kam_eng.db, "0041")
     assert kept(kam_eng) == recorded == recounted(kam_eng)
     assert {kind: kam_eng.reports.cycle_time("col", {"account_type": kind}) for kind in TYPES} == reports
 
 
 def test_upgrading_to_0043_counts_each_project_by_month_and_the_period_reports_are_unchanged(typed_months):
-    from alembic import command
-    from alembic.config import Config
-
-    from engine.db.connect import MIGRATIONS
     eng, _accounts = typed_months
     recorded = kept(eng)
     assert recorded["ends"] and any(bucket == -1 for *_key, bucket in recorded["ends"])
     periods = [{**period, **kind} for period in PERIODS.values() for kind in ({}, {"account_type": "global"})]
     reports = [eng.reports.cycle_time("col", raw) for raw in periods]
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    for target in ("0042", "head"):
-        with eng.db.begin() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if target == "0042" else command.upgrade)(cfg, target)
+    down_and_up(eng.db, "0042")
     assert kept(eng) == recorded == recounted(eng)
     assert [eng.reports.cycle_time("col", raw) for raw in periods] == reports

@@ -22,6 +22,8 @@ from engine.reports.durations import COMPLETED, OPEN, Activation, _returns, end_
 from engine.reports.durations import microseconds, step_times
 from engine.reports.filters import Filters
 
+from ..migrations import down_and_up
+
 
 def migration_0027():
     spec = importlib.util.spec_from_file_location("m0027", MIGRATIONS / "versions" / "0027_cycle_summaries.py")
@@ -181,9 +183,6 @@ def test_the_database_buckets_a_time_as_the_pure_rule_does(kam_eng, value):
 
 
 def test_upgrading_to_0027_and_on_fills_the_summaries_and_the_reports_are_unchanged(db_url):
-    from alembic import command
-    from alembic.config import Config
-
     from engine import Engine, demo
     from engine.db.connect import make_engine
 
@@ -200,13 +199,8 @@ def test_upgrading_to_0027_and_on_fills_the_summaries_and_the_reports_are_unchan
         report_of_period = eng.reports.cycle_time("col", period)
     finally:
         eng.close()
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     db = make_engine(db_url)
-    for target in ("0026", "head"):            # the summaries dropped, then made and filled (0027, 0028)
-        with db.begin() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if target == "0026" else command.upgrade)(cfg, target)
+    down_and_up(db, "0026")                         # the summaries dropped, then made and filled (0027, 0028)
     db.dispose()
     eng = Engine(db_url, forms_dir=ROOT / "forms")
     try:

@@ -13,6 +13,8 @@ from engine.db.connect import MIGRATIONS
 from engine.db.schema import Task
 from engine.demo import complete_open, to_committee, to_manager_review
 
+from ..migrations import down_and_up
+
 REASON = "incomplete_information"          # the demo answers' reason for anything but an approval
 
 
@@ -84,9 +86,6 @@ def test_migration_0020_fills_the_decisions_from_the_audit_log_chunk_by_chunk(ka
 
 
 def test_upgrading_to_0020_adds_the_columns_and_fills_the_rows_completed_before(db_url):
-    from alembic import command
-    from alembic.config import Config
-
     from engine import Engine, demo
     from engine.db.connect import make_engine
 
@@ -102,13 +101,8 @@ def test_upgrading_to_0020_adds_the_columns_and_fills_the_rows_completed_before(
         recorded = {iid: decisions(eng, iid) for iid in (returned, rewound)}
     finally:
         eng.close()
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     db = make_engine(db_url)
-    for target in ("0019", "head"):                       # the columns dropped, then added and filled
-        with db.begin() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if target == "0019" else command.upgrade)(cfg, target)
+    down_and_up(db, "0019")                         # the columns dropped, then added and filled
     db.dispose()
     eng = Engine(db_url, forms_dir=ROOT / "forms")
     try:
