@@ -129,23 +129,29 @@ class _View:
         first opened in the period's whole months, counted there by month (kind 8, for `kept_end_to_end`)."""
         straddling = self.straddling()
         acts = self.their_activations(straddling)
-        a, c, p = acts.subquery("last_opened"), CycleStep, CycleProject
+        a, c = acts.subquery("last_opened"), CycleStep
         pad = [null()] * 5
         t = cycle.project_times(acts, self.dialect).subquery()
-        code = kept_end_to_end.project_bucket_sql(p.took_us)
-        in_whole_months = kept_end_to_end.in_months(p.first_opened, self.whole) if self.whole is not None else []
-        taken = [select(literal_column("8"), null(), null(), null(), code, func.count(), *[null()] * 8)
-                 .where(p.instance_id.in_(select(straddling.c.instance_id)), *in_whole_months)
-                 .group_by(code)] if self.whole is not None else []
         parts = [cycle.step_rows(acts),                     # first: its typed columns type PostgreSQL's UNION
                  select(literal_column("7"), null(), null(), null(), t.c.took, t.c.finished, *[null()] * 8),
-                 *taken,
+                 *self._taken_out(straddling),
                  select(literal_column("5"), a.c.bpmn_id, null(), func.max(a.c.opened), *[null()] * 5, *pad)
                  .group_by(a.c.bpmn_id),
                  select(literal_column("6"), c.bpmn_id, null(), null(), *[func.sum(getattr(c, n)) for n in KEPT], *pad)
                  .where(c.instance_id.in_(select(straddling.c.instance_id)),
                         *_within(c.first_opened, self.starts, self.ends)).group_by(c.bpmn_id)]
         return union_all(*parts)
+
+    def _taken_out(self, straddling) -> list:
+        """Kind 8: per kept bucket, the straddling projects first opened in the whole months (none
+        without whole months)."""
+        if self.whole is None:
+            return []
+        p = CycleProject
+        code = kept_end_to_end.project_bucket_sql(p.took_us)
+        return [select(literal_column("8"), null(), null(), null(), code, func.count(), *[null()] * 8)
+                .where(p.instance_id.in_(select(straddling.c.instance_id)),
+                       *kept_end_to_end.in_months(p.first_opened, self.whole)).group_by(code)]
 
     def step_counts(self) -> dict[str, list[int]]:
         """Per step, the kept counts (COUNTED) of the project-steps first opened in the period."""
