@@ -131,7 +131,9 @@ def _forms(eng: Engine) -> tuple[dict, dict]:
 
 
 def statements_per_post(eng: Engine, folder: Path) -> tuple[int, int]:
-    """Statements and transactions of bob's approval POST, through the app in this process."""
+    """Statements and transactions of bob's approval POST, through the app in this process, after an
+    earlier approval (a server's steady state: the committee and the rates kept)."""
+    demo.to_committee(eng, "amy", "Bench warm")
     app = create_app({"TESTING": True, "ENGINE": eng, "SECRET_KEY": "bench", "INSTANCE_PATH": folder / "count",
                       "WTF_CSRF_ENABLED": False})
     iid = demo.to_manager_review(eng, "amy", "Bench count")

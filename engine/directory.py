@@ -14,8 +14,10 @@ from datetime import datetime, timezone
 from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from .db.reference_stamps import Stamps
 from .db.schema import Group, GroupMember, TaskCandidate, User
 from .errors import NotFound
+from .reference_cache import ReferenceCache
 from .text import LIMITS, could_be_key
 
 ADMIN, MANAGER = "admin", "manager"
@@ -88,9 +90,19 @@ class Directory:
     def __init__(self, session: Session):
         self.session = session
         self._people: dict[str, Person | None] = {}   # one unit of work sees one directory
-        self._group_names: list[str] | None = None
-        self._members: dict[tuple[str, str | None], list[str]] = {}
+        self._group_names: tuple[str, ...] | None = None
+        self._members: dict[tuple[str, str | None], tuple[str, ...]] = {}
         self._candidates: dict[str, frozenset[str]] = {}
+        self._kept: ReferenceCache | None = None
+        self._stamps = Stamps(None, None)
+
+    def rely_on(self, kept: ReferenceCache, stamps: Stamps) -> None:
+        """Answer who is in a group, which groups exist and the exchange rates from `kept` while
+        the counts of changes this transaction read (`stamps`) are those the answers were kept at."""
+        self._kept, self._stamps = kept, stamps
+
+    def _kept_or_read(self, key: tuple, stamp: int | None, read):
+        return read() if self._kept is None else self._kept.get(key, stamp, read)
 
     def find(self, username: str | None) -> Person | None:
         if not username or not could_be_key(username, LIMITS["username"]):
@@ -147,23 +159,30 @@ class Directory:
         """The active members of `group` (only those of `department`, when given); each member is
         read whole (with their groups) in the same statement, as they are often looked up next."""
         if (group, department) not in self._members:
-            statement = _MEMBERS_OF if department is None else _MEMBERS_OF_IN
-            groups: dict[str, set[str]] = {}
-            users = {}
-            for row in self.session.execute(statement, {"group": group, "department": department}):
-                users[row.username] = row
-                groups.setdefault(row.username, set()).update([row.group_name] if row.group_name else [])
-            self._people.update({u: _person(users[u], groups[u]) for u in users})
-            self._members[(group, department)] = sorted(users)
+            members, people = self._kept_or_read(("members", group, department), self._stamps.people,
+                                                 lambda: self._read_members(group, department))
+            for username, person in people.items():
+                self._people.setdefault(username, person)
+            self._members[(group, department)] = members
         return list(self._members[(group, department)])
+
+    def _read_members(self, group: str, department: str | None) -> tuple[tuple[str, ...], dict[str, Person]]:
+        statement = _MEMBERS_OF if department is None else _MEMBERS_OF_IN
+        groups: dict[str, set[str]] = {}
+        users = {}
+        for row in self.session.execute(statement, {"group": group, "department": department}):
+            users[row.username] = row
+            groups.setdefault(row.username, set()).update([row.group_name] if row.group_name else [])
+        return tuple(sorted(users)), {u: _person(users[u], groups[u]) for u in users}
 
     def managers_of(self, department: str | None) -> list[str]:
         return self.in_group(MANAGER, department) if department else []
 
     def group_names(self) -> list[str]:
         if self._group_names is None:
-            self._group_names = list(self.session.scalars(select(Group.name).order_by(Group.name)))
-        return self._group_names
+            self._group_names = self._kept_or_read(("group names",), self._stamps.people, lambda: tuple(
+                self.session.scalars(select(Group.name).order_by(Group.name))))
+        return list(self._group_names)
 
     def group_for_lane(self, lane_id: str | None, lane_name: str | None) -> str | None:
         """The group a lane reaches: the one named like the lane's id, else like its name
@@ -222,7 +241,9 @@ class Directory:
 
         def in_base_currency(amount, code):
             """The amount in the base currency by today's rate (MissingRate stops the step)."""
-            today = datetime.now(timezone.utc).date()
-            return float(currency.to_base(self.session, amount, code or currency.base_currency(), today).base_amount)
+            today, base = datetime.now(timezone.utc).date(), currency.base_currency()
+            rates = self._kept_or_read(("rates", base), self._stamps.rates,
+                                       lambda: tuple(currency.rates(self.session, base)))
+            return float(currency.convert(amount, code or base, base, rates, today).base_amount)
         return {"committee_members_for": committee_members_for, "in_base_currency": in_base_currency,
                 "base_currency": currency.base_currency}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from . import read_ahead
 from .list_indexes import OPEN_TASK
+from .reference_stamps import PEOPLE_STAMP, RATES_STAMP, Stamps
 from .schema import Draft, GroupMember, Incident, Instance, Task, User
 
 _PG_DEPLOY_LOCK = 7_317_003    # any constant; every KAM Flow process agrees on it
@@ -103,7 +104,7 @@ _OWNER, _MEMBERS = User.__table__.alias("owner"), GroupMember.__table__
 _OWNER_GROUPS = (select(func.aggregate_strings(_MEMBERS.c.group_name, literal(GROUP_SEPARATOR)))
                  .where(_MEMBERS.c.username == _OWNER.c.username).scalar_subquery().label("owner_groups"))
 _LOCK_TASK_AND_OPEN = (
-    select(Instance, Task, _DRAFTED, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS)
+    select(Instance, Task, _DRAFTED, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS, PEOPLE_STAMP, RATES_STAMP)
     .join(Task, Task.instance_id == Instance.id).outerjoin(_OWNER, _OWNER.c.username == Instance.owner)
     .where(Instance.id == select(_OF_TASK.instance_id).where(_OF_TASK.id == bindparam("task_id")).scalar_subquery(),
            or_(Task.id == bindparam("task_id"), OPEN_TASK))
@@ -119,6 +120,7 @@ class LockedTask(NamedTuple):
     completed_steps: frozenset[str]     # the instance's steps completed at least once
     owner: Row | None = None            # the owner's `users` row (None: no such user) ...
     owner_groups: frozenset[str] = frozenset()      # ... and their groups
+    stamps: Stamps = Stamps(None, None)             # the counts of changes to people and rates (a cache's key)
 
 
 def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask:
@@ -127,7 +129,8 @@ def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask
     second read to bring the instance's open rows in line. Those rows change only by a step that
     also changes the instance row, which the lock (or, on SQLite, its witness) holds. With them:
     whether the task has drafts (so a completion deletes them only when there are some), the
-    steps the instance has completed (so its notices need not read them), and its owner."""
+    steps the instance has completed (so its notices need not read them), its owner, and the counts
+    of changes to the people and the rates (so its scripts' reads of them may come from a cache)."""
     if not task_id:
         return LockedTask(None, None, [], False, frozenset())
     found = session.execute(_LOCK_TASK_AND_OPEN, {"task_id": task_id}).all()
@@ -139,7 +142,8 @@ def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask
     return LockedTask(row, inst, [f[1] for f in found if f[1].state == "open"], drafted,
                       frozenset((completed or "").split(",")) - {""},
                       mine if mine.username is not None else None,
-                      frozenset((mine.owner_groups or "").split(GROUP_SEPARATOR)) - {""})
+                      frozenset((mine.owner_groups or "").split(GROUP_SEPARATOR)) - {""},
+                      Stamps(mine.people_stamp, mine.rates_stamp))
 
 
 def lock_instances_of_assignee(session: Session, username: str) -> list[Instance]:

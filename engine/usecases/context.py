@@ -1,4 +1,4 @@
-"""What every use case needs besides its arguments: sessions, parsed models, a clock."""
+"""What every use case needs besides its arguments: sessions, parsed models, kept answers, a clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ..catalog import ModelCache
 from ..db.uow import UnitOfWork
+from ..reference_cache import ReferenceCache
 from .runtimes import RuntimeCache
 
 
@@ -21,6 +22,7 @@ class Context:
     sessions: sessionmaker
     models: ModelCache = field(default_factory=ModelCache)
     runtimes: RuntimeCache = field(default_factory=RuntimeCache)
+    reference: ReferenceCache = field(default_factory=ReferenceCache)     # the people and rates, while unchanged
     clock: Callable[[], datetime] = _utcnow
 
     def uow(self, read_only: bool = False, optimistic: bool = False, one_statement: bool = False) -> UnitOfWork:

@@ -104,6 +104,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     if inst.owner:
         directory.keep(inst.owner, locked.owner, locked.owner_groups)     # read with the lock
     directory.find_all([username, inst.owner])          # who acts, if the sign-in did not say: one read
+    directory.rely_on(ctx.reference, locked.stamps)     # the scripts' committee and rates: kept while unchanged
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
     now = ctx.clock()
