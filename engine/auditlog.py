@@ -11,16 +11,21 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Integer, String, and_, bindparam, column, insert, select, values
+from sqlalchemy import JSON, Insert, Integer, String, and_, bindparam, column, insert, select, values
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from .db.schema import AuditEvent, AuditHead, AuditPayload
+from .db import late_inserts
+from .db.schema import INSTANCE_STREAM, AuditEvent, AuditHead, AuditPayload
 
 GENESIS = "0" * 64
 ERASURE_KINDS = ("erased", "redacted")
 _QUEUE = "kamflow.audit_queue"
+_KNOWN_HEADS = "kamflow.audit_known_heads"
+_SEQ_TAKEN = ("uq_audit_events_stream_seq", "UNIQUE constraint failed: audit_events.stream, audit_events.seq")
 
 
 def canonical(value) -> str:
@@ -35,7 +40,7 @@ EMPTY_PAYLOAD_HASH = sha256(canonical({}))
 
 
 def instance_stream(instance_id: str) -> str:
-    return f"instance:{instance_id}"
+    return f"{INSTANCE_STREAM}{instance_id}"
 
 
 def account_stream(account_id: str) -> str:
@@ -99,15 +104,29 @@ def discard_queued(session: Session, keep: int = 0) -> None:
     del session.info.setdefault(_QUEUE, [])[keep:]
 
 
-def append_queued(session: Session) -> None:
+def known_head(session: Session, stream: str, head: tuple[int, str] | None) -> None:
+    """`stream`'s head as a statement of this transaction read it (db/locks.py reads the instance's with
+    a completion's lock): its events are numbered on from there without claiming the head. Should
+    another writer have appended since, the stream's unique (stream, seq) turns the events away and
+    the transaction runs again (StaleDataError), so the chain never forks."""
+    if head is not None:
+        session.info.setdefault(_KNOWN_HEADS, {})[stream] = head
+
+
+def append_queued(session: Session, riders: list[Insert] = ()) -> None:
     """Number, chain and insert the queued events; called by the unit of work before commit.
-    The streams' heads are claimed (and locked) in one statement, the events and their payloads
-    go in together (`_insert`), and the database moves each head on to its stream's newest event as the
-    events go in (a trigger, migration 0040)."""
+    The heads not already known (`known_head`) are claimed (and locked) in one statement, the events
+    and their payloads go in together with `riders`, other rows the transaction adds at its end
+    (`_insert`; db/late_inserts.py), and the database moves each head on to its stream's newest
+    event as the events go in (a trigger, migration 0040)."""
     queue = session.info.pop(_QUEUE, [])
+    known = session.info.pop(_KNOWN_HEADS, {})
     if not queue:
+        late_inserts.send(session, riders)
         return
-    heads = _claim_heads(session, sorted({p.fields["stream"] for p in queue}))
+    streams = sorted({p.fields["stream"] for p in queue})
+    claimed = [s for s in streams if s not in known]
+    heads = {**{s: known[s] for s in streams if s in known}, **(_claim_heads(session, claimed) if claimed else {})}
     events = []
     for item in queue:
         seq, prev = heads[item.fields["stream"]]
@@ -115,7 +134,12 @@ def append_queued(session: Session) -> None:
                   "payload_hash": sha256(canonical(item.payload)) if item.payload else EMPTY_PAYLOAD_HASH}
         events.append({**fields, "hash": event_hash(fields)})
         heads[item.fields["stream"]] = (seq + 1, events[-1]["hash"])
-    ids = _insert(session, events, [item.payload for item in queue])
+    try:
+        ids = _insert(session, events, [item.payload for item in queue], riders)
+    except IntegrityError as exc:
+        if len(claimed) < len(streams) and any(name in str(exc.orig) for name in _SEQ_TAKEN):
+            raise StaleDataError("another writer appended to this audit stream first; the step runs again") from exc
+        raise
     for item, event_id in zip(queue, ids):
         for erased_id, replacement in item.erases.items():
             row = session.get(AuditPayload, erased_id)
@@ -124,11 +148,12 @@ def append_queued(session: Session) -> None:
     session.flush()                                   # the heads follow their events (migration 0040)
 
 
-def _insert(session: Session, events: list[dict], payloads: list[dict | None]) -> list[int]:
-    """Insert the events and their payloads; returns the events' ids in order. On PostgreSQL in one
-    statement (the payloads' INSERT reads the new ids from the events' INSERT in a WITH); on SQLite,
-    which has no INSERT inside a WITH, in one batch each."""
+def _insert(session: Session, events: list[dict], payloads: list[dict | None], riders: list[Insert]) -> list[int]:
+    """Insert the riders, the events and their payloads; returns the events' ids in order. On PostgreSQL
+    in one statement (the payloads' INSERT reads the new ids from the events' INSERT in a WITH, each
+    rider is another INSERT there); on SQLite, which has no INSERT inside a WITH, in one batch each."""
     if session.bind.dialect.name != "postgresql":
+        late_inserts.send(session, riders)
         rows = [AuditEvent(**event) for event in events]
         session.add_all(rows)
         session.flush()                               # one batch; the rows get their ids
@@ -146,6 +171,8 @@ def _insert(session: Session, events: list[dict], payloads: list[dict | None]) -
             ["event_id", "data"],
             select(new.c.id, data.c.data).join(data, and_(data.c.stream == new.c.stream, data.c.seq == new.c.seq)))
         statement = statement.add_cte(put.cte("new_payloads"))
+    for n, rider in enumerate(riders):
+        statement = statement.add_cte(rider.cte(f"rider_{n}"))
     ids = {(stream, seq): event_id for event_id, stream, seq in session.execute(statement)}
     return [ids[(event["stream"], event["seq"])] for event in events]
 

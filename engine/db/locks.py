@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from . import read_ahead
 from .list_indexes import OPEN_TASK
 from .reference_stamps import PEOPLE_STAMP, RATES_STAMP, Stamps
-from .schema import Draft, GroupMember, Incident, Instance, Task, User
+from .schema import INSTANCE_STREAM, AuditHead, Draft, GroupMember, Incident, Instance, Task, User
 
 _PG_DEPLOY_LOCK = 7_317_003    # any constant; every KAM Flow process agrees on it
 # What a lock on SQLite relies on, read again at the writers' turn (read_ahead.py):
@@ -103,8 +103,15 @@ GROUP_SEPARATOR = "\x1f"
 _OWNER, _MEMBERS = User.__table__.alias("owner"), GroupMember.__table__
 _OWNER_GROUPS = (select(func.aggregate_strings(_MEMBERS.c.group_name, literal(GROUP_SEPARATOR)))
                  .where(_MEMBERS.c.username == _OWNER.c.username).scalar_subquery().label("owner_groups"))
+# The head of the instance's audit stream, read but not locked: the events a completion appends carry
+# its next numbers, and the stream's unique (stream, seq) turns them away if another writer appended
+# first (engine/auditlog.py `known_head`), so the head needs no claim of its own.
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(
+    AuditHead.stream == literal(INSTANCE_STREAM).concat(Instance.id)).correlate(Instance)
 _LOCK_TASK_AND_OPEN = (
-    select(Instance, Task, _DRAFTED, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS, PEOPLE_STAMP, RATES_STAMP)
+    select(Instance, Task, _DRAFTED, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS, PEOPLE_STAMP, RATES_STAMP,
+           _HEAD.with_only_columns(AuditHead.seq).scalar_subquery().label("head_seq"),
+           _HEAD.with_only_columns(AuditHead.hash).scalar_subquery().label("head_hash"))
     .join(Task, Task.instance_id == Instance.id).outerjoin(_OWNER, _OWNER.c.username == Instance.owner)
     .where(Instance.id == select(_OF_TASK.instance_id).where(_OF_TASK.id == bindparam("task_id")).scalar_subquery(),
            or_(Task.id == bindparam("task_id"), OPEN_TASK))
@@ -121,6 +128,7 @@ class LockedTask(NamedTuple):
     owner: Row | None = None            # the owner's `users` row (None: no such user) ...
     owner_groups: frozenset[str] = frozenset()      # ... and their groups
     stamps: Stamps = Stamps(None, None)             # the counts of changes to people and rates (a cache's key)
+    head: tuple[int, str] | None = None             # the instance's audit stream's (seq, hash), if it has one
 
 
 def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask:
@@ -130,7 +138,8 @@ def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask
     also changes the instance row, which the lock (or, on SQLite, its witness) holds. With them:
     whether the task has drafts (so a completion deletes them only when there are some), the
     steps the instance has completed (so its notices need not read them), its owner, and the counts
-    of changes to the people and the rates (so its scripts' reads of them may come from a cache)."""
+    of changes to the people and the rates (so its scripts' reads of them may come from a cache), and
+    the head of the instance's audit stream (so its events need no claim of the head)."""
     if not task_id:
         return LockedTask(None, None, [], False, frozenset())
     found = session.execute(_LOCK_TASK_AND_OPEN, {"task_id": task_id}).all()
@@ -143,7 +152,8 @@ def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask
                       frozenset((completed or "").split(",")) - {""},
                       mine if mine.username is not None else None,
                       frozenset((mine.owner_groups or "").split(GROUP_SEPARATOR)) - {""},
-                      Stamps(mine.people_stamp, mine.rates_stamp))
+                      Stamps(mine.people_stamp, mine.rates_stamp),
+                      (mine.head_seq, mine.head_hash) if mine.head_seq is not None else None)
 
 
 def lock_instances_of_assignee(session: Session, username: str) -> list[Instance]:

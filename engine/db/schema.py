@@ -191,6 +191,9 @@ class AuditPayload(Base):
     erased_by: Mapped[int | None] = mapped_column(Integer)
 
 
+INSTANCE_STREAM = "instance:"       # an instance's stream is named so, then its id (engine.auditlog)
+
+
 class AuditHead(Base):
     """The last event of each stream, so appends read one row and a cut tail shows."""
 

@@ -12,6 +12,7 @@ from typing import Iterator
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import auditlog
+from . import late_inserts
 
 
 # SQLite: our `begin` hook (connect.py) sends no BEGIN; PostgreSQL: the driver sends none
@@ -51,12 +52,14 @@ class UnitOfWork:
         rows, its queued audit events and its after-commit callbacks are dropped, everything
         before it stays, and the exception goes on to the caller."""
         queued, callbacks = auditlog.queued_count(self.session), len(self._on_success)
+        later = late_inserts.count(self.session)
         try:
             with self.session.begin_nested():
                 yield
                 self.session.flush()
         except BaseException:
             auditlog.discard_queued(self.session, keep=queued)
+            late_inserts.discard(self.session, keep=later)
             del self._on_success[callbacks:]
             raise
 
@@ -76,11 +79,11 @@ class UnitOfWork:
             if exc_type is not None:
                 self.session.rollback()
             elif not self._read_only:
-                self.session.flush()                 # instance, tasks, outbox first ...
-                auditlog.append_queued(self.session)  # ... the audit streams' heads last
+                self.session.flush()                 # instance, tasks first ...
+                auditlog.append_queued(self.session, late_inserts.take(self.session))  # ... audit heads last
                 self.session.commit()
-            elif auditlog.pending(self.session):
-                raise RuntimeError("an audit event was recorded in a read-only unit of work")
+            elif auditlog.pending(self.session) or late_inserts.count(self.session):
+                raise RuntimeError("an audit event or a row was recorded in a read-only unit of work")
             # a clean read-only block just closes: its objects keep their loaded values
         finally:
             self.session.close()

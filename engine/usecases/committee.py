@@ -25,6 +25,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..db import late_inserts
 from ..db.committee import CommitteeRound
 from ..db.schema import Instance, Task
 from ..spiff import HumanTask
@@ -56,9 +57,10 @@ def _opened(session: Session, inst: Instance, humans: list[HumanTask], new_rows:
         data = next(h.data for h in votes if h.bpmn_id == step)
         size = _number(data.get("deal_size"))
         currency = data.get("deal_currency") if isinstance(data.get("deal_currency"), str) else None
-        session.add(CommitteeRound(instance_id=inst.id, step=step, voting_rule=data["voting_rule"], deal_size=size,
-                                   deal_currency=currency if size is not None else None,
-                                   members=sum(h.bpmn_id == step for h in votes), opened_at=now))
+        late_inserts.add(session, CommitteeRound.__table__, [   # read by later steps only: sent at the end
+            {"instance_id": inst.id, "step": step, "voting_rule": data["voting_rule"], "deal_size": size,
+             "deal_currency": currency if size is not None else None,
+             "members": sum(h.bpmn_id == step for h in votes), "opened_at": now}])
         if size is not None and currency:
             inst.deal_size, inst.deal_currency = size, currency[:3]
     return bool(votes)

@@ -19,10 +19,11 @@ import math
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import auditlog
+from ..db import late_inserts
 from ..db.list_indexes import COMPLETED_TASK, OPEN_TASK
 from ..db.schema import AuditEvent, Instance, Notification, Task
 from ..directory import Directory
@@ -42,15 +43,15 @@ def notify(session: Session, directory: Directory, usernames: list[str], kind: s
 
 def _queue(session: Session, directory: Directory, messages: list[tuple[str, str, str | None, dict | None]],
            now: datetime, instance_id: str | None, actor: str | None) -> None:
-    """Insert the messages (recipient, kind, task, facts) in one batch; nothing reads them back here."""
+    """Insert the messages (recipient, kind, task, facts) in one batch at the transaction's end, with
+    its audit events (db/late_inserts.py): nothing reads them back in the transaction."""
     people = directory.find_all(name for name, *_rest in messages)
     rows = [{"username": name, "kind": kind, "instance_id": instance_id, "task_id": task_id, "actor": actor,
              "locale": people[name].locale, "facts": dict(facts or {}), "created_at": now, "status": "pending",
              "attempts": 0, "next_attempt_at": now}
             for name, kind, task_id, facts in messages
             if name in people and people[name].active and name != actor]
-    if rows:
-        session.execute(insert(Notification), rows)
+    late_inserts.add(session, Notification.__table__, rows)
 
 
 def decision_of(answer: dict | None) -> dict | None:

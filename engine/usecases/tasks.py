@@ -12,7 +12,7 @@ from ..db.schema import Draft, Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from ..reports.durations import microseconds
-from .. import forms
+from .. import auditlog, forms
 
 from . import calls, decisions, form_files
 from .runtimes import load_runtime
@@ -105,6 +105,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
         directory.keep(inst.owner, locked.owner, locked.owner_groups)     # read with the lock
     directory.find_all([username, inst.owner])          # who acts, if the sign-in did not say: one read
     directory.rely_on(ctx.reference, locked.stamps)     # the scripts' committee and rates: kept while unchanged
+    auditlog.known_head(s, auditlog.instance_stream(inst.id), locked.head)     # the events need no claim
     user = _actor(directory, username, row)
     model = ctx.models.by_id(s, inst.definition_id)
     now = ctx.clock()

@@ -49,6 +49,20 @@ def test_a_database_error_on_one_instance_becomes_its_incident_and_the_others_st
     assert len(incident["message"]) < 300                   # the reason, not the whole statement
 
 
+def notices(eng, iid: str) -> list[str]:
+    with eng.db.connect() as conn:
+        return list(conn.scalars(text("SELECT kind FROM notifications WHERE instance_id = :id"), {"id": iid}))
+
+
+def test_the_reminder_of_an_instance_that_failed_is_never_queued_and_the_others_are(loop_eng):
+    """Notices go in at the commit (db/late_inserts.py): the failed instance's savepoint takes its own back."""
+    first, *behind = at_review(loop_eng, ["Refused", "Behind 1", "Behind 2"])
+    refuse_updates(loop_eng, first, only_while_running=True)
+    assert loop_eng.fire_timers(datetime.now(timezone.utc) + LATER) == 2
+    assert notices(loop_eng, first).count("reminder") == 0
+    assert [notices(loop_eng, iid).count("reminder") for iid in behind] == [1, 1]
+
+
 def test_an_instance_that_fails_every_round_never_starves_the_timers_behind_it(loop_eng):
     first, *behind = at_review(loop_eng, ["Always refused", "Behind 1", "Behind 2"])
     refuse_updates(loop_eng, first, only_while_running=False)      # not even an incident can be saved
