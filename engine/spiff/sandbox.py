@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from functools import lru_cache
 from types import CodeType
 
@@ -88,11 +89,19 @@ class ScriptPolicy(RestrictingNodeTransformer):
         return self.node_contents_visit(node)
 
 
+# Python before 3.11.8 and 3.12.1 counts the AST converter's recursion in state its threads share:
+# two threads parsing at once (a fresh worker's first requests parse the process's scripts) could
+# fail with "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905). Every parse
+# and compile of a script here takes this lock; each snippet is parsed once per process (cached).
+AST_LOCK = threading.RLock()
+
+
 @lru_cache(maxsize=4096)
 def compile_script(code: str, mode: str = "exec") -> CodeType:
     """The restricted code object of a snippet (code objects are immutable, so caching is safe)."""
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(code, filename="<string>", policy=ScriptPolicy)
+    with AST_LOCK:
+        result = compiler(code, filename="<string>", policy=ScriptPolicy)
     if result.errors:
         first = result.errors[0]
         match = re.match(r"Line (\d+): (.*)", first, re.S)

@@ -34,7 +34,7 @@ from typing import Callable
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from .guards import Budget, Guards, Limits, ScriptLimitExceeded
-from .sandbox import ScriptRefused, compile_script
+from .sandbox import AST_LOCK, ScriptRefused, compile_script
 
 _SAFE_NAMES = (
     "abs all any bool callable chr dict divmod enumerate filter float format frozenset hex int "
@@ -91,7 +91,9 @@ SAFE_BUILTINS = {**{name: getattr(builtins, name) for name in _SAFE_NAMES}, "__i
 def check_code(code: str, mode: str = "exec"):
     """The restricted code of a snippet; refuse dunder names, imports the environment does not offer
     and whatever RestrictedPython's policy refuses; raise SyntaxError as Python does."""
-    for node in ast.walk(ast.parse(code, mode=mode)):
+    with AST_LOCK:                         # see sandbox.AST_LOCK
+        tree = ast.parse(code, mode=mode)
+    for node in ast.walk(tree):
         name = (node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name)
                 else node.name if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else None)
         if name and name.startswith("__"):
