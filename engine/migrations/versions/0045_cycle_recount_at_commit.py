@@ -34,7 +34,8 @@ TASK_COLUMNS = "instance_id, bpmn_id, state, created_at, closed_at, name, durati
 
 SHARD_LOCK = 7_317_004      # the first key of the shard locks; 7_317_003 is the deploys' (db/locks.py)
 _LOCK_SHARDS = [
-    "CREATE FUNCTION cycle_shard_locked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    # only this module's constants are put in
+    "CREATE FUNCTION cycle_shard_locked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # nosec B608
     f"PERFORM pg_advisory_xact_lock({SHARD_LOCK}, ascii(s)) FROM (SELECT DISTINCT substr(i, 1, 1) AS s FROM "
     "unnest(ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN OLD.instance_id END, "
     "CASE WHEN TG_OP <> 'DELETE' THEN NEW.instance_id END]) AS i WHERE i IS NOT NULL ORDER BY 1) AS shards; "
