@@ -146,11 +146,18 @@ def cmd_audit_verify(args) -> int:
     return 1 if problems else 0
 
 
+def default_workers() -> int:
+    """Two gunicorn processes per core this process may run on, 2 to 8: Python runs one thread of a
+    process at a time, so cores are used by processes, and each keeps its own database connections."""
+    return max(2, min(8, 2 * len(os.sched_getaffinity(0))))
+
+
 def cmd_serve(args) -> int:
     from webui.server import serve_production
 
     _log_to_stderr()
-    return serve_production(database_url(args.db), args.host, args.port, args.workers, args.threads)
+    return serve_production(database_url(args.db), args.host, args.port, args.workers or default_workers(),
+                            args.threads)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,8 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "beside it for timers and e-mail")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    serve.add_argument("--threads", type=int, default=4, help="threads per worker")
+    serve.add_argument("--workers", type=int, help="gunicorn worker processes (default: 2 per core, 2 to 8)")
+    serve.add_argument("--threads", type=int, default=2, help="threads per worker (default: 2)")
     serve.set_defaults(func=cmd_serve)
     return p
 

@@ -6,13 +6,21 @@ import os
 import subprocess
 import sys
 
-from kamflow.cli import build_parser
+from kamflow.cli import build_parser, default_workers
 
 
 def test_serve_takes_host_port_and_the_number_of_gunicorn_workers():
     args = build_parser().parse_args(["serve", "--workers", "3", "--port", "8080"])
     assert (args.workers, args.port, args.host) == (3, 8080, "127.0.0.1")
     assert args.func.__name__ == "cmd_serve"
+
+
+def test_serve_by_default_runs_two_workers_a_core_of_two_threads_each(monkeypatch):
+    args = build_parser().parse_args(["serve"])
+    assert (args.workers, args.threads) == (None, 2)                 # chosen when serving, by the cores
+    for cores, workers in ((1, 2), (2, 4), (3, 6), (16, 8)):         # 2 to 8: each keeps its own connections
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert default_workers() == workers
 
 
 def test_every_command_of_the_readme_is_there():
