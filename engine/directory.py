@@ -241,9 +241,10 @@ class Directory:
 
         def in_base_currency(amount, code):
             """The amount in the base currency by today's rate (MissingRate stops the step)."""
-            today, base = datetime.now(timezone.utc).date(), currency.base_currency()
-            rates = self._kept_or_read(("rates", base), self._stamps.rates,
+            base = currency.base_currency()
+            table = self._kept_or_read(("rates", base), self._stamps.rates,
                                        lambda: tuple(currency.rates(self.session, base)))
-            return float(currency.convert(amount, code or base, base, rates, today).base_amount)
+            return float(currency.to_base(self.session, amount, code, datetime.now(timezone.utc).date(),
+                                          table).base_amount)
         return {"committee_members_for": committee_members_for, "in_base_currency": in_base_currency,
                 "base_currency": currency.base_currency}

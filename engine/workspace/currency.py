@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from typing import Callable, Sequence
 
 from sqlalchemy import select
 
@@ -111,6 +111,8 @@ def by_currency_of(table: list[Rate]) -> dict[str, list[Rate]]:
     return by_currency
 
 
-def to_base(session, amount, currency: str, on: date) -> Conversion:
+def to_base(session, amount, currency: str, on: date, table: Sequence[Rate] | None = None) -> Conversion:
+    """`amount` of `currency` in the base currency on `on`, by `table` (the base's rates, as `rates`
+    reads them; read here when not given)."""
     base = base_currency()
-    return convert(amount, currency or base, base, rates(session, base), on)
+    return convert(amount, currency or base, base, rates(session, base) if table is None else table, on)
