@@ -103,15 +103,19 @@ GROUP_SEPARATOR = "\x1f"
 _OWNER, _MEMBERS = User.__table__.alias("owner"), GroupMember.__table__
 _OWNER_GROUPS = (select(func.aggregate_strings(_MEMBERS.c.group_name, literal(GROUP_SEPARATOR)))
                  .where(_MEMBERS.c.username == _OWNER.c.username).scalar_subquery().label("owner_groups"))
-# The head of the instance's audit stream, read but not locked: the events a completion appends carry
-# its next numbers, and the stream's unique (stream, seq) turns them away if another writer appended
-# first (engine/auditlog.py `known_head`), so the head needs no claim of its own.
-_HEAD = select(AuditHead.seq, AuditHead.hash).where(
-    AuditHead.stream == literal(INSTANCE_STREAM).concat(Instance.id)).correlate(Instance)
+
+
+def _head(column):
+    """A column of the head of the instance's audit stream, read but not locked: the events a completion
+    appends carry its next numbers, and the stream's unique (stream, seq) turns them away if another
+    writer appended first (engine/auditlog.py `known_head`), so the head needs no claim of its own."""
+    return (select(column).where(AuditHead.stream == literal(INSTANCE_STREAM).concat(Instance.id))
+            .correlate(Instance).scalar_subquery())
+
+
 _LOCK_TASK_AND_OPEN = (
     select(Instance, Task, _DRAFTED, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS, PEOPLE_STAMP, RATES_STAMP,
-           _HEAD.with_only_columns(AuditHead.seq).scalar_subquery().label("head_seq"),
-           _HEAD.with_only_columns(AuditHead.hash).scalar_subquery().label("head_hash"))
+           _head(AuditHead.seq).label("head_seq"), _head(AuditHead.hash).label("head_hash"))
     .join(Task, Task.instance_id == Instance.id).outerjoin(_OWNER, _OWNER.c.username == Instance.owner)
     .where(Instance.id == select(_OF_TASK.instance_id).where(_OF_TASK.id == bindparam("task_id")).scalar_subquery(),
            or_(Task.id == bindparam("task_id"), OPEN_TASK))
