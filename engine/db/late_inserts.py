@@ -4,15 +4,23 @@ A step's notifications and the committee round it opens are read only by later t
 outbox, the reports). Held on the session until the unit of work appends its audit events, they go
 in with them (engine/auditlog.py): on PostgreSQL each table's rows as an INSERT in the WITH of the
 events' one statement, so an approval sends two statements fewer; on SQLite, which has no INSERT
-inside a WITH, one INSERT per table just before the events, as they went before.
+inside a WITH, one batched INSERT per table just before the events, as they went before.
 """
 from __future__ import annotations
 
-from sqlalchemy import Insert, Table, insert
+from typing import NamedTuple
+
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 _KEY = "kamflow.late_inserts"
-ROWS_PER_INSERT = 500           # a timer batch's many notices: well under PostgreSQL's 65,535 values
+
+
+class Batch(NamedTuple):
+    """Rows of one table with the same keys: one INSERT."""
+    table: Table
+    keys: tuple[str, ...]
+    rows: list[dict]
 
 
 def add(session: Session, table: Table, rows: list[dict]) -> None:
@@ -32,19 +40,17 @@ def discard(session: Session, keep: int = 0) -> None:
     del session.info.setdefault(_KEY, [])[keep:]
 
 
-def take(session: Session) -> list[Insert]:
-    """The rows still to send as INSERTs, one per table and set of keys (in the order first added, so
-    rows referring to others follow them), at most ROWS_PER_INSERT rows each; the session holds
-    them no more."""
+def take(session: Session) -> list[Batch]:
+    """The rows still to send, one batch per table and set of keys (in the order first added, so
+    rows referring to others follow them); the session holds them no more."""
     grouped: dict[tuple, list[dict]] = {}
     for table, rows in session.info.pop(_KEY, []):
         for row in rows:
             grouped.setdefault((table, tuple(row)), []).append(row)
-    return [insert(table).values(rows[start:start + ROWS_PER_INSERT])
-            for (table, _keys), rows in grouped.items() for start in range(0, len(rows), ROWS_PER_INSERT)]
+    return [Batch(table, keys, rows) for (table, keys), rows in grouped.items()]
 
 
-def send(session: Session, inserts: list[Insert]) -> None:
-    """Send them one by one (no audit event to ride with, or SQLite)."""
-    for statement in inserts:
-        session.execute(statement)
+def send(session: Session, batches: list[Batch]) -> None:
+    """Send them one batch (executemany) each (no audit event to ride with, or SQLite)."""
+    for batch in batches:
+        session.execute(insert(batch.table), batch.rows)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -70,6 +72,14 @@ class ProcessModel:
     def start_lanes(self) -> list[str | None]:
         """The lane of each of the process's own start events (None: outside any lane)."""
         return [self.lane_of.get(getattr(event, "bpmn_id", None) or "") for event in self.spec.start.outputs]
+
+    @cached_property
+    def answered_alone(self) -> frozenset[str]:
+        """The steps (of this process and its embedded subprocesses) one person answers for the round,
+        as opposed to a multi-instance's many answers (a committee's votes), whose children share its id."""
+        specs = [s for spec in (self.spec, *self.subprocess_specs.values()) for s in spec.task_specs.values()]
+        many = {s.bpmn_id for s in specs if isinstance(s, MultiInstanceTask)}
+        return frozenset(s.bpmn_id for s in specs if getattr(s, "bpmn_id", None) and s.bpmn_id not in many)
 
     @property
     def account_field(self) -> str | None:

@@ -256,16 +256,18 @@ class Runtime:
         """BPMN ids of the call activities whose called process runs now (for the diagram)."""
         return self.workflow.subprocess_specs.running(self.workflow)
 
-    def answers_alone(self, spiff_id: str) -> bool:
+    def answers_alone(self, spiff_id: str, bpmn_id: str | None = None) -> bool:
         """Whether this task's answer is its step's only one: an activity of its own, not one of a
-        multi-instance's children (a committee vote). False when the workflow no longer holds the
-        task (a return rewound past it), so the caller reads the step's other answers."""
+        multi-instance's children (a committee vote). When the workflow no longer holds the task (a
+        return rewound past it), the model says so for `bpmn_id`, a step of this process's own (not a
+        called one's); without it, False, so the caller reads the step's other answers."""
         try:
             task = self.workflow.get_task_from_id(UUID(spiff_id))
         except (SpiffWorkflowException, ValueError):
-            return False
-        return task is not None and not (task.parent is not None
-                                         and isinstance(task.parent.task_spec, MultiInstanceTask))
+            task = None
+        if task is None:
+            return bpmn_id is not None and bpmn_id in self.model.answered_alone
+        return not (task.parent is not None and isinstance(task.parent.task_spec, MultiInstanceTask))
 
     def completed_ids(self) -> set[str]:
         """BPMN ids of every element that has run in the current tree (for the diagram)."""

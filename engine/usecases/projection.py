@@ -146,7 +146,8 @@ def apply_runtime(session: Session, directory: Directory, inst: Instance, rt: Ru
     if named:
         inst.project_name = named
     session.flush()
-    alone = done is not None and rt.answers_alone(done.spiff_task_id)
+    alone = done is not None and rt.answers_alone(done.spiff_task_id,
+                                                  done.bpmn_id if done.definition_id is None else None)
     announce(session, directory, inst, new_rows, now, actor=actor, done=done, submitted=submitted, ended=ended,
              alone=alone, steps=steps)
     return new_rows

@@ -99,7 +99,13 @@ def test_a_task_of_its_own_answers_alone_and_a_multi_instance_child_does_not():
     assert len(children) == 3 and not any(rt.answers_alone(c.spiff_id) for c in children)
 
 
-def test_a_task_the_workflow_no_longer_holds_does_not_answer_alone():
+def test_a_task_the_workflow_no_longer_holds_answers_alone_as_its_step_does_in_the_model():
     rt = Runtime.start(_model("review_loop"), {"project_name": "x"}, {})
-    assert not rt.answers_alone("00000000-0000-0000-0000-000000000000")
-    assert not rt.answers_alone("not a uuid")
+    (draft,) = rt.human_tasks()
+    gone = "00000000-0000-0000-0000-000000000000"
+    assert rt.answers_alone(gone, draft.bpmn_id)             # a return rewound past it: read no log
+    assert not rt.answers_alone(gone) and not rt.answers_alone("not a uuid")    # a called process's: unknown
+    assert not rt.answers_alone(gone, "no_such_step")
+    rt = Runtime.start(_model("mi_parallel_cardinality"), {}, {})
+    vote = rt.human_tasks()[0].bpmn_id
+    assert not rt.answers_alone(gone, vote)                  # one of many answers: the others are read
