@@ -256,7 +256,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, help="server worker processes (default: kamflow serve's, 2 per core)")
-    parser.add_argument("--threads", type=int, help="threads per server worker (default: kamflow serve's, 2)")
+    parser.add_argument("--threads", type=int, help="threads per server worker (default: kamflow serve's, 1)")
     args = parser.parse_args()
     kinds = ["sqlite"]
     if os.environ.get("KAMFLOW_BENCH_POSTGRESQL_URL") or os.environ.get("KAMFLOW_TEST_POSTGRESQL_URL"):

@@ -206,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, help="gunicorn worker processes (default: 2 per core, 2 to 8)")
-    serve.add_argument("--threads", type=int, default=2, help="threads per worker (default: 2)")
+    serve.add_argument("--threads", type=int, default=1,
+                       help="threads per worker (default: 1; more let a worker take a request while another waits)")
     serve.set_defaults(func=cmd_serve)
     return p
 

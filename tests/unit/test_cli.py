@@ -15,9 +15,9 @@ def test_serve_takes_host_port_and_the_number_of_gunicorn_workers():
     assert args.func.__name__ == "cmd_serve"
 
 
-def test_serve_by_default_runs_two_workers_a_core_of_two_threads_each(monkeypatch):
+def test_serve_by_default_runs_two_single_threaded_workers_a_core(monkeypatch):
     args = build_parser().parse_args(["serve"])
-    assert (args.workers, args.threads) == (None, 2)                 # chosen when serving, by the cores
+    assert (args.workers, args.threads) == (None, 1)                 # workers chosen when serving, by the cores
     for cores, workers in ((1, 2), (2, 4), (3, 6), (16, 8)):         # 2 to 8: each keeps its own connections
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
         assert default_workers() == workers
