@@ -10,16 +10,15 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 
-from sqlalchemy import Select, Table, and_, bindparam, insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from .db import json_rows, late_inserts
+from .db import audit_rows, late_inserts
 from .db.schema import INSTANCE_STREAM, AuditEvent, AuditHead, AuditPayload
 
 GENESIS = "0" * 64
@@ -118,7 +117,7 @@ def append_queued(session: Session, riders: list[late_inserts.Batch] = ()) -> No
     """Number, chain and insert the queued events; called by the unit of work before commit.
     The heads not already known (`known_head`) are claimed (and locked) in one statement, the events
     and their payloads go in together with `riders`, other rows the transaction adds at its end
-    (`_insert`; db/late_inserts.py), and the database moves each head on to its stream's newest
+    (db/audit_rows.py, db/late_inserts.py), and the database moves each head on to its stream's newest
     event as the events go in (a trigger, migration 0040)."""
     queue = session.info.pop(_QUEUE, [])
     known = session.info.pop(_KNOWN_HEADS, {})
@@ -136,61 +135,19 @@ def append_queued(session: Session, riders: list[late_inserts.Batch] = ()) -> No
         events.append({**fields, "hash": event_hash(fields)})
         heads[item.fields["stream"]] = (seq + 1, events[-1]["hash"])
     try:
-        ids = _insert(session, events, [item.payload for item in queue], riders)
+        ids = audit_rows.send(session, events, [item.payload for item in queue], riders)
     except IntegrityError as exc:
         if len(claimed) < len(streams) and any(name in str(exc.orig) for name in _SEQ_TAKEN):
             raise StaleDataError("another writer appended to this audit stream first; the step runs again") from exc
         raise
+    if any(item.erases for item in queue) and not ids:
+        ids = audit_rows.ids_of(session, events)
     for item, event_id in zip(queue, ids):
         for erased_id, replacement in item.erases.items():
             row = session.get(AuditPayload, erased_id)
             if row is not None:
                 row.data, row.erased_by = replacement, event_id
     session.flush()                                   # the heads follow their events (migration 0040)
-
-
-def _insert(session: Session, events: list[dict], payloads: list[dict | None],
-            riders: list[late_inserts.Batch]) -> list[int]:
-    """Insert the riders, the events and their payloads; returns the events' ids in order. On PostgreSQL
-    in one statement (the payloads' INSERT reads the new ids from the events' INSERT in a WITH, each
-    rider is another INSERT there; all rows bound as JSON, db/json_rows.py, so that the statement is
-    built once); on SQLite, which has no INSERT inside a WITH, in one batch each."""
-    if session.bind.dialect.name != "postgresql":
-        late_inserts.send(session, riders)
-        rows = [AuditEvent(**event) for event in events]
-        session.add_all(rows)
-        session.flush()                               # one batch; the rows get their ids
-        session.add_all([AuditPayload(event_id=row.id, data=payload)
-                         for row, payload in zip(rows, payloads) if payload])
-        return [row.id for row in rows]
-    given = [{"stream": event["stream"], "seq": event["seq"], "data": payload}
-             for event, payload in zip(events, payloads) if payload]
-    statement = _pg_closing(bool(given), tuple((rider.table, rider.keys) for rider in riders))
-    params = {"events": json_rows.encode(events, _EVENT_KEYS), "payloads": json_rows.encode(given, _PAYLOAD_KEYS),
-              **{f"rider_{n}": json_rows.encode(rider.rows, rider.keys) for n, rider in enumerate(riders)}}
-    ids = {(stream, seq): event_id for event_id, stream, seq in session.execute(statement, params)}
-    return [ids[(event["stream"], event["seq"])] for event in events]
-
-
-_EVENT_KEYS = tuple(c.name for c in AuditEvent.__table__.columns if c.name != "id")
-_PAYLOAD_KEYS = ("stream", "seq", "data")
-
-
-@lru_cache(maxsize=32)
-def _pg_closing(with_payloads: bool, riders: tuple[tuple[Table, tuple[str, ...]], ...]) -> Select:
-    """The events' INSERT (returning their ids), with their payloads' and the riders' INSERTs in its WITH."""
-    new = json_rows.insert_rows(AuditEvent.__table__, _EVENT_KEYS, "events")
-    new = new.returning(AuditEvent.id, AuditEvent.stream, AuditEvent.seq).cte("new_events")
-    statement = select(new.c.id, new.c.stream, new.c.seq)
-    if with_payloads:
-        data = json_rows.rows_param("payloads", [AuditEvent.stream, AuditEvent.seq, AuditPayload.data])
-        put = insert(AuditPayload).from_select(
-            ["event_id", "data"],
-            select(new.c.id, data.c.data).join(data, and_(data.c.stream == new.c.stream, data.c.seq == new.c.seq)))
-        statement = statement.add_cte(put.cte("new_payloads"))
-    for n, (table, keys) in enumerate(riders):
-        statement = statement.add_cte(json_rows.insert_rows(table, keys, f"rider_{n}").cte(f"rider_{n}"))
-    return statement
 
 
 def _claim_heads(session: Session, streams: list[str]) -> dict[str, tuple[int, str]]:

@@ -18,18 +18,28 @@ from sqlalchemy import JSON, Insert, Table, Text, bindparam, cast, column, func,
 from sqlalchemy.sql.selectable import TableValuedAlias
 
 
+def _json(c) -> bool:
+    return isinstance(c.type, JSON)
+
+
 def rows_param(name: str, columns: list) -> TableValuedAlias:
     """The rows bound as `name` (a JSON array of objects), as a table of `columns` (SQLAlchemy columns
-    whose names and types it takes)."""
+    whose names and types it takes). A JSON column's value comes as its JSON text (see `encode`)."""
     rows = func.json_to_recordset(cast(bindparam(name, type_=Text), JSON))
-    return rows.table_valued(*(column(c.name, c.type) for c in columns)).render_derived(name=name, with_types=True)
+    return rows.table_valued(*(column(c.name, Text if _json(c) else c.type) for c in columns)).render_derived(
+        name=name, with_types=True)
+
+
+def values_of(rows: TableValuedAlias, columns: list) -> list:
+    """`rows`' columns as their tables take them (JSON text read as JSON)."""
+    return [cast(rows.c[c.name], JSON) if _json(c) else rows.c[c.name] for c in columns]
 
 
 @lru_cache(maxsize=64)
 def insert_rows(table: Table, keys: tuple[str, ...], name: str) -> Insert:
     """INSERT into `table`'s columns `keys` of the rows bound as `name` (see `encode`)."""
-    given = rows_param(name, [table.c[k] for k in keys])
-    return insert(table).from_select(list(keys), select(*(given.c[k] for k in keys)))
+    columns = [table.c[k] for k in keys]
+    return insert(table).from_select(list(keys), select(*values_of(rows_param(name, columns), columns)))
 
 
 def _plain(value):
@@ -44,7 +54,17 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} cannot be sent as a column's value")
 
 
-def encode(rows: list[dict], keys: tuple[str, ...]) -> str:
-    """`rows`' values of `keys` (a missing key: NULL), as the parameter `insert_rows` reads."""
-    return json.dumps([{k: row.get(k) for k in keys} for row in rows], default=_plain,
-                      ensure_ascii=False, separators=(",", ":"))
+def encode(rows: list[dict], columns: list) -> str:
+    """`rows`' values of `columns` (a missing key: NULL), as the parameter `insert_rows` reads. A JSON
+    column's value goes as its JSON text, a string: PostgreSQL's JSON functions would turn a nested
+    value's text into its own, and refuse a `\\u0000` there, which a `json` column keeps."""
+    json_columns = {c.name for c in columns if _json(c)}
+    out = []
+    for row in rows:
+        item = {}
+        for c in columns:
+            value = row.get(c.name)
+            item[c.name] = json.dumps(value, ensure_ascii=False) if c.name in json_columns and value is not None \
+                else value
+        out.append(item)
+    return json.dumps(out, default=_plain, ensure_ascii=False, separators=(",", ":"))

@@ -6,27 +6,29 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, Integer, MetaData, Numeric, String, Table
+from sqlalchemy import JSON, Column, Date, DateTime, Integer, MetaData, Numeric, String, Table
 from sqlalchemy.dialects import postgresql
 
-from engine.auditlog import _pg_closing
+from engine.db.audit_rows import _pg_closing
 from engine.db import json_rows
 from engine.db.committee import CommitteeRound
 from engine.db.schema import Notification
 
 META = MetaData()
 NOTES = Table("notes", META, Column("id", Integer, primary_key=True), Column("who", String(9)),
-              Column("size", Numeric(14, 2)), Column("facts", JSON))
+              Column("at", DateTime), Column("size", Numeric(14, 2)), Column("on", Date), Column("facts", JSON),
+              Column("tries", Integer))
 
 
-def test_times_go_as_naive_utc_numbers_and_dates_as_text_and_a_missing_key_as_null():
+def test_times_go_as_naive_utc_numbers_and_dates_as_text_json_as_its_text_and_a_missing_key_as_null():
     taipei = timezone(timedelta(hours=8))
     sent = json.loads(json_rows.encode(
         [{"who": "amy", "at": datetime(2026, 12, 4, 8, 0, tzinfo=taipei), "size": Decimal("12.50"),
-          "on": date(2026, 12, 4), "facts": {"decisions": [{"by": "bob"}]}}],
-        ("who", "at", "size", "on", "facts", "tries")))
+          "on": date(2026, 12, 4), "facts": {"decisions": [{"by": "bob", "note": "a\x00b"}]}}],
+        [c for c in NOTES.columns if c.name != "id"]))
     assert sent == [{"who": "amy", "at": "2026-12-04T00:00:00", "size": "12.50", "on": "2026-12-04",
-                     "facts": {"decisions": [{"by": "bob"}]}, "tries": None}]
+                     "facts": '{"decisions": [{"by": "bob", "note": "a\\u0000b"}]}', "tries": None}]
+    assert json.loads(sent[0]["facts"]) == {"decisions": [{"by": "bob", "note": "a\x00b"}]}
 
 
 def test_an_insert_of_any_number_of_rows_is_one_statement_with_one_parameter():
@@ -35,6 +37,7 @@ def test_an_insert_of_any_number_of_rows_is_one_statement_with_one_parameter():
     compiled = statement.compile(dialect=postgresql.dialect())
     assert list(compiled.params) == ["notes_rows"]
     assert "json_to_recordset" in str(compiled) and "size NUMERIC(14, 2)" in str(compiled)
+    assert "facts TEXT" in str(compiled) and "CAST(notes_rows.facts AS JSON)" in str(compiled)
 
 
 def test_the_closing_statement_of_a_completion_is_built_once_and_has_a_cache_key():
