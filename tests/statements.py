@@ -7,8 +7,9 @@ the statements themselves with their values (`sent`), to read or EXPLAIN afterwa
 
 A transaction counts its BEGIN and its COMMIT (or ROLLBACK) once each, on both databases
 (SQLite's explicit `BEGIN IMMEDIATE` is that BEGIN, not another statement; a SQLite transaction
-that read ahead of its writers' turn, engine/db/read_ahead.py, ends with an explicit COMMIT and the
-BEGIN IMMEDIATE after it starts a second one); a PostgreSQL connection tested at checkout
+that reads ahead of its writers' turn, engine/db/read_ahead.py, sends its reads without one and
+begins at its turn, so it is counted from there, and not at all if it never takes one; a statement
+sent without a transaction is one of its own, and not counted as one); a PostgreSQL connection tested at checkout
 (engine/db/idle_ping.py) counts its ping; a batched insert
 (executemany, or one multi-row INSERT) counts once, as the database receives it once.
 """
@@ -44,6 +45,9 @@ def _first_words(statement: str) -> str:
     return " ".join(statement.split())[:160]
 
 
+_READING_AHEAD = "tests.statements.reading_ahead"
+
+
 def _in_transaction(conn) -> bool:
     """False for a connection that sends its statements without BEGIN, COMMIT or ROLLBACK."""
     options = conn.get_execution_options()
@@ -55,30 +59,29 @@ def counted(db: Engine):
     """Record every statement and transaction `db` (a SQLAlchemy engine) runs inside the block."""
     seen = Seen()
 
-    ended_by_hand = []
-
     def on_execute(conn, cursor, statement, parameters, context, executemany):
         words = statement.strip().upper()
-        if words.startswith("BEGIN") and ended_by_hand:           # the turn after a read ahead
-            ended_by_hand.clear()
-            on_begin(conn)
-        elif words == "COMMIT":
-            ended_by_hand.append(True)
-            on_commit(conn)
+        if words.startswith("BEGIN") and conn.info.pop(_READING_AHEAD, False):     # the turn after a read ahead
+            count_begin()
         elif not words.startswith("BEGIN"):                       # SQLite's own BEGIN: counted below
             seen.statements.append(_first_words(statement))
 
+    def count_begin():
+        seen.transactions += 1
+        seen.statements.append("BEGIN")
+
     def on_begin(conn):
-        if _in_transaction(conn):
-            seen.transactions += 1
-            seen.statements.append("BEGIN")
+        if getattr(conn.connection.dbapi_connection, "reading_ahead", False):
+            conn.info[_READING_AHEAD] = True            # nothing sent yet: counted at its turn, if any
+        elif _in_transaction(conn):
+            count_begin()
 
     def on_commit(conn):
-        if _in_transaction(conn):
+        if _in_transaction(conn) and not conn.info.pop(_READING_AHEAD, False):
             seen.statements.append("COMMIT")
 
     def on_rollback(conn):
-        if _in_transaction(conn):
+        if _in_transaction(conn) and not conn.info.pop(_READING_AHEAD, False):
             seen.statements.append("ROLLBACK")
 
     def on_checkout(_dbapi_connection, record, _proxy):     # after engine/db/idle_ping.py's own listener

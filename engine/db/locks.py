@@ -12,34 +12,30 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import Row, bindparam, exists, func, literal, literal_column, or_, select, text
+from sqlalchemy import Row, bindparam, func, literal, literal_column, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from . import read_ahead
 from .list_indexes import OPEN_TASK
 from .reference_stamps import PEOPLE_STAMP, RATES_STAMP, Stamps
-from .schema import INSTANCE_STREAM, AuditHead, Draft, GroupMember, Incident, Instance, Task, User
+from .schema import INSTANCE_STREAM, AuditHead, GroupMember, Incident, Instance, Task, User
 
 _PG_DEPLOY_LOCK = 7_317_003    # any constant; every KAM Flow process agrees on it
 # What a lock on SQLite relies on, read again at the writers' turn (read_ahead.py):
 # (a task's named candidates are written with its row, never changed: the row's columns cover them;
-# whether it has drafts: a completion drops them only if the lock saw some)
+# its drafts go with it when it closes, by a trigger: migration 0046)
 _INSTANCE_WITNESS = "SELECT version, status FROM instances WHERE id = ?"
-_TASK_WITNESS = ("SELECT i.version, i.status, t.state, t.assignee, t.candidate_group, t.excluded_user, "
-                 "EXISTS (SELECT 1 FROM drafts AS d WHERE d.task_id = t.id) "
+_TASK_WITNESS = ("SELECT i.version, i.status, t.state, t.assignee, t.candidate_group, t.excluded_user "
                  "FROM tasks AS t JOIN instances AS i ON i.id = t.instance_id WHERE t.id = ?")
-# Whether a task has drafts, read with its lock: a draft is saved only under the same lock, so none
-# can appear between this read and the completing transaction's end.
-_DRAFTED = exists().where(Draft.task_id == Task.id).correlate(Task).label("drafted")
 
 
 def _witness_instance(session: Session, inst: Instance) -> None:
     read_ahead.witness(session, _INSTANCE_WITNESS, (inst.id,), (inst.version, inst.status))
 
 
-def _witness_task(session: Session, row: Task, inst: Instance, drafted: bool) -> None:
+def _witness_task(session: Session, row: Task, inst: Instance) -> None:
     read_ahead.witness(session, _TASK_WITNESS, (row.id,), (inst.version, inst.status, row.state, row.assignee,
-                                                          row.candidate_group, row.excluded_user, int(drafted)))
+                                                          row.candidate_group, row.excluded_user))
 
 
 def lock_instances(session: Session, instance_ids, skip_locked: bool = False) -> list[Instance]:
@@ -74,7 +70,7 @@ def lock_instance_of_task(session: Session, task_id: str | None) -> Instance | N
     return inst
 
 
-_LOCK_TASK = (select(Instance, Task, _DRAFTED).join(Task, Task.instance_id == Instance.id)   # instance first
+_LOCK_TASK = (select(Instance, Task).join(Task, Task.instance_id == Instance.id)   # instance first
               .where(Task.id == bindparam("task_id")).with_for_update(key_share=True, of=[Instance, Task])
               .execution_options(populate_existing=True))      # built once: every completion asks
 
@@ -87,7 +83,7 @@ def lock_task(session: Session, task_id: str | None) -> tuple[Task, Instance] | 
     found = session.execute(_LOCK_TASK, {"task_id": task_id}).one_or_none()
     if found is None:
         return None, None
-    _witness_task(session, found[1], found[0], found.drafted)
+    _witness_task(session, found[1], found[0])
     return found[1], found[0]
 
 
@@ -114,7 +110,7 @@ def _head(column):
 
 
 _LOCK_TASK_AND_OPEN = (
-    select(Instance, Task, _DRAFTED, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS, PEOPLE_STAMP, RATES_STAMP,
+    select(Instance, Task, _COMPLETED_STEPS, *_OWNER.c, _OWNER_GROUPS, PEOPLE_STAMP, RATES_STAMP,
            _head(AuditHead.seq).label("head_seq"), _head(AuditHead.hash).label("head_hash"))
     .join(Task, Task.instance_id == Instance.id).outerjoin(_OWNER, _OWNER.c.username == Instance.owner)
     .where(Instance.id == select(_OF_TASK.instance_id).where(_OF_TASK.id == bindparam("task_id")).scalar_subquery(),
@@ -127,7 +123,6 @@ class LockedTask(NamedTuple):
     row: Task | None
     inst: Instance | None
     open_rows: list[Task]               # every open row of the instance, the task among them while open
-    drafted: bool                       # whether the task has drafts
     completed_steps: frozenset[str]     # the instance's steps completed at least once
     owner: Row | None = None            # the owner's `users` row (None: no such user) ...
     owner_groups: frozenset[str] = frozenset()      # ... and their groups
@@ -138,21 +133,28 @@ class LockedTask(NamedTuple):
 def lock_task_and_open_rows(session: Session, task_id: str | None) -> LockedTask:
     """As `lock_task`, and in the same statement every open task row of its instance (the task
     among them while it is open), oldest first: a step that completes the task then needs no
-    second read to bring the instance's open rows in line. Those rows change only by a step that
-    also changes the instance row, which the lock (or, on SQLite, its witness) holds. With them:
-    whether the task has drafts (so a completion deletes them only when there are some), the
-    steps the instance has completed (so its notices need not read them), its owner, and the counts
-    of changes to the people and the rates (so its scripts' reads of them may come from a cache), and
-    the head of the instance's audit stream (so its events need no claim of the head)."""
+    second read to bring the instance's open rows in line. With them: the steps the instance has
+    completed (so its notices need not read them), its owner, the counts of changes to the people and
+    the rates (so its scripts' reads of them may come from a cache), and the head of the instance's
+    audit stream (so its events need no claim of the head).
+
+    For a completion, which writes the instance and the task and records an event on the instance's
+    stream. On SQLite it may read this ahead of its writers' turn without a witness: what it relies
+    on is guarded by its own writes. The open rows and the task's state change only by a step, which
+    changes the instance row (its UPDATE's `WHERE version = N`); who may act on the task changes only
+    by a claim, a hand-back, a reassignment or a hand-over, each recorded on the instance's stream
+    (its events' unique (stream, seq) after the head read here; an instance with no stream yet names
+    its task a witness instead); drafts go with the task (0046)."""
     if not task_id:
-        return LockedTask(None, None, [], False, frozenset())
+        return LockedTask(None, None, [], frozenset())
     found = session.execute(_LOCK_TASK_AND_OPEN, {"task_id": task_id}).all()
     mine = next((f for f in found if f[1].id == task_id), None)
     if mine is None:
-        return LockedTask(None, None, [], False, frozenset())
-    inst, row, drafted, completed = mine[:4]
-    _witness_task(session, row, inst, drafted)
-    return LockedTask(row, inst, [f[1] for f in found if f[1].state == "open"], drafted,
+        return LockedTask(None, None, [], frozenset())
+    inst, row, completed = mine[:3]
+    if mine.head_seq is None:             # no stream to guard who may act (events not yet kept): a witness
+        _witness_task(session, row, inst)
+    return LockedTask(row, inst, [f[1] for f in found if f[1].state == "open"],
                       frozenset((completed or "").split(",")) - {""},
                       mine if mine.username is not None else None,
                       frozenset((mine.owner_groups or "").split(GROUP_SEPARATOR)) - {""},

@@ -5,18 +5,20 @@ COMMIT: loading the workflow, checking the form, running SpiffWorkflow. With 4 c
 held 13.9 ms a completion and was busy 95% of the time (docs/benchmarks.md), so completions on
 different projects queued behind each other's pure work.
 
-A unit of work opened with `optimistic=True` begins as a reader instead (BEGIN DEFERRED, no turn).
-Just before its first statement that is not a SELECT it ends the read, takes its turn (BEGIN
-IMMEDIATE, a fresh snapshot) and checks that what it relied on still reads the same: the rows it
-locked name themselves as *witnesses* (`witness`, called by db/locks.py) with what they read. If one
-reads differently, StaleDataError, and the facade runs the use case again from the start, as it does
-when an UPDATE's version check finds another version.
+A unit of work opened with `optimistic=True` begins as a reader instead, without a transaction:
+each SELECT is one of its own (SQLite's autocommit) and sees what was committed when it ran, as every
+statement does on PostgreSQL at READ COMMITTED; no BEGIN or COMMIT is sent for the read. Just before
+its first statement that is not a SELECT it takes its turn (BEGIN IMMEDIATE) and checks that what it
+relied on still reads the same: the rows it locked name themselves as *witnesses* (`witness`, called
+by db/locks.py) with what they read. If one reads differently, StaleDataError, and the facade runs the
+use case again from the start, as it does when an UPDATE's version check finds another version.
 
-Guarded so: every locked instance and task (their version, state and who may act), and every row
-with a version column (the ORM's `WHERE version = N`). Other facts read before the turn (the
-directory, workspace rules checked before completing) may be as old as the unit of work's start: as
-on PostgreSQL, where they are read at READ COMMITTED without row locks. PostgreSQL ignores all of
-this: its row locks already let writers of different instances run at once.
+Guarded so: every row with a version column (the ORM's `WHERE version = N`), every locked instance
+and task that names itself a witness, and what a completion's own writes guard (db/locks.py
+`lock_task_and_open_rows`: the instance's version, the head of its audit stream). Other facts read
+before the turn (the directory, workspace rules checked before completing) may be as old as the
+unit of work's start: as on PostgreSQL, where they are read at READ COMMITTED without row locks.
+PostgreSQL ignores all of this: its row locks already let writers of different instances run at once.
 """
 from __future__ import annotations
 
@@ -25,12 +27,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 
 def begin(conn) -> bool:
-    """Begin `conn`'s transaction as a reader that takes its writers' turn later; False when the
-    connection has no turns to take (an in-memory database), so the caller begins as a writer."""
+    """Begin `conn`'s transaction as a reader that takes its writers' turn later (nothing is sent
+    until then); False when the connection has no turns to take (an in-memory database), so the
+    caller begins as a writer."""
     raw = conn.connection.dbapi_connection
     if not hasattr(raw, "take_turn"):
         return False
-    conn.exec_driver_sql("BEGIN DEFERRED")
     raw.reading_ahead, raw.witnesses = True, []
     return True
 
@@ -55,7 +57,6 @@ def _take_turn(conn, raw) -> None:
     """Statements go through `conn` (seen by its events, as tests/statements.py counts them)."""
     witnesses = raw.witnesses
     raw.reading_ahead, raw.witnesses = False, []      # (a COMMIT, ROLLBACK or close resets them too)
-    conn.exec_driver_sql("COMMIT")         # the read ends: nothing was written
     raw.take_turn()
     try:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

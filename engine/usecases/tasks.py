@@ -4,11 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import bindparam, delete
-
 from ..assignment import may_act
 from ..db.locks import LockedTask, lock_task, lock_task_and_open_rows
-from ..db.schema import Draft, Instance, Task
+from ..db.schema import Instance, Task
 from ..directory import Directory, Person
 from ..errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from ..reports.durations import microseconds
@@ -21,7 +19,6 @@ from ..workspace import coverage, gifts, projects
 from .context import Context
 from .projection import apply_runtime, audit, open_tasks
 
-_DROP_DRAFTS = delete(Draft).where(Draft.task_id == bindparam("task_id"))      # built once
 
 
 def _check_workable(task_id: str, row: Task | None, inst: Instance | None) -> None:
@@ -98,7 +95,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     the task row, its instance and the task's process data, called once the task is locked."""
     s = uow.session
     locked = _open_task_and_siblings(uow, task_id)
-    row, inst, drafted = locked.row, locked.inst, locked.drafted
+    row, inst = locked.row, locked.inst
     others = [r for r in locked.open_rows if r is not row]
     directory = uow.directory
     if inst.owner:
@@ -137,8 +134,7 @@ def complete_task(ctx: Context, uow, task_id: str, username: str,
     row.duration_us = microseconds(row.created_at, now)     # as 0023's triggers keep it: they find it set
     row.decision, row.reason_code = decisions.decided(values)      # the returns report reads these
     row.first_decision = decisions.FIRST_AT_STEP if row.decision is not None else None
-    if drafted:
-        s.execute(_DROP_DRAFTS, {"task_id": row.id})             # nobody's draft outlives the task
+    # (nobody's draft outlives the task: the database deletes them as it closes, migration 0046)
     row.assignee = row.assignee or username
     audit(s, inst.id, "completed", username, now, row, data=values)
     still_open: list[Task] = []

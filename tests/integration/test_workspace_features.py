@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 
 from engine import Conflict, NotAllowed, ValidationFailed
 from engine.demo import answer, complete_open, to_committee, to_manager_review
@@ -202,6 +203,15 @@ def test_completing_a_task_discards_everyones_draft_of_it(kam_eng):
     kam_eng.drafts.save(auth.id, "cyn", {"authorisation": {"scope": "cyn's"}})
     kam_eng.complete(auth.id, "col", answer("authorisation"))
     assert kam_eng.drafts.get(auth.id, "col") is None and kam_eng.drafts.get(auth.id, "cyn") is None
+
+
+def test_a_withdrawn_projects_drafts_go_with_its_tasks(kam_eng):
+    iid = kam_eng.start(P, "amy", {"project_name": "Withdrawn with a draft"})
+    task = next(t for t in kam_eng.tasks("amy") if t.instance_id == iid)
+    kam_eng.drafts.save(task.id, "amy", {"customer": {"name": "half done"}})
+    kam_eng.withdraw(iid, "amy", "not a key account after all")
+    with kam_eng.db.connect() as conn:           # the database deletes them as the task closes (0046)
+        assert conn.scalar(text("SELECT count(*) FROM drafts WHERE task_id = :t"), {"t": task.id}) == 0
 
 
 def test_attachment_names_lose_folders_and_control_characters(kam_eng):
