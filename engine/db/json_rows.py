@@ -3,7 +3,7 @@ the rows and their number, so SQLAlchemy builds and compiles it once per process
 
 A multi-row `INSERT ... VALUES` carries its rows in the statement: SQLAlchemy gives it no cache key and
 compiles it again on every call. The completion's one closing statement (the audit events, their
-payloads, the notifications, the committee round: engine/auditlog.py) was so compiled on every POST,
+payloads, the notifications, the committee round: audit_rows.py) was so compiled on every POST,
 ~1.5 ms of an ~18 ms approval (bench/completions.py). Here the rows are one bound parameter, read by
 `json_to_recordset` into the table's own column types.
 """

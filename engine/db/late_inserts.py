@@ -2,9 +2,9 @@
 
 A step's notifications and the committee round it opens are read only by later transactions (the
 outbox, the reports). Held on the session until the unit of work appends its audit events, they go
-in with them (engine/auditlog.py): on PostgreSQL each table's rows as an INSERT in the WITH of the
-events' one statement, so an approval sends two statements fewer; on SQLite, which has no INSERT
-inside a WITH, one batched INSERT per table just before the events, as they went before.
+in with them (audit_rows.py): on PostgreSQL each table's rows as an INSERT in the WITH of the events'
+one statement; on SQLite, which has no INSERT inside a WITH, in the events' one batched INSERT into
+the view `held_rows` (held_rows.py). Without events to ride with, one batched INSERT per table.
 """
 from __future__ import annotations
 
